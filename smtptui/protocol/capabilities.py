@@ -1,0 +1,116 @@
+"""What a server said it can do in its EHLO reply (RFC 5321 §4.1.1.1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from smtptui.protocol.reply import Reply
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """Parsed EHLO keywords.
+
+    ``keywords`` maps each upper-cased keyword to its parameters, so extensions
+    we do not model (``XCLIENT``, ``LIMITS``, ``MT-PRIORITY`` …) are kept too.
+    ``esmtp`` is false after a HELO fallback (no extensions at all).
+    """
+
+    domain: str = ""
+    greeting: str = ""
+    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    esmtp: bool = True
+
+    @classmethod
+    def from_ehlo(cls, reply: Reply) -> Capabilities:
+        lines = list(reply.lines)
+        first = lines[0] if lines else ""
+        domain, _, greeting = first.partition(" ")
+        keywords: dict[str, tuple[str, ...]] = {}
+        for line in lines[1:]:
+            parts = line.strip().split()
+            if not parts:
+                continue
+            key = parts[0].upper()
+            params = tuple(parts[1:])
+            # Old servers advertise "AUTH=LOGIN PLAIN" alongside "AUTH LOGIN PLAIN".
+            if key.startswith("AUTH="):
+                params = (key[5:], *params)
+                key = "AUTH"
+            if key in keywords and key == "AUTH":
+                params = tuple(dict.fromkeys(keywords[key] + params))
+            keywords[key] = params
+        return cls(domain=domain, greeting=greeting, keywords=keywords, esmtp=True)
+
+    @classmethod
+    def from_helo(cls, reply: Reply) -> Capabilities:
+        first = reply.lines[0] if reply.lines else ""
+        domain, _, greeting = first.partition(" ")
+        return cls(domain=domain, greeting=greeting, keywords={}, esmtp=False)
+
+    def has(self, keyword: str) -> bool:
+        return keyword.upper() in self.keywords
+
+    def params(self, keyword: str) -> tuple[str, ...]:
+        return self.keywords.get(keyword.upper(), ())
+
+    @property
+    def size(self) -> int | None:
+        """The SIZE limit in bytes; ``None`` if not advertised, 0 if unlimited."""
+        if "SIZE" not in self.keywords:
+            return None
+        params = self.keywords["SIZE"]
+        if params and params[0].isdigit():
+            return int(params[0])
+        return 0
+
+    @property
+    def pipelining(self) -> bool:
+        return "PIPELINING" in self.keywords
+
+    @property
+    def eightbitmime(self) -> bool:
+        return "8BITMIME" in self.keywords
+
+    @property
+    def smtputf8(self) -> bool:
+        return "SMTPUTF8" in self.keywords
+
+    @property
+    def dsn(self) -> bool:
+        return "DSN" in self.keywords
+
+    @property
+    def chunking(self) -> bool:
+        return "CHUNKING" in self.keywords
+
+    @property
+    def starttls(self) -> bool:
+        return "STARTTLS" in self.keywords
+
+    @property
+    def enhancedstatuscodes(self) -> bool:
+        return "ENHANCEDSTATUSCODES" in self.keywords
+
+    @property
+    def requiretls(self) -> bool:
+        return "REQUIRETLS" in self.keywords
+
+    @property
+    def auth_mechanisms(self) -> tuple[str, ...]:
+        return tuple(m.upper() for m in self.keywords.get("AUTH", ()))
+
+    @property
+    def limits(self) -> dict[str, str]:
+        """RFC 9422 LIMITS, e.g. ``{"RCPTMAX": "100"}``."""
+        out = {}
+        for item in self.keywords.get("LIMITS", ()):
+            name, _, value = item.partition("=")
+            out[name.upper()] = value
+        return out
+
+    def summary(self) -> list[str]:
+        """Keywords with parameters, in the order the server sent them."""
+        return [" ".join((k, *v)) for k, v in self.keywords.items()]

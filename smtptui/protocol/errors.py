@@ -1,0 +1,93 @@
+"""Typed errors of an SMTP conversation.
+
+Each error knows the :class:`Phase` it happened in, carries one clear sentence
+for the user (what happened, at which step, what to try) and, when the server
+refused something, the :class:`~smtptui.protocol.reply.Reply` it refused with.
+The CLI turns the phase into an exit code; the TUI shows the sentence.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from smtptui.protocol.reply import Reply
+
+
+class Phase(enum.StrEnum):
+    """The steps of an SMTP conversation, in order (swaks' ``--quit-after`` names)."""
+
+    CONNECT = "connect"
+    GREETING = "greeting"
+    EHLO = "ehlo"
+    TLS = "tls"
+    AUTH = "auth"
+    MAIL = "mail"
+    RCPT = "rcpt"
+    DATA = "data"
+    QUIT = "quit"
+    COMMAND = "command"
+
+
+class SmtpError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    phase: Phase = Phase.COMMAND
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        phase: Phase | None = None,
+        reply: Reply | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        if phase is not None:
+            self.phase = phase
+        self.reply = reply
+        self.hint = hint
+
+    @property
+    def sentence(self) -> str:
+        """The one-line message for the user, with the hint when there is one."""
+        text = str(self)
+        if self.hint:
+            text = f"{text.rstrip('.')}. {self.hint}"
+        return text
+
+
+class ConnectError(SmtpError):
+    """The TCP connection could not be made (refused, unreachable, DNS)."""
+
+    phase = Phase.CONNECT
+
+
+class SmtpTimeout(SmtpError):
+    """The server did not answer in time."""
+
+
+class ReplyError(SmtpError):
+    """The server refused a step with a 4xx/5xx reply."""
+
+
+class TlsError(SmtpError):
+    """STARTTLS not offered, the handshake failed, or the certificate did not verify."""
+
+    phase = Phase.TLS
+
+
+class AuthError(SmtpError):
+    """Authentication could not be done or was refused."""
+
+    phase = Phase.AUTH
+
+
+class ProtocolError(SmtpError):
+    """The server broke the protocol: malformed, oversized or unexpected data,
+    or it disconnected in the middle of a conversation."""
+
+
+class UsageError(SmtpError):
+    """The caller asked for something impossible (e.g. a CR in a raw command)."""
