@@ -7,6 +7,8 @@ import os
 
 import pytest
 
+pytest_plugins = ["tests.peers.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
