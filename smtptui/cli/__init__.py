@@ -44,7 +44,11 @@ class LazyGroup(click.Group):
         return getattr(module, attr)
 
 
-@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="smtptui")
 @click.option("--profile", "profile_name", metavar="NAME", help="Open this profile on start.")
 @click.option(
@@ -53,9 +57,16 @@ class LazyGroup(click.Group):
     envvar="SMTPTUI_PROFILES_DIR",
     help="Folder of profile TOML files (default: the user config folder).",
 )
-@click.option("--lang", type=click.Choice(["en", "zh"]), envvar="SMTPTUI_LANG", help="Language of explanations.")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    envvar="SMTPTUI_LANG",
+    help="Language of explanations.",
+)
 @click.pass_context
-def main(ctx: click.Context, profile_name: str | None, profiles_dir: str | None, lang: str | None) -> None:
+def main(
+    ctx: click.Context, profile_name: str | None, profiles_dir: str | None, lang: str | None
+) -> None:
     """smtptui: talk SMTP to mail servers and see every byte of it.
 
     With no command, starts the full-screen dashboard.

@@ -58,14 +58,42 @@ class Sent(Event):
     redacted: str | None = None
     redacted_annotation: str | None = None
     secret: bool = False
-    kind: str = "command"  # command | auth | data | bdat
-    nbytes: int = 0
+    kind: str = "command"  # command | auth | data (a line typed in raw DATA mode)
 
     def export_text(self) -> str:
         return self.text if self.redacted is None else self.redacted
 
     def export_annotation(self) -> str | None:
         return self.annotation if self.redacted is None else self.redacted_annotation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataSent(Event):
+    """The message content after ``354`` (or in BDAT chunks): exactly the wire
+    bytes, dot-stuffed, with the final ``.`` line.  Decoded for display only on
+    demand, so bulk sending pays nothing for a transcript nobody reads."""
+
+    payload: bytes
+    tls: bool = False
+    kind: str = "data"  # data | bdat
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.payload)
+
+    def lines(self, limit: int | None = None) -> list[str]:
+        from smtptui.protocol.text import escape_bytes
+
+        raw = self.payload.split(b"\r\n", limit if limit is None else limit + 1)
+        if raw and raw[-1] == b"":
+            raw.pop()
+        if limit is not None:
+            raw = raw[:limit]
+        return [escape_bytes(line) for line in raw]
+
+    @property
+    def nlines(self) -> int:
+        return self.payload.count(b"\n")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -105,7 +105,7 @@ class ReplyParser:
     by ``MAX_LINE_BYTES + MAX_REPLY_BYTES``.
     """
 
-    __slots__ = ("_buf", "_lines", "_raw", "_size", "_code")
+    __slots__ = ("_buf", "_code", "_lines", "_raw", "_size")
 
     def __init__(self) -> None:
         self._buf = bytearray()
@@ -147,7 +147,9 @@ class ReplyParser:
     def _line(self, raw_line: bytes) -> Reply | None:
         line = raw_line.rstrip(b"\r\n")
         if len(line) < 3 or not line[:3].isdigit() or line[0] not in b"12345":
-            raise ProtocolError(f"malformed reply line from the server: {escape_bytes(line[:80])!r}")
+            raise ProtocolError(
+                f"malformed reply line from the server: {escape_bytes(line[:80])!r}"
+            )
         sep = line[3:4]
         if sep not in (b"", b" ", b"-"):
             raise ProtocolError(

@@ -1,0 +1,154 @@
+"""``smtptui send TARGET``: build a correct message and send it, swaks-style."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from smtptui.cli.common import (
+    CliFailure,
+    apply_overrides,
+    connection_options,
+    credentials,
+    load_profile,
+    run_async,
+    run_conversation,
+)
+from smtptui.protocol.transaction import BREAKPOINTS
+
+
+@click.command()
+@click.argument("target")
+@click.option(
+    "--from", "-f", "from_", metavar="ADDRESS", help="Sender (header From and envelope MAIL FROM)."
+)
+@click.option("--to", "to", multiple=True, metavar="ADDRESS", help="Recipient (repeatable).")
+@click.option(
+    "--cc",
+    multiple=True,
+    metavar="ADDRESS",
+    help="Copy recipient, shown in the header (repeatable).",
+)
+@click.option(
+    "--bcc",
+    multiple=True,
+    metavar="ADDRESS",
+    help="Blind copy: envelope only, never in the header (repeatable).",
+)
+@click.option("--reply-to", metavar="ADDRESS", help="Reply-To header.")
+@click.option(
+    "--subject",
+    metavar="TEXT",
+    help="Subject (UTF-8 is fine; default: 'smtptui test' and the date).",
+)
+@click.option("--body", metavar="TEXT", help="Body text (default: a short test text).")
+@click.option(
+    "--body-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the body from a file ('-' is not accepted).",
+)
+@click.option(
+    "--html-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Add an HTML alternative from a file.",
+)
+@click.option(
+    "--attach",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Attach a file (repeatable; type guessed from the name).",
+)
+@click.option(
+    "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Extra header (repeatable)."
+)
+@click.option(
+    "--quit-after", type=click.Choice(BREAKPOINTS), help="Stop cleanly (QUIT) after this step."
+)
+@click.option(
+    "--pipelining/--no-pipelining",
+    default=None,
+    help="Use PIPELINING (default: when the server offers it).",
+)
+@click.option("--chunking", is_flag=True, help="Send with BDAT when the server offers CHUNKING.")
+@click.option(
+    "--show-data", is_flag=True, help="Print every line of the message (default: the first 100)."
+)
+@connection_options
+@run_async
+async def send(target: str, **opts: Any) -> int:
+    """Send one message to TARGET (a profile name or host[:port]).
+
+    The message is built correctly — headers, MIME, UTF-8 subject, attachments —
+    and dot-stuffed on the wire.  Defaults (from, to, subject, body) come from the
+    profile's [message] table.  The exit code says which step failed.
+    """
+    from smtptui.protocol.transaction import Envelope, Plan
+
+    profile = apply_overrides(load_profile(target, opts["profiles_dir"]), opts)
+    built = _build(profile, opts)
+    creds = credentials(profile, opts)
+    plan = Plan(
+        credentials=creds,
+        envelope=Envelope(built.envelope.sender, tuple(built.envelope.recipients)),
+        message=built.data,
+        quit_after=opts["quit_after"],
+        pipelining=opts["pipelining"],
+        chunking=opts["chunking"],
+    )
+    outcome, _session, renderer = await run_conversation(
+        profile, opts, plan, show_data=opts["show_data"]
+    )
+    result = outcome.transaction
+    if outcome.ok and result is not None and result.final is not None:
+        refused = result.refused
+        text = f"message accepted for {len(result.accepted)} recipient(s): {result.final.display_lines()[0]}"
+        if refused:
+            text += f"; refused: {', '.join(a for a, _ in refused)}"
+        renderer.note(text)
+    return outcome.exit_code
+
+
+def _build(profile: Any, opts: dict[str, Any]) -> Any:
+    from smtptui.message import MessageDraft, MessageError, build_message, parse_header_line
+
+    defaults = getattr(profile, "message", None)
+    sender = opts["from_"] or (defaults.from_ if defaults else None)
+    to = list(opts["to"]) or list(defaults.to if defaults else [])
+    cc = list(opts["cc"]) or list(defaults.cc if defaults else [])
+    if not sender:
+        raise CliFailure(
+            "no sender: add --from ADDRESS (or set from in the profile's [message] table)"
+        )
+    if not (to or cc or opts["bcc"]):
+        raise CliFailure(
+            "no recipient: add --to ADDRESS (or set to in the profile's [message] table)"
+        )
+    if opts["body"] is not None and opts["body_file"] is not None:
+        raise CliFailure("use either --body or --body-file, not both")
+    body = opts["body"]
+    try:
+        if opts["body_file"] is not None:
+            body = opts["body_file"].read_text(encoding="utf-8")
+        html = opts["html_file"].read_text(encoding="utf-8") if opts["html_file"] else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliFailure(f"cannot read the body file: {exc}") from exc
+    try:
+        draft = MessageDraft(
+            from_=sender,
+            to=to,
+            cc=cc,
+            bcc=list(opts["bcc"]),
+            reply_to=opts["reply_to"],
+            subject=opts["subject"]
+            if opts["subject"] is not None
+            else (defaults.subject if defaults else None),
+            body=body if body is not None else (defaults.body if defaults else None),
+            html=html,
+            headers=[parse_header_line(h) for h in opts["headers"]],
+            attachments=list(opts["attach"]),
+        )
+        return build_message(draft)
+    except MessageError as exc:
+        raise CliFailure(str(exc)) from exc

@@ -1,0 +1,295 @@
+"""Whole conversations: one mail transaction, and the connect-to-QUIT plan that
+``smtptui check``, ``smtptui send``, the TUI's "send" and the fleet checks run.
+
+Refusals become :class:`ReplyError` (or :class:`AuthError`/:class:`TlsError`)
+with the phase they happened in, after a ``Failed`` event, so every renderer
+shows the same one-sentence reason and the CLI the same exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from smtptui.protocol import events as ev
+from smtptui.protocol.data import data_payload, needs_8bitmime
+from smtptui.protocol.errors import Phase, ReplyError, SmtpError, UsageError
+from smtptui.protocol.reply import Reply
+from smtptui.protocol.secret import Secret
+from smtptui.protocol.session import Session, _one_line, exit_code_for
+
+#: swaks' --quit-after names, in conversation order.
+BREAKPOINTS = ("connect", "ehlo", "tls", "auth", "mail", "rcpt", "data")
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    sender: str
+    recipients: tuple[str, ...]
+
+    @property
+    def needs_smtputf8(self) -> bool:
+        return not all(a.isascii() for a in (self.sender, *self.recipients))
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    username: str
+    secret: Secret
+    mechanism: str = "auto"
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionResult:
+    mail: Reply
+    rcpt: tuple[tuple[str, Reply], ...]
+    data: Reply | None  # the reply to DATA (354) or to the last BDAT
+    final: Reply | None  # the reply after the message
+    pipelined: bool
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        return tuple(a for a, r in self.rcpt if r.ok)
+
+    @property
+    def refused(self) -> tuple[tuple[str, Reply], ...]:
+        return tuple((a, r) for a, r in self.rcpt if not r.ok)
+
+
+@dataclass(slots=True)
+class Plan:
+    """What one conversation does.  ``envelope``/``message`` absent: a check
+    (connect, EHLO, TLS, AUTH, QUIT — never mail)."""
+
+    credentials: Credentials | None = None
+    envelope: Envelope | None = None
+    message: bytes | None = None
+    quit_after: str | None = None
+    pipelining: bool | None = None  # None: when offered
+    chunking: bool = False  # BDAT when offered (opt-in)
+    helo: str | None = None
+    progress: Callable[[int, int], None] | None = None
+
+
+@dataclass(slots=True)
+class Outcome:
+    greeting: Reply | None = None
+    ehlo: Reply | None = None
+    transaction: TransactionResult | None = None
+    stopped_after: str | None = None
+    error: SmtpError | None = None
+    phases_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.error is None else exit_code_for(self.error)
+
+
+def mail_params(session: Session, envelope: Envelope, message: bytes) -> tuple[str, ...]:
+    """SIZE=, BODY=8BITMIME and SMTPUTF8 as the server offers and the message needs."""
+    caps = session.capabilities
+    params: list[str] = []
+    if caps is None or not caps.esmtp:
+        return ()
+    if caps.size is not None:
+        size = len(data_payload(message)) if message else 0
+        params.append(f"SIZE={size}")
+        if caps.size and size > caps.size:
+            session.note(
+                f"the message ({size:,} bytes) is larger than the server's SIZE limit "
+                f"({caps.size:,} bytes); expect a 552",
+                level="warning",
+            )
+    if needs_8bitmime(message):
+        if caps.eightbitmime:
+            params.append("BODY=8BITMIME")
+        else:
+            session.note(
+                "the message has 8-bit bytes but the server does not offer 8BITMIME", "warning"
+            )
+    if envelope.needs_smtputf8:
+        if not caps.smtputf8:
+            raise ReplyError(
+                "an address is internationalised (non-ASCII) but the server does not offer SMTPUTF8",
+                phase=Phase.MAIL,
+                hint="Use an ASCII address for this server.",
+            )
+        params.append("SMTPUTF8")
+    return tuple(params)
+
+
+async def send_transaction(
+    session: Session,
+    envelope: Envelope,
+    message: bytes,
+    *,
+    pipelining: bool | None = None,
+    chunking: bool = False,
+    quit_after: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> TransactionResult:
+    """MAIL, RCPT…, DATA (or BDAT) and the message.  Raises :class:`ReplyError`
+    for the failing phase; a partially refused recipient list is not an error
+    (see ``TransactionResult.refused``)."""
+    if not envelope.recipients:
+        raise UsageError("a message needs at least one recipient", phase=Phase.RCPT)
+    caps = session.capabilities
+    params = mail_params(session, envelope, message)
+    use_bdat = chunking and caps is not None and caps.chunking
+    if chunking and not use_bdat:
+        session.note("the server does not offer CHUNKING; using DATA", "warning")
+    offered = caps is not None and caps.pipelining
+    use_pipe = offered if pipelining is None else (pipelining and offered)
+    if pipelining and not offered:
+        session.note("the server does not offer PIPELINING; sending commands one by one", "warning")
+    stop_early = quit_after in ("mail", "rcpt")
+    if use_pipe and not use_bdat and not stop_early:
+        return await _pipelined(session, envelope, message, params, progress)
+
+    mail = await session.mail(envelope.sender, params)
+    if not mail.ok:
+        raise _refused(session, Phase.MAIL, "the server refused the sender (MAIL FROM)", mail)
+    rcpts = []
+    for rcpt_addr in envelope.recipients:
+        rcpts.append((rcpt_addr, await session.rcpt(rcpt_addr)))
+    result = TransactionResult(mail, tuple(rcpts), None, None, pipelined=False)
+    if quit_after == "mail":
+        return result
+    if not result.accepted:
+        await session.rset()
+        raise _refused(session, Phase.RCPT, "the server refused every recipient", rcpts[-1][1])
+    if quit_after == "rcpt":
+        return result
+    if use_bdat:
+        final = await session.bdat(message, progress=progress)
+        if final.code != 250:
+            raise _refused(session, Phase.DATA, "the server refused the message", final)
+        return TransactionResult(mail, tuple(rcpts), final, final, pipelined=False)
+    data = await session.data_command()
+    if data.code != 354:
+        await session.rset()
+        raise _refused(session, Phase.DATA, "the server refused DATA", data)
+    final = await session.send_data_body(message, progress=progress)
+    if not final.ok:
+        raise _refused(session, Phase.DATA, "the server refused the message", final)
+    return TransactionResult(mail, tuple(rcpts), data, final, pipelined=False)
+
+
+async def _pipelined(
+    session: Session,
+    envelope: Envelope,
+    message: bytes,
+    params: tuple[str, ...],
+    progress: Callable[[int, int], None] | None,
+) -> TransactionResult:
+    replies = await session.pipeline(
+        [" ".join((f"MAIL FROM:<{envelope.sender}>", *params))]
+        + [f"RCPT TO:<{a}>" for a in envelope.recipients]
+        + ["DATA"]
+    )
+    mail, *rcpt_replies, data = replies
+    rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
+    accepted = [a for a, r in rcpts if r.ok]
+    if data.code == 354 and (not mail.ok or not accepted):
+        # RFC 2920 §3.1: DATA was accepted although nothing can be delivered;
+        # close it with an empty message, which the server must refuse.
+        await session.end_data_empty()
+    if not mail.ok:
+        await session.rset()
+        raise _refused(session, Phase.MAIL, "the server refused the sender (MAIL FROM)", mail)
+    if not accepted:
+        await session.rset()
+        raise _refused(session, Phase.RCPT, "the server refused every recipient", rcpt_replies[-1])
+    if data.code != 354:
+        await session.rset()
+        raise _refused(session, Phase.DATA, "the server refused DATA", data)
+    final = await session.send_data_body(message, progress=progress)
+    if not final.ok:
+        raise _refused(session, Phase.DATA, "the server refused the message", final)
+    return TransactionResult(mail, rcpts, data, final, pipelined=True)
+
+
+def _refused(session: Session, phase: Phase, what: str, reply: Reply) -> ReplyError:
+    err = ReplyError(f"{what}: {_one_line(reply)}", phase=phase, reply=reply)
+    session._emit(ev.Failed(phase=phase, reason=err.sentence, exit_code=exit_code_for(err)))
+    return err
+
+
+async def converse(session: Session, plan: Plan) -> Outcome:
+    """Run a whole conversation per ``plan``; always ends with QUIT and a closed
+    socket.  Errors are returned in the :class:`Outcome`, not raised."""
+    outcome = Outcome()
+    cfg = session.config
+    try:
+        outcome.greeting = await session.connect()
+        if plan.quit_after == "connect":
+            outcome.stopped_after = "connect"
+            return outcome
+        outcome.ehlo = await _ehlo(session, plan)
+        if plan.quit_after == "ehlo":
+            outcome.stopped_after = "ehlo"
+            return outcome
+        if cfg.security == "starttls":
+            await _tls_step(session)
+            outcome.ehlo = await _ehlo(session, plan)
+        if plan.quit_after == "tls":
+            outcome.stopped_after = "tls"
+            return outcome
+        if plan.credentials is not None:
+            creds = plan.credentials
+            await _auth_step(session, creds)
+        if plan.quit_after == "auth":
+            outcome.stopped_after = "auth"
+            return outcome
+        if plan.envelope is not None and plan.message is not None:
+            outcome.transaction = await send_transaction(
+                session,
+                plan.envelope,
+                plan.message,
+                pipelining=plan.pipelining,
+                chunking=plan.chunking,
+                quit_after=plan.quit_after,
+                progress=plan.progress,
+            )
+            if plan.quit_after in ("mail", "rcpt", "data"):
+                outcome.stopped_after = plan.quit_after
+    except SmtpError as exc:
+        outcome.error = exc
+    finally:
+        if outcome.stopped_after:
+            session.note(f"stopping after {outcome.stopped_after.upper()} as asked (--quit-after)")
+        await session.aclose()
+    return outcome
+
+
+async def _ehlo(session: Session, plan: Plan) -> Reply:
+    reply = await session.ehlo(plan.helo)
+    if reply.code != 250:
+        raise _refused(session, Phase.EHLO, "the server refused EHLO/HELO", reply)
+    return reply
+
+
+async def _tls_step(session: Session) -> None:
+    try:
+        await session.starttls(ehlo=False)
+    except SmtpError as exc:
+        if not session._closed_emitted:
+            session._emit(
+                ev.Failed(phase=Phase.TLS, reason=exc.sentence, exit_code=exit_code_for(exc))
+            )
+        raise
+
+
+async def _auth_step(session: Session, creds: Credentials) -> None:
+    try:
+        await session.auth(creds.mechanism, creds.username, creds.secret)
+    except SmtpError as exc:
+        if not session._closed_emitted:
+            session._emit(
+                ev.Failed(phase=Phase.AUTH, reason=exc.sentence, exit_code=exit_code_for(exc))
+            )
+        raise
