@@ -221,7 +221,7 @@ async def test_broken_tls_handshake_is_exit_23():
         await asyncio.sleep(1)
 
     async with ScriptedServer(not_tls) as srv:
-        s, seen = session_for(srv, security="starttls")
+        s, _seen = session_for(srv, security="starttls")
         outcome = await converse(s, Plan())
     assert outcome.exit_code == 23
     assert "TLS with 127.0.0.1" in str(outcome.error)
@@ -285,7 +285,7 @@ async def test_pipelined_all_rcpt_refused_closes_the_accepted_data_then_rset():
                 return
 
     async with ScriptedServer(lenient) as srv:
-        s, seen = session_for(srv)
+        s, _seen = session_for(srv)
         outcome = await converse(s, SEND_PLAN)
     assert outcome.exit_code == 26
     assert got == [
