@@ -1,0 +1,72 @@
+"""TARGET on the command line: a profile name, or a host to talk to ad hoc.
+
+``smtptui check qq`` and ``smtptui check smtp.qq.com:465`` should both just work,
+like ``swaks --server``; a near-miss such as ``gmial`` must not silently become a
+DNS lookup for a host called ``gmial``, so a bare word that is no profile and not
+a plausible host name is an error listing the close profile names.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from smtptui.profiles.errors import ProfileError
+from smtptui.profiles.model import Profile, security_for_port
+from smtptui.profiles.schema import normalize_host
+from smtptui.profiles.store import ProfileStore
+
+
+def _split_host_port(target: str) -> tuple[str, int | None]:
+    text = target.strip()
+    if text.startswith("["):
+        host, sep, rest = text[1:].partition("]")
+        if not sep or (rest and not rest.startswith(":")):
+            raise ProfileError(f"{target!r}: write an IPv6 address as [2001:db8::1]:587")
+        return host, _port(rest[1:], target) if rest else None
+    if text.count(":") > 1:
+        return text, None  # bare IPv6 literal, no port
+    host, sep, port = text.partition(":")
+    return host, _port(port, target) if sep else None
+
+
+def _port(text: str, target: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ProfileError(f"{target!r}: the port must be a number from 1 to 65535")
+    return int(text)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def resolve_target(target: str, store: ProfileStore) -> Profile:
+    """The profile named *target* (or its slug), else an ad-hoc profile for a host.
+
+    ``host``, ``host:port``, ``[v6::addr]:port`` and bare IPv6 become a profile
+    named *target*; the security follows the port (465 TLS, 587 STARTTLS, else
+    plain, port 25 when none is given).  Raises :class:`ProfileError`.
+    """
+    if not target.strip():
+        raise ProfileError("no target given: name a profile or a host such as smtp.example.com:587")
+    profile = store.get(target)
+    if profile is not None:
+        return profile
+    host, port = _split_host_port(target)
+    normal = normalize_host(host) if host else None
+    plausible = normal is not None and (
+        port is not None or "." in normal or _is_ip(normal) or normal.lower() == "localhost"
+    )
+    if not plausible:
+        unknown = store.unknown(target)
+        raise ProfileError(f"{unknown}; to connect to a host, write its full name or host:port")
+    assert normal is not None
+    return Profile(
+        name=target.strip(),
+        host=normal,
+        port=port or 0,
+        security=security_for_port(port) if port else "plain",
+    )
