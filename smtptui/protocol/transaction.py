@@ -153,12 +153,12 @@ async def send_transaction(
     mail = await session.mail(envelope.sender, params)
     if not mail.ok:
         raise _refused(session, Phase.MAIL, "the server refused the sender (MAIL FROM)", mail)
+    if quit_after == "mail":
+        return TransactionResult(mail, (), None, None, pipelined=False)
     rcpts = []
     for rcpt_addr in envelope.recipients:
         rcpts.append((rcpt_addr, await session.rcpt(rcpt_addr)))
     result = TransactionResult(mail, tuple(rcpts), None, None, pipelined=False)
-    if quit_after == "mail":
-        return result
     if not result.accepted:
         await session.rset()
         raise _refused(session, Phase.RCPT, "the server refused every recipient", rcpts[-1][1])
@@ -235,8 +235,11 @@ async def converse(session: Session, plan: Plan) -> Outcome:
             return outcome
         if cfg.security == "starttls":
             await _tls_step(session)
+            if plan.quit_after == "tls":
+                outcome.stopped_after = "tls"
+                return outcome
             outcome.ehlo = await _ehlo(session, plan)
-        if plan.quit_after == "tls":
+        elif plan.quit_after == "tls":
             outcome.stopped_after = "tls"
             return outcome
         if plan.credentials is not None:
