@@ -196,17 +196,20 @@ def parse_header_line(line: str) -> tuple[str, str]:
     return name, value.strip()
 
 
+AddressField = str | list[str] | None
+
+
 @dataclass
 class MessageDraft:
-    """What the user wants to send.  Address fields take ``Name <a@b>`` forms
-    and comma-separated lists.  ``date`` and ``message_id`` are injectable so
+    """What the user wants to send.  Address fields take a string, a list of
+    strings or None; each string may be ``Name <a@b>`` or a comma-separated list.  ``date`` and ``message_id`` are injectable so
     tests and screenshots are deterministic."""
 
     from_: str = ""
-    to: list[str] = field(default_factory=list)
-    cc: list[str] = field(default_factory=list)
-    bcc: list[str] = field(default_factory=list)
-    reply_to: list[str] = field(default_factory=list)
+    to: AddressField = field(default_factory=list)
+    cc: AddressField = field(default_factory=list)
+    bcc: AddressField = field(default_factory=list)
+    reply_to: AddressField = field(default_factory=list)
     subject: str | None = None
     body: str | None = None
     html: str | None = None
@@ -246,8 +249,8 @@ class BuiltMessage:
         return len(self.data)
 
 
-def _as_items(value: str | Iterable[str], field_name: str) -> list[tuple[str, str]]:
-    values = [value] if isinstance(value, str) else list(value)
+def _as_items(value: str | Iterable[str] | None, field_name: str) -> list[tuple[str, str]]:
+    values = [] if value is None else [value] if isinstance(value, str) else list(value)
     return [box for v in values for box in parse_address_list(v, field_name=field_name)]
 
 
