@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy as email_policy
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -55,6 +56,7 @@ _LABEL_ASCII = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _LABEL_UTF8 = re.compile(r"[\w](?:[\w-]*[\w])?")
 _PLAIN_NAME = re.compile(r"[\w !#$%&'*+/=?^`{|}~.-]*")
 _BUILDER_HEADERS = {"content-type", "content-transfer-encoding", "mime-version"}
+_UNSTRUCTURED_KEYS = {"subject"}
 _REPLACEABLE = {"from", "to", "cc", "reply-to", "subject", "date", "message-id"}
 DEFAULT_BODY = "This is a test message sent by smtptui.\n"
 
@@ -271,6 +273,26 @@ def _format_mailboxes(boxes: list[tuple[str, str]]) -> str | list[Address]:
     return ", ".join(parts)
 
 
+def _set_unstructured(msg: EmailMessage, name: str, value: str) -> None:
+    """Set a free-text header so that it decodes back to exactly ``value``.
+
+    The stdlib folder can put the space between two RFC 2047 encoded-words
+    outside them, where decoders must drop it (long CJK subjects lose spaces);
+    when that would happen the value is encoded with ``email.header.Header``,
+    which keeps every character inside the encoded-words.
+    """
+    if value.isascii() or msg.policy.utf8:
+        msg[name] = value
+        return
+    folded = msg.policy.header_factory(name, value).fold(policy=msg.policy)
+    raw = folded.split(":", 1)[1].strip()
+    if str(email_policy.default.header_fetch_parse(name, raw)) == value:
+        msg[name] = value
+        return
+    encoded = Header(value, "utf-8", header_name=name).encode(linesep="\r\n", maxlinelen=78)
+    msg.set_raw(name, encoded)
+
+
 def _message_id(draft: MessageDraft, sender: str) -> str:
     if draft.message_id is None:
         domain = sender.rpartition("@")[2]
@@ -321,7 +343,9 @@ def build_message(draft: MessageDraft, *, fill_defaults: bool = True) -> BuiltMe
     needs_utf8 = any(is_internationalised(addr) for _, addr in all_boxes)
     msg = EmailMessage(policy=POLICY_UTF8 if needs_utf8 else POLICY_7BIT)
 
-    when = (draft.date or datetime.now()).astimezone()
+    when = draft.date or datetime.now()
+    if when.tzinfo is None:  # naive means local time; keep an explicit zone as given
+        when = when.astimezone()
     date_text = format_datetime(when)
     subject = draft.subject
     if subject is not None:
@@ -351,7 +375,10 @@ def build_message(draft: MessageDraft, *, fill_defaults: bool = True) -> BuiltMe
         else:
             extras.append((name, value))
     for name, value in [*headers.values(), *extras]:
-        msg[name] = value
+        if isinstance(value, str) and name.lower() in _UNSTRUCTURED_KEYS | {n.lower() for n, _ in extras}:
+            _set_unstructured(msg, name, value)
+        else:
+            msg[name] = value
 
     body = draft.body
     if body is not None:
@@ -472,7 +499,7 @@ def html_to_text(html: str) -> str:
 
 def _decode_header(name: str, raw: str) -> str:
     try:
-        return str(email_policy.default.header_factory(name, raw))
+        return str(email_policy.default.header_fetch_parse(name, raw))
     except Exception:  # malformed headers must not stop the summary
         return raw.encode("ascii", "surrogateescape").decode("utf-8", "replace")
 
