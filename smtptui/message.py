@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy as email_policy
 from email.header import Header
-from email.headerregistry import Address
+from email.headerregistry import Address, UnstructuredHeader
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime, make_msgid, parsedate_to_datetime
@@ -56,7 +56,6 @@ _LABEL_ASCII = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _LABEL_UTF8 = re.compile(r"[\w](?:[\w-]*[\w])?")
 _PLAIN_NAME = re.compile(r"[\w !#$%&'*+/=?^`{|}~.-]*")
 _BUILDER_HEADERS = {"content-type", "content-transfer-encoding", "mime-version"}
-_UNSTRUCTURED_KEYS = {"subject"}
 _REPLACEABLE = {"from", "to", "cc", "reply-to", "subject", "date", "message-id"}
 DEFAULT_BODY = "This is a test message sent by smtptui.\n"
 
@@ -319,49 +318,21 @@ def _guess_type(path: Path) -> tuple[str, str]:
     return maintype, subtype
 
 
-def build_message(draft: MessageDraft, *, fill_defaults: bool = True) -> BuiltMessage:
-    """Turn ``draft`` into wire-ready bytes and its envelope, or raise
-    ``MessageError`` naming the field.
-
-    With ``fill_defaults`` a missing subject becomes ``smtptui test <date>`` and
-    a missing body a short test text, as swaks does, so a test mail never
-    arrives blank.  Bcc recipients go into the envelope only.
-    """
-    senders = _as_items(draft.from_, "From")
-    if len(senders) != 1:
-        raise MessageError("From: give exactly one sender address")
-    to, cc = _as_items(draft.to, "To"), _as_items(draft.cc, "Cc")
-    bcc, reply_to = _as_items(draft.bcc, "Bcc"), _as_items(draft.reply_to, "Reply-To")
-    recipients: dict[str, str] = {}
-    for _, addr in to + cc + bcc:
-        local, _, domain = addr.rpartition("@")
-        recipients.setdefault(f"{local}@{domain.lower()}", addr)
-    if not recipients:
-        raise MessageError("To: at least one recipient is needed (To, Cc or Bcc)")
-    sender = senders[0][1]
-    all_boxes = senders + to + cc + bcc + reply_to
-    needs_utf8 = any(is_internationalised(addr) for _, addr in all_boxes)
-    msg = EmailMessage(policy=POLICY_UTF8 if needs_utf8 else POLICY_7BIT)
-
-    when = draft.date or datetime.now()
-    if when.tzinfo is None:  # naive means local time; keep an explicit zone as given
-        when = when.astimezone()
-    date_text = format_datetime(when)
-    subject = draft.subject
+def _headers(
+    draft: MessageDraft, boxes: dict[str, list[tuple[str, str]]], subject: str | None,
+    date_text: str, message_id: str,
+) -> list[tuple[str, object]]:
+    """The message's header fields in order: generated ones, replaced or extended
+    by the draft's extra headers (which may not smuggle in Bcc or MIME fields)."""
+    fields: dict[str, tuple[str, object]] = {}
+    for name in ("From", "To", "Cc", "Reply-To"):
+        if boxes[name]:
+            fields[name.lower()] = (name, _format_mailboxes(boxes[name]))
     if subject is not None:
-        _check_value("Subject", subject)
-    if fill_defaults and not (subject and subject.strip()):
-        subject = f"smtptui test {date_text}"
-    headers: dict[str, tuple[str, object]] = {"from": ("From", _format_mailboxes(senders))}
-    for name, boxes in (("To", to), ("Cc", cc), ("Reply-To", reply_to)):
-        if boxes:
-            headers[name.lower()] = (name, _format_mailboxes(boxes))
-    if subject is not None:
-        headers["subject"] = ("Subject", subject)
-    headers["date"] = ("Date", date_text)
-    message_id = _message_id(draft, sender)
-    headers["message-id"] = ("Message-ID", message_id)
-    extras: list[tuple[str, str]] = []
+        fields["subject"] = ("Subject", subject)
+    fields["date"] = ("Date", date_text)
+    fields["message-id"] = ("Message-ID", message_id)
+    extras: list[tuple[str, object]] = []
     for name, value in draft.headers:
         name, value = parse_header_line(f"{name}: {value}")
         key = name.lower()
@@ -370,16 +341,14 @@ def build_message(draft: MessageDraft, *, fill_defaults: bool = True) -> BuiltMe
         if key in _BUILDER_HEADERS:
             raise MessageError(f"{name}: is set by the builder from the body and attachments")
         if key in _REPLACEABLE:
-            headers[key] = (name, value)
-            subject = value if key == "subject" else subject
+            fields[key] = (name, value)
         else:
             extras.append((name, value))
-    for name, value in [*headers.values(), *extras]:
-        if isinstance(value, str) and name.lower() in _UNSTRUCTURED_KEYS | {n.lower() for n, _ in extras}:
-            _set_unstructured(msg, name, value)
-        else:
-            msg[name] = value
+    return [*fields.values(), *extras]
 
+
+def _add_content(msg: EmailMessage, draft: MessageDraft, fill_defaults: bool) -> list[str]:
+    """Body, optional HTML alternative and attachments; returns attachment names."""
     body = draft.body
     if body is not None:
         _check_body("Body", body)
@@ -400,7 +369,52 @@ def build_message(draft: MessageDraft, *, fill_defaults: bool = True) -> BuiltMe
         msg.add_attachment(payload, maintype=maintype, subtype=subtype, filename=path.name)
         names.append(path.name)
     for part in msg.iter_parts():
-        del part["MIME-Version"]
+        del part["MIME-Version"]  # the email package repeats it in every part
+    return names
+
+
+def build_message(draft: MessageDraft, *, fill_defaults: bool = True) -> BuiltMessage:
+    """Turn ``draft`` into wire-ready bytes and its envelope, or raise
+    ``MessageError`` naming the field.
+
+    With ``fill_defaults`` a missing subject becomes ``smtptui test <date>`` and
+    a missing body a short test text, as swaks does, so a test mail never
+    arrives blank.  Bcc recipients go into the envelope only.
+    """
+    boxes = {
+        name: _as_items(value, name)
+        for name, value in (("From", draft.from_), ("To", draft.to), ("Cc", draft.cc),
+                            ("Bcc", draft.bcc), ("Reply-To", draft.reply_to))
+    }
+    if len(boxes["From"]) != 1:
+        raise MessageError("From: give exactly one sender address")
+    sender = boxes["From"][0][1]
+    recipients: dict[str, str] = {}
+    for _, addr in boxes["To"] + boxes["Cc"] + boxes["Bcc"]:
+        local, _, domain = addr.rpartition("@")
+        recipients.setdefault(f"{local}@{domain.lower()}", addr)
+    if not recipients:
+        raise MessageError("To: at least one recipient is needed (To, Cc or Bcc)")
+    needs_utf8 = any(is_internationalised(a) for group in boxes.values() for _, a in group)
+    msg = EmailMessage(policy=POLICY_UTF8 if needs_utf8 else POLICY_7BIT)
+
+    when = draft.date or datetime.now()
+    if when.tzinfo is None:  # naive means local time; keep an explicit zone as given
+        when = when.astimezone()
+    date_text = format_datetime(when)
+    subject = draft.subject
+    if subject is not None:
+        _check_value("Subject", subject)
+    if fill_defaults and not (subject and subject.strip()):
+        subject = f"smtptui test {date_text}"
+    message_id = _message_id(draft, sender)
+    for name, value in _headers(draft, boxes, subject, date_text, message_id):
+        if isinstance(value, str) and issubclass(msg.policy.header_factory[name],
+                                                 UnstructuredHeader):
+            _set_unstructured(msg, name, value)
+        else:
+            msg[name] = value
+    names = _add_content(msg, draft, fill_defaults)
     try:
         data = msg.as_bytes()
     except (ValueError, UnicodeError, TypeError) as exc:
@@ -410,7 +424,7 @@ def build_message(draft: MessageDraft, *, fill_defaults: bool = True) -> BuiltMe
         envelope=Envelope(sender=sender, recipients=tuple(recipients.values())),
         needs_smtputf8=needs_utf8,
         eight_bit=not data.isascii(),
-        subject=subject,
+        subject=None if msg["Subject"] is None else str(msg["Subject"]),
         message_id=message_id,
         date=date_text,
         attachments=tuple(names),

@@ -74,6 +74,7 @@ class DemoServer:
         self._pending: set[asyncio.Future[Any]] = set()
         self._tempdir: Path | None = None
         self._maildir: mailbox.Maildir | None = None
+        self._maildir_path: Path | None = None
 
     @property
     def running(self) -> bool:
@@ -137,8 +138,10 @@ class DemoServer:
         maildir = self.config.maildir
         if maildir is None:
             return
+        path = Path(maildir).expanduser()
         try:
-            self._maildir = mailbox.Maildir(Path(maildir).expanduser(), create=True)
+            self._maildir = mailbox.Maildir(path, create=True)
+            self._maildir_path = path
         except OSError as exc:
             self._cleanup()
             raise ServerStartError(f"cannot use the Maildir {maildir}: {exc.strerror}") from exc
@@ -206,7 +209,8 @@ class DemoServer:
             except OSError as exc:
                 log.warning("cannot write to the Maildir: %s", exc)
                 return "451 4.3.0 Cannot store the message right now; please try again"
-            stored = Path(self._maildir._path) / "new" / key
+            assert self._maildir_path is not None
+            stored = self._maildir_path / "new" / key
         self.received_count += 1
         login = session.login_data if session.authenticated else None
         message = ReceivedMessage(

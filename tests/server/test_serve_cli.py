@@ -34,7 +34,8 @@ class ServeProcess:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env,
         )
         self.lines: Queue[str] = Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
+        self._pump_thread = threading.Thread(target=self._pump, daemon=True)
+        self._pump_thread.start()
 
     def _pump(self) -> None:
         assert self.proc.stdout is not None
@@ -51,6 +52,15 @@ class ServeProcess:
             seen.append(line)
             if m := re.search(pattern, line):
                 return seen, m
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(5)
+        self._pump_thread.join(5)
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
 
     def stop(self, sig: int = signal.SIGINT) -> tuple[int, str]:
         if self.proc.poll() is None:
@@ -71,9 +81,7 @@ def serve_process() -> Iterator[type[ServeProcess]]:
 
     yield start  # type: ignore[misc]
     for process in started:
-        if process.proc.poll() is None:
-            process.proc.kill()
-            process.proc.wait(5)
+        process.close()
 
 
 def test_serve_prints_how_to_use_it_and_one_line_per_message(serve_process) -> None:
