@@ -140,7 +140,7 @@ async def _run(config: ServerConfig, quiet: bool, user: str, password_text: str,
               help="Also store every message in this Maildir (created if missing).")
 @click.option("--delay", type=click.FloatRange(min=0), default=0.0, show_default=True,
               metavar="SECONDS", help="Wait this long before every reply (a slow server).")
-@click.option("--quiet", "-q", is_flag=True, help="No banner; only one line per message.")
+@click.option("--quiet", "-q", is_flag=True, help="No banner: just the listening address, then one line per message.")
 @click.option("--verbose", "-v", is_flag=True, help="Log every SMTP command to stderr.")
 def serve(host: str, port: int, tls_port: int | None, cert_file: str | None,
           key_file: str | None, user: str | None, password_env: str | None,
