@@ -24,6 +24,8 @@ from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
+from smtptui.protocol.envelope import Envelope
+
 __all__ = [
     "Attachment",
     "BuiltMessage",
@@ -218,14 +220,6 @@ class MessageDraft:
     attachments: list[str | Path] = field(default_factory=list)
     date: datetime | None = None
     message_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """The SMTP envelope: ``MAIL FROM`` and the ``RCPT TO`` list (Bcc included)."""
-
-    sender: str
-    recipients: tuple[str, ...]
 
 
 @dataclass(frozen=True)

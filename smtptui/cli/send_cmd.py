@@ -84,14 +84,14 @@ async def send(target: str, **opts: Any) -> int:
     and dot-stuffed on the wire.  Defaults (from, to, subject, body) come from the
     profile's [message] table.  The exit code says which step failed.
     """
-    from smtptui.protocol.transaction import Envelope, Plan
+    from smtptui.protocol.transaction import Plan
 
     profile = apply_overrides(load_profile(target, opts["profiles_dir"]), opts)
     built = _build(profile, opts)
     creds = credentials(profile, opts)
     plan = Plan(
         credentials=creds,
-        envelope=Envelope(built.envelope.sender, tuple(built.envelope.recipients)),
+        envelope=built.envelope,
         message=built.data,
         quit_after=opts["quit_after"],
         pipelining=opts["pipelining"],

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from smtptui.protocol import events as ev
 from smtptui.protocol.data import data_payload, needs_8bitmime
+from smtptui.protocol.envelope import Envelope
 from smtptui.protocol.errors import Phase, ReplyError, SmtpError, UsageError
 from smtptui.protocol.reply import Reply
 from smtptui.protocol.secret import Secret
@@ -20,16 +21,6 @@ from smtptui.protocol.session import Session, _one_line, exit_code_for
 
 #: swaks' --quit-after names, in conversation order.
 BREAKPOINTS = ("connect", "ehlo", "tls", "auth", "mail", "rcpt", "data")
-
-
-@dataclass(frozen=True, slots=True)
-class Envelope:
-    sender: str
-    recipients: tuple[str, ...]
-
-    @property
-    def needs_smtputf8(self) -> bool:
-        return not all(a.isascii() for a in (self.sender, *self.recipients))
 
 
 @dataclass(frozen=True, slots=True)
