@@ -12,13 +12,15 @@ from typing import Any
 
 from smtptui.profiles import AuthSettings, MessageDefaults, PasswordSource, Profile
 
-#: autoconfig ``<authentication>`` values -> our AUTH mechanism names
+#: autoconfig ``<authentication>`` values -> our AUTH mechanism names, in the order we
+#: prefer them: a password (or app password) first, since smtptui cannot run an OAuth2
+#: login itself; OAuth2 when it is all the provider offers.
 AUTH_METHODS = {
-    "oauth2": "xoauth2",
     "password-cleartext": "auto",
     "plain": "auto",
     "password-encrypted": "cram-md5",
     "secure": "cram-md5",
+    "oauth2": "xoauth2",
     "none": "none",
     "client-ip-address": "none",
     "smtp-after-pop": "none",
@@ -56,9 +58,10 @@ class Candidate:
         """The AUTH mechanism a profile should use (``none`` for MX candidates)."""
         if self.kind == "mx":
             return "none"
-        for method in self.authentication:
-            if method.lower() in AUTH_METHODS:
-                return AUTH_METHODS[method.lower()]
+        offered = {method.lower() for method in self.authentication}
+        for method, mechanism in AUTH_METHODS.items():
+            if method in offered:
+                return mechanism
         return "auto" if self.username else "none"
 
     @property

@@ -85,21 +85,20 @@ def _kind(value: object) -> str:
     return "a date/time"
 
 
+_SECTIONS = (("auth", AUTH_KEYS), ("tls", TLS_KEYS), ("message", MESSAGE_KEYS))
+
+
 def _check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
     for key in table:
         if key in allowed:
             continue
-        hint = did_you_mean(key, allowed)
-        if hint:
-            hint = hint.replace("'", f"'{prefix}", 1) if prefix else hint
-        elif not prefix:
-            for section, keys in (
-                ("auth", AUTH_KEYS),
-                ("tls", TLS_KEYS),
-                ("message", MESSAGE_KEYS),
-            ):
-                if key in keys:
-                    hint = f" (it belongs in the [{section}] table)"
+        section = next((name for name, keys in _SECTIONS if key in keys), None)
+        if not prefix and section is not None:
+            hint = f" (it belongs in the [{section}] table)"
+        else:
+            hint = did_you_mean(key, allowed)
+            if hint and prefix:
+                hint = hint.replace("'", f"'{prefix}", 1)
         raise ProfileError(f"unknown key {prefix + key!r}{hint}", key=prefix + key)
 
 
