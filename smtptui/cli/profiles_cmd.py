@@ -293,8 +293,9 @@ def add(name: str, host: str, port: int | None, security: str | None, helo: str 
 
 def _has_comments(text: str) -> bool:
     """True if a hand-written file has comments a save would drop (approximate)."""
+    ours = set(SAVED_HEADER.splitlines())
     for line in text.splitlines():
-        if line and SAVED_HEADER.find(line) != -1:
+        if line in ours:
             continue
         before, sep, _ = line.partition("#")
         if sep and before.count('"') % 2 == 0 and before.count("'") % 2 == 0:

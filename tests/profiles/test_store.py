@@ -7,6 +7,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from smtptui.profiles import Profile, ProfileError, ProfileStore, default_folder, slugify
 from smtptui.profiles.model import SAVED_HEADER
@@ -188,3 +190,52 @@ def test_default_folder_follows_the_environment(monkeypatch, tmp_path):
     assert ProfileStore().folder == tmp_path / "mine"
     monkeypatch.delenv("SMTPTUI_PROFILES_DIR")
     assert default_folder() == Path(os.environ["XDG_CONFIG_HOME"]) / "smtptui" / "profiles"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks")
+def test_saving_a_symlinked_profile_writes_through_the_link(store, tmp_path):
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "qq.toml"
+    real.write_text(HAND_WRITTEN)
+    os.chmod(real, 0o600)
+    link = store.folder / "qq.toml"
+    link.symlink_to(real)
+    assert store.save(store.get("QQ Mail").replace(port=587)) == link
+    assert link.is_symlink()
+    assert "port = 587" in real.read_text()
+
+
+@given(st.text(min_size=1, max_size=120))
+def test_any_name_slugs_to_a_plain_file_name(name):
+    slug = slugify(name)
+    assert slug and "/" not in slug and "\\" not in slug and ".." not in slug
+    assert not slug.startswith((".", "-")) and len(slug) <= 64
+    assert Path("/profiles", f"{slug}.toml").parent == Path("/profiles")
+
+
+_text = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
+)
+
+
+@given(
+    name=_text.filter(lambda s: s.strip() and not any(ord(c) < 32 or ord(c) == 127 for c in s)),
+    notes=_text,
+    subject=_text.filter(lambda s: not any(ord(c) < 32 or ord(c) == 127 for c in s)),
+    password=_text.filter(lambda s: s and s != "********"),
+)
+def test_any_profile_survives_a_save_and_load_round_trip(name, notes, subject, password):
+    from smtptui.profiles import AuthSettings, MessageDefaults, PasswordSource
+    from smtptui.protocol.secret import Secret
+
+    profile = Profile(
+        name=name.strip(),
+        host="smtp.example.com",
+        notes=notes,
+        auth=AuthSettings("login", "me", PasswordSource("plain", value=Secret(password))),
+        message=MessageDefaults(subject=subject or None, body=notes or None),
+    )
+    again = Profile.from_toml(profile.to_toml(reveal_secrets=True), Path("x.toml"))
+    assert again == profile
+    assert again.auth.password.value.reveal() == password
