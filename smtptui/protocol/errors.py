@@ -48,6 +48,7 @@ class SmtpError(Exception):
             self.phase = phase
         self.reply = reply
         self.hint = hint
+        self.announced = False  # a Failed event has been emitted for it
 
     @property
     def sentence(self) -> str:

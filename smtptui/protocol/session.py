@@ -757,13 +757,23 @@ class Session:
         self._closed_emitted = False
         self._last_challenge = None
 
-    def _fatal(self, exc: SmtpError) -> SmtpError:
-        """Record a connection-ending error: emit Failed, close, return it to raise."""
-        if not self._closed_emitted:
+    def report_failure(self, exc: SmtpError) -> SmtpError:
+        """Emit one ``Failed`` event for ``exc`` (once, however often it is
+        reported) and return it, so callers can ``raise session.report_failure(e)``."""
+        if not exc.announced:
+            exc.announced = True
             self._emit(
                 ev.Failed(phase=exc.phase, reason=exc.sentence, exit_code=exit_code_for(exc))
             )
+        return exc
+
+    def _fatal(self, exc: SmtpError) -> SmtpError:
+        """Record a connection-ending error: emit Failed, close, return it to raise."""
+        if not self._closed_emitted:
+            self.report_failure(exc)
             self._abort(str(exc))
+        else:
+            exc.announced = True  # the connection already ended with its own report
         return exc
 
     def _abort(self, reason: str) -> None:

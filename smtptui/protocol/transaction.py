@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from smtptui.protocol import events as ev
 from smtptui.protocol.data import data_payload, needs_8bitmime
 from smtptui.protocol.envelope import Envelope
 from smtptui.protocol.errors import Phase, ReplyError, SmtpError, UsageError
@@ -65,7 +64,6 @@ class Plan:
 @dataclass(slots=True)
 class Outcome:
     greeting: Reply | None = None
-    ehlo: Reply | None = None
     transaction: TransactionResult | None = None
     stopped_after: str | None = None
     error: SmtpError | None = None
@@ -205,41 +203,48 @@ async def _pipelined(
 
 
 def _refused(session: Session, phase: Phase, what: str, reply: Reply) -> ReplyError:
-    err = ReplyError(f"{what}: {_one_line(reply)}", phase=phase, reply=reply)
-    session._emit(ev.Failed(phase=phase, reason=err.sentence, exit_code=exit_code_for(err)))
-    return err
+    return session.report_failure(
+        ReplyError(f"{what}: {_one_line(reply)}", phase=phase, reply=reply)
+    )
+
+
+async def establish(session: Session, plan: Plan) -> str | None:
+    """Everything before mail: connect, EHLO, STARTTLS and EHLO again (when the
+    security mode says so), AUTH (when credentials are given).  Returns the
+    breakpoint it stopped at, or ``None``; raises :class:`SmtpError` after a
+    ``Failed`` event.  The session stays open (the TUI keeps it for more)."""
+    try:
+        await session.connect()
+        if plan.quit_after == "connect":
+            return "connect"
+        await _ehlo(session, plan)
+        if plan.quit_after == "ehlo":
+            return "ehlo"
+        if session.config.security == "starttls":
+            await session.starttls(ehlo=False)
+            if plan.quit_after == "tls":
+                return "tls"
+            await _ehlo(session, plan)
+        elif plan.quit_after == "tls":
+            return "tls"
+        if plan.credentials is not None:
+            creds = plan.credentials
+            await session.auth(creds.mechanism, creds.username, creds.secret)
+        if plan.quit_after == "auth":
+            return "auth"
+    except SmtpError as exc:
+        raise session.report_failure(exc) from None
+    return None
 
 
 async def converse(session: Session, plan: Plan) -> Outcome:
     """Run a whole conversation per ``plan``; always ends with QUIT and a closed
     socket.  Errors are returned in the :class:`Outcome`, not raised."""
     outcome = Outcome()
-    cfg = session.config
     try:
-        outcome.greeting = await session.connect()
-        if plan.quit_after == "connect":
-            outcome.stopped_after = "connect"
-            return outcome
-        outcome.ehlo = await _ehlo(session, plan)
-        if plan.quit_after == "ehlo":
-            outcome.stopped_after = "ehlo"
-            return outcome
-        if cfg.security == "starttls":
-            await _tls_step(session)
-            if plan.quit_after == "tls":
-                outcome.stopped_after = "tls"
-                return outcome
-            outcome.ehlo = await _ehlo(session, plan)
-        elif plan.quit_after == "tls":
-            outcome.stopped_after = "tls"
-            return outcome
-        if plan.credentials is not None:
-            creds = plan.credentials
-            await _auth_step(session, creds)
-        if plan.quit_after == "auth":
-            outcome.stopped_after = "auth"
-            return outcome
-        if plan.envelope is not None and plan.message is not None:
+        outcome.stopped_after = await establish(session, plan)
+        outcome.greeting = session.greeting
+        if outcome.stopped_after is None and plan.envelope is not None and plan.message is not None:
             outcome.transaction = await send_transaction(
                 session,
                 plan.envelope,
@@ -252,6 +257,7 @@ async def converse(session: Session, plan: Plan) -> Outcome:
             if plan.quit_after in ("mail", "rcpt", "data"):
                 outcome.stopped_after = plan.quit_after
     except SmtpError as exc:
+        session.report_failure(exc)
         outcome.error = exc
     finally:
         if outcome.stopped_after:
@@ -265,25 +271,3 @@ async def _ehlo(session: Session, plan: Plan) -> Reply:
     if reply.code != 250:
         raise _refused(session, Phase.EHLO, "the server refused EHLO/HELO", reply)
     return reply
-
-
-async def _tls_step(session: Session) -> None:
-    try:
-        await session.starttls(ehlo=False)
-    except SmtpError as exc:
-        if not session._closed_emitted:
-            session._emit(
-                ev.Failed(phase=Phase.TLS, reason=exc.sentence, exit_code=exit_code_for(exc))
-            )
-        raise
-
-
-async def _auth_step(session: Session, creds: Credentials) -> None:
-    try:
-        await session.auth(creds.mechanism, creds.username, creds.secret)
-    except SmtpError as exc:
-        if not session._closed_emitted:
-            session._emit(
-                ev.Failed(phase=Phase.AUTH, reason=exc.sentence, exit_code=exit_code_for(exc))
-            )
-        raise

@@ -163,9 +163,11 @@ async def test_greeting_421_is_exit_21():
         await asyncio.sleep(0.5)
 
     async with ScriptedServer(busy) as srv:
-        s, _ = session_for(srv)
+        s, seen = session_for(srv)
         outcome = await converse(s, Plan())
     assert outcome.exit_code == 21
+    (failed,) = failures(seen)
+    assert failed.phase == "greeting" and "refused the connection in its greeting" in failed.reason
     assert "421 4.3.2 too busy" in str(outcome.error)
 
 
