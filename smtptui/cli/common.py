@@ -164,17 +164,15 @@ def credentials(profile, opts: dict[str, Any]):
     mech = (opts.get("auth_mech") or "").lower()
     if mech == "none":
         return None
-    auth = getattr(profile, "auth", None)
-    user = opts.get("user") or (auth.username if auth else None)
-    if not user:
-        if mech:
-            raise CliFailure(f"--auth {mech} needs a user name: add --user NAME")
+    auth = profile.auth
+    if not opts.get("user") and not mech and not auth.enabled:
         return None
-    mechanism = mech or (
-        auth.mechanism if auth and auth.mechanism not in (None, "none") else "auto"
-    )
+    user = opts.get("user") or auth.username
+    if not user:
+        raise CliFailure(f"--auth {mech or auth.mechanism} needs a user name: add --user NAME")
+    mechanism = mech or (auth.mechanism if auth.enabled else "auto")
     secret = _password_from_options(opts)
-    if secret is None and auth is not None and auth.password is not None and user == auth.username:
+    if secret is None and auth.enabled and user == auth.username:
         secret = _password_from_profile(profile)
     if secret is None:
         if sys.stdin.isatty():
@@ -210,14 +208,9 @@ def _password_from_options(opts: dict[str, Any]) -> Secret | None:
 def _password_from_profile(profile) -> Secret | None:
     from smtptui.profiles import ProfileError
 
-    source = profile.auth.password
     try:
-        prompt = (
-            (lambda text: click.prompt(text, hide_input=True, err=True))
-            if sys.stdin.isatty()
-            else None
-        )
-        return source.resolve(prompt=prompt)
+        prompt = (lambda text: click.prompt(text, hide_input=True, err=True)) if sys.stdin.isatty() else None
+        return profile.resolve_password(prompt=prompt)
     except ProfileError as exc:
         raise CliFailure(str(exc)) from exc
 

@@ -114,7 +114,7 @@ def _build(profile: Any, opts: dict[str, Any]) -> Any:
     from smtptui.message import MessageDraft, MessageError, build_message, parse_header_line
 
     defaults = getattr(profile, "message", None)
-    sender = opts["from_"] or (defaults.from_ if defaults else None)
+    sender = opts["from_"] or (defaults.sender if defaults else None)
     to = list(opts["to"]) or list(defaults.to if defaults else [])
     cc = list(opts["cc"]) or list(defaults.cc if defaults else [])
     if not sender:
