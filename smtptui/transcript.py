@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from smtptui.protocol import events as ev
 from smtptui.protocol.text import escape_text
@@ -43,6 +43,7 @@ class Line:
     code: int | None = None  # reply code, for server lines
     continuation: bool = False  # second and later lines of a multi-line reply
     kind: str = ""  # command | auth | data | tls | warning | unsolicited | ...
+    source: ev.Event | None = field(default=None, compare=False, repr=False)  # the event shown
 
     @property
     def marker(self) -> str:
@@ -93,6 +94,7 @@ def event_lines(
                     code=event.reply.code,
                     continuation=i > 0,
                     kind="unsolicited" if event.unsolicited else "reply",
+                    source=event,
                 )
             )
         return out

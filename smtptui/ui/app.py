@@ -1,0 +1,445 @@
+"""The smtptui dashboard: the App, its bindings, and the wiring between panes.
+
+Panes live in ``smtptui/ui/widgets``; they render what the session controllers
+hold and post messages back.  Network work runs in one worker group per
+profile (``session-<name>``), with ``exit_on_error=False``: a failure ends up in
+that session's transcript and as a notification, never as a crash.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Tab, Tabs
+from textual.worker import Worker, WorkerState
+
+from smtptui.protocol.errors import SmtpError
+from smtptui.ui.widgets.profile_list import ProfilesPane
+from smtptui.ui.widgets.transcript_view import TranscriptView
+
+NARROW_WIDTH = 110
+NARROW_HEIGHT = 30
+PANES = ("profiles", "transcript", "reference", "composer", "session")
+
+
+class SmtpTuiApp(App[None]):
+    """Talk SMTP to many servers and see every byte."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "smtptui"
+    COMMANDS: ClassVar = App.COMMANDS | {lambda: _profile_commands()}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Close every session with QUIT and leave"),
+        Binding("d", "disconnect", "Disconnect", id="session.disconnect", tooltip="QUIT the highlighted profile's session"),
+        Binding("n", "new_profile", "New", id="profile.new", tooltip="Create a profile"),
+        Binding("e", "edit_profile", "Edit", id="profile.edit", tooltip="Edit the highlighted profile"),
+        Binding("D", "duplicate_profile", "Duplicate", show=False, id="profile.duplicate"),
+        Binding("delete,X", "delete_profile", "Delete", show=False, id="profile.delete"),
+        Binding("slash", "filter", "Filter", id="profiles.filter", tooltip="Filter profiles (name, host, #tag)"),
+        Binding("f5", "send", "Send", id="composer.send", tooltip="Send the composer's message on this session"),
+        Binding("i", "inbox", "Inbox", id="demo.inbox", tooltip="What the built-in demo server received"),
+        Binding("colon", "focus_raw", "Raw", id="session.raw", tooltip="Type a raw SMTP command (telnet mode)"),
+        Binding("l", "toggle_language", "中文/EN", id="app.language", tooltip="Switch the reference between English and Chinese"),
+        Binding("x", "export", "Export", show=False, id="transcript.export"),
+        Binding("y", "copy_transcript", "Copy", show=False, id="transcript.copy"),
+        Binding("s", "search", "Search", show=False, id="transcript.search"),
+        Binding("t", "toggle_theme", "Theme", show=False, id="app.theme"),
+        Binding("f1,question_mark", "help", "Help", id="app.help", tooltip="Every key binding"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        profiles_dir: str | None = None,
+        profile_name: str | None = None,
+        lang: str | None = None,
+    ) -> None:
+        super().__init__()
+        from smtptui.builtin import BuiltinServer
+        from smtptui.profiles import ProfileStore
+        from smtptui.reference.i18n import resolve_lang
+
+        self.store = ProfileStore(profiles_dir)
+        self.start_profile = profile_name
+        self.lang = resolve_lang(lang)
+        self.builtin = BuiltinServer()
+        self.controllers: dict[str, object] = {}
+        self.current: str | None = None
+        self.auto_handshake = True
+        self._badge_dirty: set[str] = set()
+
+    # ------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        from smtptui.ui.widgets.composer import ComposerPane
+        from smtptui.ui.widgets.reference_pane import ReferencePane
+        from smtptui.ui.widgets.session_panel import SessionPanel
+
+        yield Header(icon="✉")
+        yield Tabs(*(Tab(p.capitalize(), id=f"tab-{p}") for p in PANES), id="pane-tabs")
+        with Horizontal(id="main"):
+            yield ProfilesPane(id="profiles")
+            with Vertical(id="transcript"):
+                yield Label("Transcript", id="transcript-title")
+                yield TranscriptView(id="transcript-view")
+                yield Input(placeholder="search the transcript (enter: next, escape: close)", id="transcript-search")
+            yield Lazy(ReferencePane(lang=self.lang, id="reference"))
+        with Horizontal(id="bottom"):
+            yield Lazy(ComposerPane(id="composer"))
+            yield Lazy(SessionPanel(lang=self.lang, id="session"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from smtptui.ui.keymap import load_keymap
+
+        keymap, problems = load_keymap()
+        if keymap:
+            self.set_keymap(keymap)
+        for problem in problems:
+            self.notify(problem, title="keymap", severity="warning")
+        self.reload_profiles(select=self.start_profile)
+        self.query_one("#profile-list").focus()
+        self._apply_layout(self.size.width, self.size.height)
+
+    def on_resize(self, event) -> None:
+        self._apply_layout(event.size.width, event.size.height)
+
+    def _apply_layout(self, width: int, height: int) -> None:
+        narrow = width < NARROW_WIDTH or height < NARROW_HEIGHT
+        self.screen.set_class(narrow, "-narrow")
+        if narrow:
+            active = self.query_one("#pane-tabs", Tabs).active or "tab-profiles"
+            self.show_pane(active.removeprefix("tab-"))
+
+    def show_pane(self, pane: str) -> None:
+        """At 80×24 only one pane shows at a time; the tabs choose it."""
+        for name in PANES:
+            for widget in self.query(f"#{name}"):
+                widget.set_class(name == pane, "-shown")
+        self.screen.set_class(pane in ("composer", "session"), "-bottom-shown")
+        tabs = self.query_one("#pane-tabs", Tabs)
+        if tabs.active != f"tab-{pane}":
+            tabs.active = f"tab-{pane}"
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id:
+            self.show_pane(event.tab.id.removeprefix("tab-"))
+
+    # ------------------------------------------------------------ profiles
+    def reload_profiles(self, *, select: str | None = None) -> None:
+        result = self.store.load()
+        for error in result.errors:
+            self.notify(str(error), title="profile skipped", severity="warning", timeout=10)
+        pane = self.query_one(ProfilesPane)
+        names = [p.name for p in result.profiles]
+        if select is not None and select not in names:
+            self.notify(f"no profile named {select!r}", severity="error")
+            select = None
+        if select is None and self.current in names:
+            select = self.current
+        if select is None and "demo" in names and not any(not p.bundled for p in result.profiles):
+            select = "demo"
+        pane.set_profiles(result.profiles, select=select)
+        for name, controller in self.controllers.items():
+            pane.update_badge(name, controller.badge)
+            profile = next((p for p in result.profiles if p.name == name), None)
+            if profile is not None and not controller.connected:
+                controller.profile = profile
+
+    def profile(self, name: str | None):
+        if name is None:
+            return None
+        pane = self.query_one(ProfilesPane)
+        return next((p for p in pane.profiles if p.name == name), None)
+
+    @property
+    def current_controller(self):
+        """The session shown now (panes mounted lazily start from it)."""
+        return self.controllers.get(self.current) if self.current else None
+
+    @property
+    def highlighted(self) -> str | None:
+        return self.query_one(ProfilesPane).highlighted_name
+
+    def controller(self, name: str, *, create: bool = True):
+        from smtptui.ui.controller import SessionController
+
+        controller = self.controllers.get(name)
+        if controller is None and create:
+            profile = self.profile(name)
+            if profile is None:
+                return None
+            controller = SessionController(profile, builtin=self.builtin)
+            controller.on_change = self._controller_changed
+            self.controllers[name] = controller
+        return controller
+
+    def on_profiles_pane_highlighted(self, message: ProfilesPane.Highlighted) -> None:
+        self.switch_to(message.name)
+
+    def on_profiles_pane_chosen(self, message: ProfilesPane.Chosen) -> None:
+        self.connect(message.name)
+
+    def switch_to(self, name: str) -> None:
+        """Show ``name``'s session everywhere, at once; other sessions live on."""
+        from smtptui.ui.panes import composer_pane, reference_pane, session_panel
+
+        previous = self.current
+        self.current = name
+        controller = self.controller(name)
+        if controller is None:
+            return
+        self.query_one(TranscriptView).show(controller.lines)
+        if (composer := composer_pane(self)) is not None:
+            composer.switch_profile(previous, controller.profile)
+        if (panel := session_panel(self)) is not None:
+            panel.show(controller)
+        if (reference := reference_pane(self)) is not None:
+            reference.follow(controller)
+        self._update_titles()
+
+    def _update_titles(self) -> None:
+        controller = self.controllers.get(self.current) if self.current else None
+        if controller is None:
+            self.sub_title = ""
+            return
+        profile = controller.profile
+        badge = controller.badge
+        tls = " · TLS" if badge.tls else ""
+        state = {"idle": "not connected"}.get(badge.status, badge.status)
+        self.sub_title = f"{profile.name} ({profile.address} {profile.security}) · {state}{tls}"
+        title = f"Transcript: {profile.name}"
+        if controller.session is not None and controller.session.tls_info is not None:
+            title += f" · {controller.session.tls_info.version}"
+        self.query_one("#transcript-title", Label).update(title)
+
+    # ------------------------------------------------------ session events
+    def _controller_changed(self, controller, new_lines) -> None:
+        """Called by a controller for every event: repaint what shows it."""
+        from smtptui.ui.panes import reference_pane, session_panel
+
+        name = controller.key
+        if name == self.current:
+            if new_lines:
+                self.query_one(TranscriptView).lines_appended()
+            if (panel := session_panel(self)) is not None:
+                panel.refresh_state()
+            if new_lines and (reference := reference_pane(self)) is not None:
+                reference.follow(controller)
+        if not self._badge_dirty:
+            self.call_later(self._flush_badges)
+        self._badge_dirty.add(name)
+
+    def _flush_badges(self) -> None:
+        pane = self.query_one(ProfilesPane)
+        for name in self._badge_dirty:
+            controller = self.controllers.get(name)
+            if controller is not None:
+                pane.update_badge(name, controller.badge)
+        self._badge_dirty.clear()
+        self._update_titles()
+
+    def run_session_work(self, name: str, coro, description: str) -> Worker:
+        return self.run_worker(coro, group=f"session-{name}", exit_on_error=False, description=description)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is not WorkerState.ERROR or not (worker.group or "").startswith("session-"):
+            return
+        error = worker.error
+        name = worker.group.removeprefix("session-")
+        if isinstance(error, SmtpError):
+            self.notify(error.sentence, title=name, severity="error", timeout=8)
+        else:
+            controller = self.controllers.get(name)
+            text = f"internal error while {worker.description}: {type(error).__name__}: {error}"
+            if controller is not None:
+                controller.fail(text)
+            self.notify(text, title=name, severity="error", timeout=10)
+
+    # ------------------------------------------------------------- actions
+    def connect(self, name: str | None = None) -> None:
+        from smtptui.ui.session_actions import connect
+
+        name = name or self.highlighted
+        if name is None:
+            return
+        controller = self.controller(name)
+        if controller is None:
+            return
+        if name != self.current:
+            self.switch_to(name)
+        if controller.connected:
+            self.notify(f"{name} is already connected; d disconnects", timeout=3)
+            return
+        self.run_session_work(name, connect(self, controller), f"connecting {name}")
+
+    def action_disconnect(self) -> None:
+        name = self.current
+        controller = self.controllers.get(name) if name else None
+        if controller is None or not controller.connected:
+            self.notify("not connected", timeout=2)
+            return
+        self.run_session_work(name, controller.disconnect(), f"disconnecting {name}")
+
+    def action_send(self) -> None:
+        from smtptui.ui.session_actions import send_composed
+
+        if self.current is None:
+            return
+        controller = self.controller(self.current)
+        self.run_session_work(self.current, send_composed(self, controller), f"sending on {self.current}")
+
+    def on_transcript_view_reply_selected(self, message: TranscriptView.ReplySelected) -> None:
+        from smtptui.ui.panes import reference_pane
+
+        controller = self.controllers.get(self.current) if self.current else None
+        if controller is not None and (reference := reference_pane(self)) is not None:
+            reference.show_reply(message.event, controller)
+
+    def on_session_panel_raw_submitted(self, message) -> None:
+        from smtptui.ui.session_actions import raw_line
+
+        controller = self.controllers.get(self.current) if self.current else None
+        if controller is None:
+            return
+        self.run_session_work(controller.key, raw_line(self, controller, message.line), f"sending {message.line.split(' ')[0]}")
+
+    def on_session_panel_step_requested(self, message) -> None:
+        from smtptui.ui.session_actions import step
+
+        controller = self.controller(self.current) if self.current else None
+        if controller is None:
+            return
+        self.run_session_work(controller.key, step(self, controller, message.verb), f"sending {message.verb}")
+
+    def on_session_panel_handshake_toggled(self, message) -> None:
+        self.auto_handshake = message.value
+
+    def on_composer_pane_send_requested(self, message) -> None:
+        self.action_send()
+
+    def edit_named_profile(self, name: str) -> None:
+        from smtptui.ui.profile_actions import edit_profile
+
+        edit_profile(self, self.profile(name))
+
+    def action_filter(self) -> None:
+        self.show_pane("profiles")
+        self.query_one(ProfilesPane).focus_filter()
+
+    def action_focus_raw(self) -> None:
+        from smtptui.ui.panes import session_panel
+
+        self.show_pane("session")
+        if (panel := session_panel(self)) is not None:
+            panel.focus_raw()
+
+    def action_search(self) -> None:
+        self.show_pane("transcript")
+        search = self.query_one("#transcript-search", Input)
+        search.add_class("-visible")
+        search.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "transcript-search":
+            event.stop()
+            view = self.query_one(TranscriptView)
+            if not view.search(event.value):
+                self.notify(f"no line contains {event.value!r}", severity="warning", timeout=3)
+
+    def key_escape(self) -> None:
+        search = self.query_one("#transcript-search", Input)
+        if search.has_class("-visible"):
+            search.remove_class("-visible")
+            self.query_one(TranscriptView).focus()
+
+    def action_toggle_language(self) -> None:
+        from smtptui.ui.panes import reference_pane, session_panel
+
+        self.lang = "zh" if self.lang == "en" else "en"
+        if (reference := reference_pane(self)) is not None:
+            reference.set_language(self.lang)
+        if (panel := session_panel(self)) is not None:
+            panel.set_language(self.lang)
+        self.notify("参考说明：中文" if self.lang == "zh" else "Reference: English", timeout=2)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
+
+    def action_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def action_inbox(self) -> None:
+        from smtptui.ui.screens.inbox import InboxScreen
+
+        self.push_screen(InboxScreen(self.builtin))
+
+    def action_export(self) -> None:
+        from smtptui.ui.screens.export import ExportScreen
+
+        controller = self.controllers.get(self.current) if self.current else None
+        if controller is None or not controller.transcript.events:
+            self.notify("nothing to export yet", timeout=2)
+            return
+        self.push_screen(ExportScreen(controller))
+
+    def action_copy_transcript(self) -> None:
+        from smtptui.transcript import export_text
+
+        controller = self.controllers.get(self.current) if self.current else None
+        if controller is None or not controller.transcript.events:
+            self.notify("nothing to copy yet", timeout=2)
+            return
+        self.copy_to_clipboard(export_text(controller.transcript.events, redact=True))
+        self.notify("transcript copied (user names and passwords masked)", timeout=3)
+
+    def action_new_profile(self) -> None:
+        from smtptui.ui.profile_actions import edit_profile
+
+        edit_profile(self, None)
+
+    def action_edit_profile(self) -> None:
+        from smtptui.ui.profile_actions import edit_profile
+
+        edit_profile(self, self.profile(self.highlighted))
+
+    def action_duplicate_profile(self) -> None:
+        from smtptui.ui.profile_actions import duplicate_profile
+
+        duplicate_profile(self, self.profile(self.highlighted))
+
+    def action_delete_profile(self) -> None:
+        from smtptui.ui.profile_actions import delete_profile
+
+        delete_profile(self, self.profile(self.highlighted))
+
+    async def action_quit(self) -> None:
+        """QUIT every open session (bounded in time), stop the demo server, leave."""
+        from smtptui.ui.session_actions import close_all
+
+        await close_all(self)
+        self.exit()
+
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            if binding.action in ("command_palette", "help"):
+                continue
+            yield SystemCommand(binding.description, binding.tooltip or binding.description, lambda a=binding.action: self.run_action(a))
+
+
+def _profile_commands():
+    from smtptui.ui.commands import ProfileCommands
+
+    return ProfileCommands

@@ -1,0 +1,235 @@
+"""One profile's live session as the dashboard sees it.
+
+A :class:`SessionController` owns the engine :class:`Session`, the full
+transcript (every event, never trimmed), its display lines, and the learner's
+:class:`SessionState` fed from the reference state machine.  It decides nothing
+about SMTP itself: it calls the engine, and it feeds events to the state
+machine.  It is free of Textual, so it is tested without a screen; the app runs
+its coroutines in workers and repaints on its ``on_change`` callback.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from smtptui.protocol import events as ev
+from smtptui.protocol.errors import Phase, SmtpError
+from smtptui.protocol.reply import Reply
+from smtptui.protocol.session import Session
+from smtptui.protocol.transaction import (
+    Credentials,
+    Plan,
+    TransactionResult,
+    establish,
+    send_transaction,
+)
+from smtptui.reference.states import SessionState, State
+from smtptui.transcript import Line, Transcript, event_lines
+
+if TYPE_CHECKING:
+    from smtptui.builtin import BuiltinServer
+    from smtptui.message import BuiltMessage
+    from smtptui.profiles import Profile
+    from smtptui.protocol.config import SessionConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Badge:
+    """What the profiles list shows for a profile."""
+
+    status: str  # idle | connecting | connected | busy | error | closed
+    tls: bool = False
+    code: int | None = None
+    latency_ms: float | None = None
+    error: str | None = None
+
+
+class SessionController:
+    """A profile's session, transcript and learner state."""
+
+    def __init__(self, profile: Profile, *, builtin: BuiltinServer | None = None) -> None:
+        self.profile = profile
+        self.builtin = builtin
+        self.session: Session | None = None
+        self.transcript = Transcript()
+        self.lines: list[Line] = []
+        self.state = SessionState()
+        self.status = "idle"
+        self.error: str | None = None
+        self.last_reply: Reply | None = None
+        self.last_latency_ms: float | None = None
+        self.last_command: str | None = None
+        self.on_change: Callable[[SessionController, list[Line]], None] | None = None
+        self._awaiting: deque[str] = deque()
+
+    # ----------------------------------------------------------------- views
+    @property
+    def key(self) -> str:
+        return self.profile.name
+
+    @property
+    def connected(self) -> bool:
+        return self.session is not None and self.session.connected
+
+    @property
+    def capabilities(self):
+        return self.session.capabilities if self.session else None
+
+    @property
+    def badge(self) -> Badge:
+        tls = bool(self.session and self.session.tls_active and self.connected)
+        code = self.last_reply.code if self.last_reply else None
+        return Badge(self.status, tls, code, self.last_latency_ms, self.error)
+
+    def legal_commands(self) -> tuple[str, ...]:
+        return self.state.legal_commands(self.capabilities)
+
+    def expect(self, line: str):
+        """What the state machine predicts for ``line`` (warnings before sending)."""
+        return self.state.expect(line, self.capabilities)
+
+    # ---------------------------------------------------------------- events
+    def _on_event(self, event: ev.Event) -> None:
+        self.transcript.append(event)
+        if isinstance(event, ev.Sent):
+            # Every command (pipelined ones too) gets exactly one reply, in order;
+            # message lines get none, except the final "." of raw DATA mode.
+            if event.kind != "data" or event.text == ".":
+                self._awaiting.append(event.text)
+            if event.kind == "command":
+                self.last_command = event.text
+        elif isinstance(event, ev.DataSent):
+            self._awaiting.append(".")
+        elif isinstance(event, ev.Received):
+            reply = event.reply
+            self.last_reply = reply
+            self.last_latency_ms = event.elapsed_ms
+            if not event.unsolicited:
+                command = self._awaiting.popleft() if self._awaiting else None
+                self.state = self.state.after(command, reply)
+        elif isinstance(event, ev.TlsEstablished):
+            self.state = self.state.after_tls()
+        elif isinstance(event, ev.Failed):
+            self.error = event.reason
+            self.status = "error"
+        elif isinstance(event, ev.Closed):
+            self._awaiting.clear()
+            if self.state.state is not State.DISCONNECTED:
+                self.state = SessionState(state=State.CLOSED)
+            if self.status != "error":
+                self.status = "closed"
+        new_lines = event_lines(event, start=self.transcript.start or event.at)
+        self.lines.extend(new_lines)
+        if self.on_change is not None:
+            self.on_change(self, new_lines)
+
+    def note(self, text: str, level: str = "info") -> None:
+        """A note of the app's own in this transcript (e.g. "password prompt cancelled")."""
+        self._on_event(ev.Note(text=text, level=level))
+
+    def fail(self, text: str) -> None:
+        self._on_event(ev.Failed(phase=Phase.COMMAND, reason=text))
+
+    # -------------------------------------------------------------- commands
+    async def _config(self) -> SessionConfig:
+        cfg = self.profile.session_config()
+        if self.profile.builtin_server and self.builtin is not None:
+            cfg = await self.builtin.retarget(cfg)
+        return cfg
+
+    async def connect(self, credentials: Credentials | None, *, handshake: bool = True) -> None:
+        """Connect; with ``handshake``, also EHLO, STARTTLS (+EHLO) and AUTH.
+        Errors are already in the transcript when this raises."""
+        if self.connected:
+            return
+        self.status = "connecting"
+        self.error = None
+        self.state = SessionState()
+        self._awaiting.clear()
+        try:
+            cfg = await self._config()
+        except Exception as exc:  # the built-in server could not start
+            self.fail(f"cannot start the built-in server: {exc}")
+            raise
+        session = Session(cfg)
+        session.subscribe(self._on_event)
+        self.session = session
+        plan = Plan(credentials=credentials, quit_after=None if handshake else "connect")
+        started = time.monotonic()
+        await establish(session, plan)
+        self.status = "connected"
+        self._changed()
+        self.note(f"ready in {(time.monotonic() - started) * 1000:.0f} ms")
+
+    async def send(self, built: BuiltMessage, *, progress: Callable[[int, int], None] | None = None,
+                   credentials: Credentials | None = None) -> TransactionResult:
+        """The whole transaction on this session, connecting first if needed."""
+        if not self.connected:
+            await self.connect(credentials)
+        assert self.session is not None
+        session = self.session
+        if self.state.in_transaction:
+            await session.rset()
+        self.status = "busy"
+        self._changed()
+        try:
+            result = await send_transaction(session, built.envelope, built.data, progress=progress)
+        except SmtpError as exc:
+            session.report_failure(exc)
+            raise
+        finally:
+            if self.status == "busy":
+                self.status = "connected" if self.connected else "closed"
+                self._changed()
+        return result
+
+    async def raw(self, line: str) -> Reply | None:
+        """One line as the learner typed it (the state machine warns, not blocks)."""
+        if self.session is None or not self.connected:
+            raise SmtpError("not connected: press enter on the profile to connect first")
+        try:
+            return await self.session.raw(line)
+        except SmtpError as exc:
+            self.session.report_failure(exc)
+            raise
+
+    async def send_body(self, built: BuiltMessage) -> Reply:
+        """Step mode: the message after the learner's DATA got 354."""
+        assert self.session is not None
+        return await self.session.send_data_body(built.data)
+
+    async def auth(self, credentials: Credentials) -> Reply:
+        assert self.session is not None
+        try:
+            return await self.session.auth(credentials.mechanism, credentials.username, credentials.secret)
+        except SmtpError as exc:
+            self.session.report_failure(exc)
+            raise
+
+    async def starttls(self) -> Reply:
+        assert self.session is not None
+        try:
+            return await self.session.starttls(ehlo=False)
+        except SmtpError as exc:
+            self.session.report_failure(exc)
+            raise
+
+    async def disconnect(self) -> None:
+        """QUIT and close (never raises)."""
+        if self.session is not None:
+            await self.session.aclose()
+        self.status = "closed" if self.status != "error" else self.status
+        self._changed()
+
+    def clear(self) -> None:
+        self.transcript.clear()
+        self.lines.clear()
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self, [])

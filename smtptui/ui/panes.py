@@ -1,0 +1,33 @@
+"""Finding the lazily mounted panes (they may not exist yet during first paint)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.css.query import NoMatches
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from smtptui.ui.widgets.composer import ComposerPane
+    from smtptui.ui.widgets.reference_pane import ReferencePane
+    from smtptui.ui.widgets.session_panel import SessionPanel
+
+
+def _find(app: App, selector: str):
+    try:
+        return app.screen_stack[0].query_one(selector)
+    except (NoMatches, IndexError):
+        return None
+
+
+def composer_pane(app: App) -> ComposerPane | None:
+    return _find(app, "ComposerPane")
+
+
+def reference_pane(app: App) -> ReferencePane | None:
+    return _find(app, "ReferencePane")
+
+
+def session_panel(app: App) -> SessionPanel | None:
+    return _find(app, "SessionPanel")
