@@ -92,3 +92,32 @@ class ProtocolError(SmtpError):
 
 class UsageError(SmtpError):
     """The caller asked for something impossible (e.g. a CR in a raw command)."""
+
+
+EXIT_CODES: dict[Phase, int] = {
+    Phase.CONNECT: 20,
+    Phase.GREETING: 21,
+    Phase.EHLO: 22,
+    Phase.TLS: 23,
+    Phase.AUTH: 24,
+    Phase.MAIL: 25,
+    Phase.RCPT: 26,
+    Phase.DATA: 27,
+}
+
+
+def exit_code_for(exc: BaseException) -> int:
+    """The documented CLI exit code for an error (README table)."""
+    if isinstance(exc, UsageError):
+        return 2
+    if isinstance(exc, (ConnectError, SmtpTimeout)):
+        return 20
+    if isinstance(exc, ProtocolError):
+        return 28
+    if isinstance(exc, TlsError):
+        return 23
+    if isinstance(exc, AuthError):
+        return 24
+    if isinstance(exc, SmtpError):
+        return EXIT_CODES.get(exc.phase, 28)
+    return 1

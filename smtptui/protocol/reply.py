@@ -93,6 +93,12 @@ class Reply:
             out.pop()
         return out
 
+    def summary(self) -> str:
+        """The first line as sent (escaped), and how many more lines there are."""
+        first = self.display_lines()[0] if self.raw else str(self.code)
+        more = len(self.lines) - 1
+        return first + (f" (+{more} more lines)" if more > 0 else "")
+
     def __str__(self) -> str:
         return "\n".join(self.display_lines())
 

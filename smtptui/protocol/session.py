@@ -25,9 +25,9 @@ from smtptui.protocol import auth as sasl
 from smtptui.protocol import events as ev
 from smtptui.protocol.capabilities import Capabilities
 from smtptui.protocol.config import SessionConfig
+from smtptui.protocol.connect import host_label, open_stream
 from smtptui.protocol.errors import (
     AuthError,
-    ConnectError,
     Phase,
     ProtocolError,
     ReplyError,
@@ -35,6 +35,7 @@ from smtptui.protocol.errors import (
     SmtpTimeout,
     TlsError,
     UsageError,
+    exit_code_for,
 )
 from smtptui.protocol.reply import Reply, ReplyParser
 from smtptui.protocol.secret import MASK, Secret
@@ -117,10 +118,7 @@ class Session:
 
     @property
     def host_label(self) -> str:
-        host = self.config.host
-        if ":" in host:
-            host = f"[{host}]"
-        return f"{host}:{self.config.port}"
+        return host_label(self.config.host, self.config.port)
 
     # ------------------------------------------------------------ connection
     async def connect(self) -> Reply:
@@ -140,7 +138,7 @@ class Session:
             self.greeting = reply
             if reply.code != 220:
                 err = ReplyError(
-                    f"the server refused the connection in its greeting: {_one_line(reply)}",
+                    f"the server refused the connection in its greeting: {reply.summary()}",
                     phase=Phase.GREETING,
                     reply=reply,
                 )
@@ -148,67 +146,17 @@ class Session:
             return reply
 
     async def _open(self) -> None:
-        cfg = self.config
-        loop = asyncio.get_running_loop()
-        family = {"ipv4": socket.AF_INET, "ipv6": socket.AF_INET6}.get(cfg.family, socket.AF_UNSPEC)
-        timeout = cfg.timeout_for("connect")
-        started = time.monotonic()
         try:
-            async with asyncio.timeout(timeout):
-                infos = await loop.getaddrinfo(
-                    cfg.host, cfg.port, family=family, type=socket.SOCK_STREAM
-                )
-        except TimeoutError as exc:
-            raise self._fatal(
-                SmtpTimeout(
-                    f"looking up {cfg.host} took longer than {timeout:g} s", phase=Phase.CONNECT
-                )
-            ) from exc
-        except socket.gaierror as exc:
-            fam = {"ipv4": " (IPv4)", "ipv6": " (IPv6)"}.get(cfg.family, "")
-            raise self._fatal(
-                ConnectError(
-                    f"cannot resolve the host name {cfg.host!r}{fam}: {exc.strerror or exc}",
-                    hint="Check the spelling, or use an IP address.",
-                )
-            ) from exc
-        dns_ms = (time.monotonic() - started) * 1000
-        addresses = list(dict.fromkeys((info[0], info[4][0]) for info in infos))
-        errors: list[str] = []
-        for fam, address in addresses:
-            local = (cfg.local_address, 0) if cfg.local_address else None
-            t0 = time.monotonic()
-            try:
-                async with asyncio.timeout(timeout):
-                    reader, writer = await asyncio.open_connection(
-                        address, cfg.port, family=fam, local_addr=local, limit=_READ_CHUNK
-                    )
-            except TimeoutError:
-                errors.append(f"{address}: no answer within {timeout:g} s")
-                continue
-            except OSError as exc:
-                errors.append(f"{address}: {exc.strerror or exc}")
-                continue
-            self._reader, self._writer = reader, writer
-            peer = writer.get_extra_info("peername") or (address, cfg.port)
-            sock_local = writer.get_extra_info("sockname") or ("?", 0)
-            self._emit(
-                ev.Connected(
-                    peer=(str(peer[0]), int(peer[1])),
-                    local=(str(sock_local[0]), int(sock_local[1])),
-                    elapsed_ms=(time.monotonic() - t0) * 1000,
-                    dns_ms=dns_ms,
-                )
-            )
-            return
-        detail = "; ".join(errors) or "no addresses"
-        timed_out = all("no answer" in e for e in errors)
-        cls = SmtpTimeout if timed_out else ConnectError
-        raise self._fatal(
-            cls(
-                f"cannot connect to {self.host_label} ({detail})",
-                phase=Phase.CONNECT,
-                hint="Check the host, the port and the security mode (25/587 plain or STARTTLS, 465 TLS).",
+            stream = await open_stream(self.config)
+        except SmtpError as exc:
+            raise self._fatal(exc) from exc
+        self._reader, self._writer = stream.reader, stream.writer
+        self._emit(
+            ev.Connected(
+                peer=stream.peer,
+                local=stream.local,
+                elapsed_ms=stream.connect_ms,
+                dns_ms=stream.dns_ms,
             )
         )
 
@@ -420,7 +368,7 @@ class Session:
                 )
             reply = await self._command("STARTTLS")
             if reply.code != 220:
-                raise TlsError(f"the server refused STARTTLS: {_one_line(reply)}", reply=reply)
+                raise TlsError(f"the server refused STARTTLS: {reply.summary()}", reply=reply)
             await self._upgrade()
         if ehlo:
             await self.ehlo()
@@ -478,7 +426,7 @@ class Session:
             if reply.code == 235:
                 self.authenticated_as = username
                 return reply
-            raise AuthError(f"the server refused AUTH {name}: {_one_line(reply)}", reply=reply)
+            raise AuthError(f"the server refused AUTH {name}: {reply.summary()}", reply=reply)
 
     async def _auth_line(self, line: sasl.AuthLine) -> Reply:
         display = ev.Sent(
@@ -521,10 +469,12 @@ class Session:
     async def send_data_body(
         self, message: bytes, *, progress: ProgressCallback | None = None
     ) -> Reply:
-        """The message after a ``354``: normalised, dot-stuffed, final ``.``."""
+        """The message after a ``354``: normalised, dot-stuffed, final ``.``
+        (also ends a raw DATA the learner started by hand)."""
         from smtptui.protocol.data import data_payload
 
         async with self._lock:
+            self.in_data = False
             return await self._send_payload(data_payload(message), progress)
 
     async def end_data_empty(self) -> Reply:
@@ -822,38 +772,3 @@ class Session:
 def _sni(name: str) -> str | None:
     """Python sends no SNI for IP literals by itself; strip IPv6 brackets."""
     return name.strip("[]") or None
-
-
-def _one_line(reply: Reply) -> str:
-    first = reply.display_lines()[0] if reply.raw else str(reply.code)
-    more = len(reply.lines) - 1
-    return first + (f" (+{more} more lines)" if more > 0 else "")
-
-
-EXIT_CODES: dict[Phase, int] = {
-    Phase.CONNECT: 20,
-    Phase.GREETING: 21,
-    Phase.EHLO: 22,
-    Phase.TLS: 23,
-    Phase.AUTH: 24,
-    Phase.MAIL: 25,
-    Phase.RCPT: 26,
-    Phase.DATA: 27,
-}
-
-
-def exit_code_for(exc: BaseException) -> int:
-    """The documented CLI exit code for an error (README table)."""
-    if isinstance(exc, UsageError):
-        return 2
-    if isinstance(exc, (ConnectError, SmtpTimeout)):
-        return 20
-    if isinstance(exc, ProtocolError):
-        return 28
-    if isinstance(exc, TlsError):
-        return 23
-    if isinstance(exc, AuthError):
-        return 24
-    if isinstance(exc, SmtpError):
-        return EXIT_CODES.get(exc.phase, 28)
-    return 1

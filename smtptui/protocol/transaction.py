@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from smtptui.protocol.data import data_payload, needs_8bitmime
 from smtptui.protocol.envelope import Envelope
-from smtptui.protocol.errors import Phase, ReplyError, SmtpError, UsageError
+from smtptui.protocol.errors import Phase, ReplyError, SmtpError, UsageError, exit_code_for
 from smtptui.protocol.reply import Reply
 from smtptui.protocol.secret import Secret
-from smtptui.protocol.session import Session, _one_line, exit_code_for
+from smtptui.protocol.session import Session
 
 #: swaks' --quit-after names, in conversation order.
 BREAKPOINTS = ("connect", "ehlo", "tls", "auth", "mail", "rcpt", "data")
@@ -204,7 +204,7 @@ async def _pipelined(
 
 def _refused(session: Session, phase: Phase, what: str, reply: Reply) -> ReplyError:
     return session.report_failure(
-        ReplyError(f"{what}: {_one_line(reply)}", phase=phase, reply=reply)
+        ReplyError(f"{what}: {reply.summary()}", phase=phase, reply=reply)
     )
 
 
