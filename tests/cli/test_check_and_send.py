@@ -105,14 +105,14 @@ def _run_scripted(handler, args):
     """A scripted server on a background loop, the CLI in the foreground."""
     loop = asyncio.new_event_loop()
     ready = threading.Event()
+    stop = asyncio.Event()
     box = {}
 
     async def serve():
         async with ScriptedServer(handler) as srv:
             box["port"] = srv.port
             ready.set()
-            while not box.get("stop"):
-                await asyncio.sleep(0.05)
+            await stop.wait()
 
     thread = threading.Thread(target=lambda: loop.run_until_complete(serve()), daemon=True)
     thread.start()
@@ -120,7 +120,7 @@ def _run_scripted(handler, args):
     try:
         return CliRunner().invoke(main, [*args[:1], f"127.0.0.1:{box['port']}", *args[1:]])
     finally:
-        box["stop"] = True
+        loop.call_soon_threadsafe(stop.set)
         thread.join(5)
         loop.close()
 
