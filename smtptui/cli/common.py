@@ -146,6 +146,10 @@ def session_config(profile, opts: dict[str, Any]):
     tls = cfg.tls
     if opts.get("ca_file"):
         tls = replace(tls, ca_file=opts["ca_file"], verify=True)
+    if opts.get("tls_name"):
+        tls = replace(tls, server_hostname=opts["tls_name"])
+    if opts.get("client_cert"):
+        tls = replace(tls, client_cert=opts["client_cert"], client_key=opts.get("client_key"))
     if opts.get("insecure"):
         tls = replace(tls, verify=False)
     return replace(

@@ -219,15 +219,18 @@ def _print_list(lang: str, as_json: bool) -> None:
             if rows[0] is not row:
                 click.echo("")
             click.echo(click.style(t(headings[current], lang), bold=True))
-        label_w = {"basic": 44, "vendor": 12}.get(row.table, 10)
+        label_w = {"basic": 34, "vendor": 20, "enhanced": 8}.get(row.table, 11)
         label = row.label + " " * max(1, label_w - display_width(row.label))
+        sep = t("ui.sep", lang)
         extra = ""
         if row.table == "enhanced":
-            extra = f"  [{t('ui.label.associated', lang)}: {row.associated}; {', '.join(row.rfc)}]"
+            extra = "  " + t("ui.assoc_inline", lang, codes=row.associated, rfc=sep.join(row.rfc))
         elif row.table == "basic":
-            extra = f"  [{', '.join(row.rfc)}]"
+            extra = f"  [{sep.join(row.rfc)}]"
+        elif row.table == "vendor" and row.sample:
+            sample = row.sample if len(row.sample) <= 72 else row.sample[:71] + "…"
+            extra = f"  «{sample}»"
         elif row.table == "vendor":
-            extra = f"  [{row.vendor}]"
-        click.echo(
-            f"  {click.style(label, fg=_KIND_COLOURS.get(row.kind or ''))}{row.title}{extra}"
-        )
+            extra = "  " + t("ui.any_text_from", lang, hosts=sep.join(row.hosts))
+        colour = _KIND_COLOURS.get(row.kind or "")
+        click.echo(f"  {click.style(label, fg=colour)}{row.title}{extra}")
