@@ -37,7 +37,7 @@ from smtptui.reference.i18n import LANGUAGE_NAMES, LANGUAGES, resolve_lang, t, t
 from smtptui.reference.sequencing import Expectation, Verdict
 from smtptui.reference.states import SessionState, State
 from smtptui.reference.table import TableRow, reference_table
-from smtptui.reference.transcript import parse_transcript, replay, reply
+from smtptui.reference.transcript import Surprise, parse_transcript, replay, reply, surprises
 from smtptui.reference.vendors import VENDOR_CODES, VendorCode, match_vendor, vendor_for_host
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "Mismatch",
     "SessionState",
     "State",
+    "Surprise",
     "TableRow",
     "VendorCode",
     "Verdict",
@@ -80,6 +81,7 @@ __all__ = [
     "reply",
     "resolve_lang",
     "structure",
+    "surprises",
     "t",
     "tl",
     "vendor_for_host",

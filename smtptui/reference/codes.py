@@ -44,8 +44,9 @@ def kind_of(code: int) -> str:
 class BasicCode:
     """One meaning of a basic reply code.
 
-    ``commands``/``enhanced``/``text`` select the variant; a variant with none
-    of them is the code's general meaning.
+    ``commands``/``enhanced``/``text`` select a variant (key ``"530.tls"``);
+    on the general meaning (key ``"530"``) ``enhanced`` is just the code the
+    RFC pairs it with (``535`` → ``5.7.8``).
     """
 
     code: int
@@ -62,7 +63,8 @@ class BasicCode:
 
     @property
     def general(self) -> bool:
-        return not (self.commands or self.enhanced or self.text)
+        """The code's main meaning (``"530"``), not a variant (``"530.tls"``)."""
+        return "." not in self.key
 
     def title(self, lang: str | None = None) -> str:
         return t(f"basic.{self.key}.title", lang)

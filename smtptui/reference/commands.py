@@ -128,9 +128,10 @@ MECHANISMS: tuple[MechanismInfo, ...] = (
     ),
     MechanismInfo(
         "CRAM-MD5", ("RFC 2195",),
-        (
-            "C: AUTH CRAM-MD5", "S: 334 PDQxOTI5NDIzNDEuMTI4Mjg0NzJAc291cmNlZm91ci5hbmRyZXcuY211LmVkdT4=",
-            "C: dXNlciA5ZjZmN2Q4YzVmNjI3YzE4MjBmZDRlZjQ3NDBkMzZiMA==",
+        (  # RFC 2195's own example: user "tim", password "tanstaaftanstaaf"
+            "C: AUTH CRAM-MD5",
+            "S: 334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+",
+            "C: dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw",
             "S: 235 2.7.0 Authentication successful",
         ),
         False,

@@ -140,7 +140,8 @@ def _parse_reply_text(s: str) -> Reply:
 
 
 def decode_auth_challenge(b64_text: str) -> str | None:
-    """The text of a base64 ``334`` challenge (``VXNlcm5hbWU6`` → ``Username:``).
+    """The text of a base64 ``334`` challenge (``VXNlcm5hbWU6`` → ``Username:``;
+    aiosmtpd's ``VXNlciBOYW1lAA==`` → ``User Name``).
 
     ``None`` when it is not valid base64 or not printable text (binary SASL
     tokens stay encoded). XOAUTH2's error challenge decodes to JSON such as
@@ -154,6 +155,8 @@ def decode_auth_challenge(b64_text: str) -> str | None:
         decoded = raw.decode("utf-8")
     except (binascii.Error, ValueError):
         return None
+    # aiosmtpd (and other servers in C heritage) NUL-terminate: "User Name\0".
+    decoded = decoded.rstrip("\x00")
     if not decoded or not decoded.isprintable():
         return None
     return decoded

@@ -79,6 +79,7 @@ _TLS_WORDS = r"starttls|\btls\b|\bssl\b|encrypt"
 
 HINTS: tuple[Hint, ...] = (
     # -- greeting ------------------------------------------------------------
+    _h("greeting_ok", (220,), ("connect",)),
     _h("greeting_refused", (554, 521), ("connect",)),
     _h("greeting_busy", (421,), ("connect",)),
     _h("closing", (421,)),
@@ -151,6 +152,9 @@ HINTS: tuple[Hint, ...] = (
     _h("rcpt_accepted", (250, 251), ("RCPT",)),
     _h("sender_accepted", (250,), ("MAIL",)),
     _h("ehlo_ok", (250,), ("EHLO",)),
+    _h("helo_ok", (250,), ("HELO",)),
+    _h("rset_ok", (250,), ("RSET",)),
+    _h("noop_ok", (250,), ("NOOP",)),
 )  # fmt: skip
 
 _QUEUE_IDS: tuple[re.Pattern[str], ...] = (

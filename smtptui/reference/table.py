@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from smtptui.reference.codes import BASIC_CODES
 from smtptui.reference.enhanced import CLASSES, DETAILS, SUBJECTS
 from smtptui.reference.i18n import resolve_lang, t
-from smtptui.reference.vendors import VENDOR_CODES
+from smtptui.reference.vendors import VENDOR_CODES, vendor
 
 TABLES: tuple[str, ...] = ("basic", "class", "subject", "enhanced", "vendor")
 
@@ -18,7 +18,8 @@ TABLES: tuple[str, ...] = ("basic", "class", "subject", "enhanced", "vendor")
 class TableRow:
     """One line of the reference. ``label`` is the code column as shown
     (``530 5.7.0 (STARTTLS required, RFC 3207)``, ``X.7.8``, ``5.XXX.YYY``);
-    ``associated`` lists the registry's basic codes for an enhanced detail."""
+    ``associated`` lists the registry's basic codes for an enhanced detail;
+    ``sample``/``hosts``: a vendor reply as sent, and the vendor's domains."""
 
     table: str
     code: int | None
@@ -33,6 +34,7 @@ class TableRow:
     vendor: str | None = None
     associated: str | None = None
     sample: str | None = None
+    hosts: tuple[str, ...] = ()
     mismatch: str | None = None
 
     def to_dict(self) -> dict[str, object]:
@@ -89,6 +91,7 @@ def reference_table(
                     "vendor", v.code, v.enhanced_label, label,
                     _CLASS_KIND.get((v.code or 0) // 100), v.title(lang), v.explanation(lang),
                     next_steps=v.next_steps(lang), vendor=v.vendor_name(lang), sample=v.sample,
+                    hosts=vendor(v.vendor).hosts,
                 )
             )  # fmt: skip
     return tuple(rows)

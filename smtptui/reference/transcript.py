@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from smtptui.protocol.reply import Reply, ReplyParser
 from smtptui.reference.commands import verb_of
+from smtptui.reference.sequencing import Expectation, Verdict
 from smtptui.reference.states import SessionState, State
 
 Step = tuple[str | None, Reply]
@@ -80,3 +82,43 @@ def replay(steps: Iterable[Step], start: SessionState | None = None) -> list[Ses
         state = state.after(command, rep)
         out.append(state)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Surprise:
+    """A step where the server did not do what ``expect`` predicted."""
+
+    command: str
+    expectation: Expectation
+    reply: Reply
+    before: SessionState
+
+    def __str__(self) -> str:
+        return (
+            f"{self.command!r} in {self.before.state.name}: predicted "
+            f"{self.expectation.verdict.name} {self.expectation.likely_codes}, got {self.reply.code}"
+        )
+
+
+def surprises(steps: Iterable[Step], start: SessionState | None = None) -> list[Surprise]:
+    """Replay ``steps`` and list every prediction the server contradicted:
+    a command called legal that got 503 (sequence) or 500/502 (unknown); a
+    command predicted to fail that succeeded; a failure with a code the
+    prediction did not list. A legal command refused on its merits (550 user
+    unknown, 535 bad password) is the server's decision, not a surprise."""
+    state = start or SessionState()
+    found: list[Surprise] = []
+    for command, rep in steps:
+        if state.state is State.TLS_HANDSHAKE:
+            state = state.after_tls()
+        if command is not None and state.connected:
+            exp = state.expect(command)
+            ok = rep.code // 100 in (2, 3)
+            if exp.verdict is Verdict.LEGAL:
+                wrong = rep.code in (500, 502, 503) and rep.code not in exp.likely_codes
+            else:
+                wrong = ok or rep.code not in exp.likely_codes
+            if wrong:
+                found.append(Surprise(command, exp, rep, state))
+        state = state.after(command, rep)
+    return found

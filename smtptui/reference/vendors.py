@@ -71,7 +71,8 @@ class VendorCode:
     ``identifies``: the match alone proves the vendor (unregistered enhanced
     code, distinctive wording); otherwise the host or the vendor's signature in
     the text must point to the vendor too. ``sample`` is a real-world reply as
-    the vendor sends it (shortened), shown in the list.
+    the vendor sends it (shortened), shown in the list; ``None`` for a rule that
+    covers any text from the vendor's hosts.
     """
 
     id: str
@@ -79,8 +80,9 @@ class VendorCode:
     code: int | None
     enhanced: re.Pattern[str] | None
     text: re.Pattern[str] | None
-    sample: str
+    sample: str | None
     identifies: bool = False
+    shown: str | None = None
 
     @property
     def key(self) -> str:
@@ -88,9 +90,9 @@ class VendorCode:
 
     @property
     def enhanced_label(self) -> str | None:
-        """The enhanced code as a plain string when the rule names exactly one."""
-        if self.enhanced is None:
-            return None
+        """The enhanced code(s) as shown: ``5.7.139``, or ``shown`` for a range."""
+        if self.shown or self.enhanced is None:
+            return self.shown
         pat = self.enhanced.pattern
         return pat.replace("\\", "") if re.fullmatch(r"[245](\\\.\d+){2}", pat) else None
 
@@ -113,11 +115,12 @@ def _v(
     code: int | None,
     enhanced: str | None,
     text: str | None,
-    sample: str,
+    sample: str | None,
     identifies: bool = False,
+    shown: str | None = None,
 ) -> VendorCode:
     enh = re.compile(enhanced) if enhanced else None
-    return VendorCode(id, vendor, code, enh, _re(text) if text else None, sample, identifies)
+    return VendorCode(id, vendor, code, enh, _re(text) if text else None, sample, identifies, shown)
 
 
 VENDOR_CODES: tuple[VendorCode, ...] = (
@@ -125,8 +128,7 @@ VENDOR_CODES: tuple[VendorCode, ...] = (
     _v("qq.auth_code", "tencent", 535, None, r"authorization code|授权码",
        "535 Login Fail. Please enter your authorization code to login. More information in "
        "http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256", True),
-    _v("qq.auth_failed", "tencent", 535, None, None,
-       "535 Login Fail. Please enter your authorization code to login."),
+    _v("qq.auth_failed", "tencent", 535, None, None, None),
     _v("qq.sender", "tencent", 501, None, r"mail from address must be same as authorization user",
        "501 mail from address must be same as authorization user.", True),
     _v("qq.frequency", "tencent", None, None, r"frequency limited",
@@ -198,7 +200,7 @@ VENDOR_CODES: tuple[VendorCode, ...] = (
     _v("ms.ip_blocked", "microsoft", 550, r"5\.7\.708", None,
        "550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP.", True),
     _v("ms.banned_ip", "microsoft", 550, r"5\.7\.6(?:0[6-9]|[1-4][0-9])", None,
-       "550 5.7.606 Access denied, banned sending IP [192.0.2.1].", True),
+       "550 5.7.606 Access denied, banned sending IP [192.0.2.1].", True, "5.7.606–649"),
     _v("ms.recipient_not_found", "microsoft", 550, r"5\.1\.10", r"RecipientNotFound",
        "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
        True),
@@ -208,7 +210,7 @@ VENDOR_CODES: tuple[VendorCode, ...] = (
        "421 4.7.66 TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to "
        "support TLS 1.2.", True),
     _v("ms.unable_to_relay", "microsoft", 550, r"5\.7\.(?:1|54)", r"Unable to relay",
-       "550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain"),
+       "550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain", shown="5.7.54 / 5.7.1"),
 )  # fmt: skip
 
 

@@ -126,7 +126,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
         "Check the spelling of the command (HELP lists what the server knows).",
         "Keep command lines under 512 characters.",
     ),
-    "basic.500.auth.variant": "5.5.6, during AUTH",
+    "basic.500.auth.variant": "during AUTH",
     "basic.500.auth.title": "Authentication exchange line too long",
     "basic.500.auth.text": "During AUTH you sent a base64 line longer than the server accepts for this mechanism (RFC 4954). Long OAuth tokens can trigger it.",
     "basic.500.auth.next": (
@@ -176,14 +176,14 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
         "If the text mentions TLS: send STARTTLS, then EHLO again.",
         "Otherwise authenticate with AUTH (after STARTTLS), then retry.",
     ),
-    "basic.530.auth.variant": "authentication required, RFC 4954",
+    "basic.530.auth.variant": "AUTH required",
     "basic.530.auth.title": "Authentication required",
     "basic.530.auth.text": "The server only accepts this command from authenticated users (RFC 4954 §6, 530 5.7.0). Submission servers (ports 587/465) require it before MAIL FROM.",
     "basic.530.auth.next": (
         "Authenticate with AUTH (after STARTTLS on port 587), then repeat the command.",
         "Use a mechanism listed on the EHLO AUTH line.",
     ),
-    "basic.530.tls.variant": "STARTTLS required, RFC 3207",
+    "basic.530.tls.variant": "STARTTLS required",
     "basic.530.tls.title": "Must issue a STARTTLS command first",
     "basic.530.tls.text": "The server requires an encrypted connection before it accepts this command (RFC 3207 §4). Only NOOP, EHLO, STARTTLS and QUIT work until then.",
     "basic.530.tls.next": (

@@ -124,7 +124,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
         "检查命令拼写（HELP 可以列出服务器认识的命令）。",
         "命令行长度不要超过 512 个字符。",
     ),
-    "basic.500.auth.variant": "5.5.6，AUTH 过程中",
+    "basic.500.auth.variant": "AUTH 过程中",
     "basic.500.auth.title": "认证交互的行太长",
     "basic.500.auth.text": "AUTH 过程中你发送的 base64 行超过了服务器对该机制允许的长度（RFC 4954）。很长的 OAuth 令牌可能触发这个错误。",
     "basic.500.auth.next": (
@@ -172,14 +172,14 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
         "如果文字提到 TLS：先发送 STARTTLS，然后重新 EHLO。",
         "否则先用 AUTH 登录（在 STARTTLS 之后），再重试。",
     ),
-    "basic.530.auth.variant": "需要认证，RFC 4954",
+    "basic.530.auth.variant": "需要认证",
     "basic.530.auth.title": "需要认证",
     "basic.530.auth.text": "服务器只接受已认证用户发出的这条命令（RFC 4954 §6，530 5.7.0）。用于提交邮件的服务器（587/465 端口）都要求在 MAIL FROM 之前完成认证。",
     "basic.530.auth.next": (
         "先用 AUTH 登录（587 端口需先 STARTTLS），再重发这条命令。",
         "使用 EHLO 回复 AUTH 一行中列出的认证机制。",
     ),
-    "basic.530.tls.variant": "需要 STARTTLS，RFC 3207",
+    "basic.530.tls.variant": "需要 STARTTLS",
     "basic.530.tls.title": "必须先执行 STARTTLS",
     "basic.530.tls.text": "服务器要求先建立加密连接才接受这条命令（RFC 3207 §4）。在此之前只能用 NOOP、EHLO、STARTTLS 和 QUIT。",
     "basic.530.tls.next": (
