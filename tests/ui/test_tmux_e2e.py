@@ -1,0 +1,98 @@
+"""The installed ``smtptui`` driven the way a person drives it: in tmux, with
+keys, reading the screen.  A newcomer's first minute: connect the demo, send
+with F5, find the message in the demo inbox."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.tmux
+
+
+class Tmux:
+    def __init__(self, binary: str, env: dict[str, str]) -> None:
+        self.binary = binary
+        self.socket = f"smtptui-test-{uuid.uuid4().hex[:8]}"
+        self.env = env
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(
+            [self.binary, "-L", self.socket, "-f", "/dev/null", *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=20,
+        )
+        return result.stdout
+
+    def start(self, command: str, width: int = 120, height: int = 40) -> None:
+        self.run("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), command)
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "main", *keys)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "main")
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared on the screen; last screen:\n{screen}")
+
+    def kill(self) -> None:
+        self.run("kill-server")
+
+
+@pytest.fixture
+def tmux_app(tmux, tmp_path):
+    smtptui = shutil.which("smtptui") or str(Path(sys.executable).parent / "smtptui")
+    env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", "LANG": "C.UTF-8"}
+    session = Tmux(tmux, env)
+    session.start(f"{smtptui} --profiles-dir {tmp_path / 'profiles'}")
+    yield session
+    session.kill()
+
+
+def test_newcomer_connects_demo_sends_with_f5_and_finds_it_in_the_inbox(tmux_app):
+    screen = tmux_app.wait_for("demo")
+    assert "Transcript" in screen
+    tmux_app.keys("Enter")
+    tmux_app.wait_for("235 2.7.0 Authentication successful")
+    tmux_app.keys("F5")
+    screen = tmux_app.wait_for("250 2.0.0 OK: queued as")
+    tmux_app.keys("i")
+    screen = tmux_app.wait_for("Hello from smtptui")
+    tmux_app.keys("Escape")
+    tmux_app.keys("q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and tmux_app.run("list-sessions"):
+        time.sleep(0.2)
+    assert not tmux_app.run("list-sessions"), "smtptui did not exit on q"
+
+
+def test_80x24_layout_shows_tabs_and_one_pane(tmux, tmp_path):
+    smtptui = shutil.which("smtptui") or str(Path(sys.executable).parent / "smtptui")
+    env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+    session = Tmux(tmux, env)
+    session.start(f"{smtptui} --profiles-dir {tmp_path / 'profiles'}", 80, 24)
+    try:
+        screen = session.wait_for("demo")
+        for tab in ("Profiles", "Transcript", "Reference", "Composer", "Session"):
+            assert tab in screen
+        session.keys("Enter")
+        session.wait_for("Transcript")
+    finally:
+        session.kill()
