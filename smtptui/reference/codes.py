@@ -44,7 +44,9 @@ def kind_of(code: int) -> str:
 class BasicCode:
     """One meaning of a basic reply code.
 
-    ``commands``/``enhanced``/``text`` select a variant (key ``"530.tls"``);
+    ``commands``/``enhanced``/``text`` select a variant (key ``"530.tls"``),
+    ``unless`` rules it out (452 after RCPT is "too many recipients" unless the
+    text speaks of storage);
     on the general meaning (key ``"530"``) ``enhanced`` is just the code the
     RFC pairs it with (``535`` → ``5.7.8``).
     """
@@ -56,6 +58,7 @@ class BasicCode:
     enhanced: str | None = None
     commands: tuple[str, ...] = ()
     text: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
 
     @property
     def kind(self) -> str:
@@ -90,6 +93,7 @@ def _re(pattern: str) -> re.Pattern[str]:
 
 
 _ANY = ("any",)
+_STORAGE = r"storage|disk|space|quota|full|size|too (big|large)"
 _TX = ("MAIL", "RCPT", "DATA", "data-end", "BDAT")
 
 BASIC_CODES: tuple[BasicCode, ...] = (
@@ -124,6 +128,10 @@ BASIC_CODES: tuple[BasicCode, ...] = (
     BasicCode(
         454, "454.auth", ("AUTH",), ("RFC 4954 §6",), "4.7.0", ("AUTH",),
         _re(r"auth"),
+    ),
+    BasicCode(
+        452, "452.rcpt", ("RCPT",), ("RFC 5321 §4.5.3.1.10",), "4.5.3", ("RCPT",),
+        _re(r"recipient"), _re(_STORAGE),
     ),
     BasicCode(455, "455", ("MAIL", "RCPT"), ("RFC 5321 §4.2.3", "RFC 5321 §4.3.2")),
     BasicCode(500, "500", _ANY, ("RFC 5321 §4.2.3", "RFC 5321 §4.3.2")),
@@ -162,6 +170,10 @@ BASIC_CODES: tuple[BasicCode, ...] = (
     ),
     BasicCode(551, "551", ("RCPT", "VRFY"), ("RFC 5321 §3.4", "RFC 5321 §4.2.3")),
     BasicCode(552, "552", ("MAIL", "RCPT", "data-end", "BDAT"), ("RFC 5321 §4.2.3", "RFC 5321 §4.5.3.1.10")),
+    BasicCode(
+        552, "552.rcpt", ("RCPT",), ("RFC 5321 §4.5.3.1.10",), None, ("RCPT",),
+        _re(r"recipient"), _re(_STORAGE),
+    ),
     BasicCode(553, "553", ("MAIL", "RCPT", "VRFY"), ("RFC 5321 §4.2.3", "RFC 5321 §4.3.2")),
     BasicCode(554, "554", ("RCPT", "DATA", "data-end", "BDAT"), ("RFC 5321 §4.2.3", "RFC 5321 §4.3.2")),
     BasicCode(554, "554.connect", ("connect",), ("RFC 5321 §3.1", "RFC 5321 §4.3.2"), None, ("connect",)),
@@ -203,6 +215,8 @@ def lookup_basic(
     best, best_score = found[0], 0
     for cand in found:
         if cand.general:
+            continue
+        if cand.unless is not None and text and cand.unless.search(text):
             continue
         score = 0
         if cand.commands:

@@ -107,3 +107,14 @@ def test_second_digit_names_its_area(code, second):
 def test_structure_refuses_what_is_not_a_reply_code():
     with pytest.raises(ValueError):
         structure(600)
+
+
+def test_452_after_rcpt_is_too_many_recipients_unless_it_speaks_of_storage():
+    assert lookup_basic(452, "RCPT", "4.5.3", "4.5.3 Error: too many recipients").title("en") == (
+        "Too many recipients"
+    )
+    assert lookup_basic(452, "RCPT", "4.3.1", "Insufficient system storage").key == "452"
+    assert lookup_basic(452, "MAIL").key == "452"
+    # RFC 821's old 552 for the same thing (RFC 5321 §4.5.3.1.10)
+    assert lookup_basic(552, "RCPT", None, "Too many recipients").key == "552.rcpt"
+    assert lookup_basic(552, "RCPT", "5.2.2", "Mailbox full").key == "552"

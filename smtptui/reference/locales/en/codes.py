@@ -102,6 +102,13 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
         "After RCPT: finish this transaction and send the remaining recipients in another one.",
         "Otherwise retry later.",
     ),
+    "basic.452.rcpt.variant": "after RCPT",
+    "basic.452.rcpt.title": "Too many recipients",
+    "basic.452.rcpt.text": "The server takes no more recipients in this transaction (RFC 5321 §4.5.3.1.10). The recipients accepted so far are fine; the others must go in a new transaction.",
+    "basic.452.rcpt.next": (
+        "Send DATA for the recipients already accepted.",
+        "Then MAIL FROM again and add the remaining recipients.",
+    ),
     "basic.454.title": "TLS or authentication temporarily unavailable",
     "basic.454.text": "A temporary failure of STARTTLS (RFC 3207: TLS not available for a temporary reason) or of AUTH (RFC 4954: temporary authentication failure). Which one depends on the command it answers.",
     "basic.454.next": ("Retry later; if it persists, tell the server's admin.",),
@@ -220,6 +227,13 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "basic.552.next": (
         "Compare the message size with the SIZE in the EHLO reply; shrink or split attachments.",
         "If the recipient's mailbox is full, they have to make room.",
+    ),
+    "basic.552.rcpt.variant": "after RCPT, old servers",
+    "basic.552.rcpt.title": "Too many recipients (old-style 552)",
+    "basic.552.rcpt.text": 'RFC 821 wrongly listed 552 for "too many recipients"; RFC 5321 §4.5.3.1.10 says to treat it as the temporary 452. The recipients accepted so far are fine.',
+    "basic.552.rcpt.next": (
+        "Send DATA for the recipients already accepted.",
+        "Send the remaining recipients in a new transaction.",
     ),
     "basic.553.title": "Mailbox name not allowed",
     "basic.553.text": "The address is refused as written: bad syntax, or an address you may not use — many providers only allow the address you logged in as in MAIL FROM.",

@@ -138,7 +138,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "enh.6.10.text": "Registered by mistake as a duplicate of X.6.8; do not use it.",
     # -- X.7 security / policy -------------------------------------------------
     "enh.7.0.title": "Other or undefined security status",
-    "enh.7.0.text": 'Security or policy caused this without more detail — "530 5.7.0 Authentication required" and "Must issue a STARTTLS command first" both use it.',
+    "enh.7.0.text": "Security or policy caused this, with no more detail. Everyday examples: 530 5.7.0 (STARTTLS or authentication required first) and 421 4.7.0 (try again later — rate limiting).",
     "enh.7.1.title": "Delivery not authorized, message refused",
     "enh.7.1.text": 'The sender may not send to this destination — per-host or per-recipient policy, typically "Relay access denied" or a blocklist.',
     "enh.7.2.title": "Mailing list expansion prohibited",

@@ -138,7 +138,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "enh.6.10.text": "误注册的 X.6.8 重复项，请勿使用。",
     # -- X.7 安全与策略 ---------------------------------------------------------
     "enh.7.0.title": "其他或未定义的安全状态（Other or undefined security status）",
-    "enh.7.0.text": "安全或策略原因，没有更多细节——“530 5.7.0 Authentication required”和“Must issue a STARTTLS command first”用的都是它。",
+    "enh.7.0.text": "安全或策略原因，没有更多细节。常见的例子：530 5.7.0（需要先 STARTTLS 或先认证）和 421 4.7.0（请稍后再试——被限流）。",
     "enh.7.1.title": "投递未获授权，邮件被拒绝（Delivery not authorized, message refused）",
     "enh.7.1.text": "发件方无权向该目标发信——按主机或按收件人的策略拒绝，典型的是“Relay access denied”（拒绝中继）或命中黑名单。",
     "enh.7.2.title": "禁止展开邮件列表（Mailing list expansion prohibited）",
