@@ -125,7 +125,8 @@ def _check_range(code: int) -> None:
 
 
 def _parse_reply_text(s: str) -> Reply:
-    lines = s.splitlines()
+    # Only LF separates lines: a form feed or U+2028 inside a reply is text.
+    lines = [line.rstrip("\r") for line in s.split("\n")]
     # A line copied out of a multi-line reply ("534-5.7.9 ...") ends the reply.
     if lines[-1][3:4] == "-":
         lines[-1] = lines[-1][:3] + " " + lines[-1][4:]

@@ -35,7 +35,8 @@ def reply(text: str) -> Reply:
     """One complete reply from its text (lines joined by ``\\n``), e.g.
     ``reply("250-mx.example\\n250 SIZE 1000")``; ``ValueError`` if incomplete."""
     parser = ReplyParser()
-    data = "".join(line + "\r\n" for line in text.splitlines()).encode()
+    lines = [line.rstrip("\r") for line in text.strip("\r\n").split("\n")]
+    data = "".join(line + "\r\n" for line in lines).encode("utf-8", "surrogateescape")
     replies = parser.feed(data)
     if len(replies) != 1 or parser.pending:
         raise ValueError(f"not exactly one complete reply: {text!r}")
@@ -49,7 +50,8 @@ def parse_transcript(text: str) -> list[Step]:
     pending: deque[str] = deque()
     parser = ReplyParser()
     in_data = False
-    for raw in text.splitlines():
+    for raw in text.split("\n"):
+        raw = raw.rstrip("\r")
         if m := _CLIENT.match(raw):
             line = m.group(1)
             if in_data:
