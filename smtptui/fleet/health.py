@@ -1,0 +1,469 @@
+"""Health checks of many profiles at once: connect, banner, EHLO, STARTTLS as
+configured, EHLO again, AUTH when credentials are available without asking,
+QUIT.  Never a MAIL command.
+
+Concurrency is bounded twice: at most ``concurrency`` checks run at once, and at
+most ``per_server`` of them talk to the same host and port (many profiles often
+point at one relay; twenty parallel logins look like an attack to fail2ban).
+Each check is bounded as a whole by ``timeout``.  Cancelling :func:`check_many`
+(or the task running it) cancels every check; each still tries a short QUIT and
+closes its socket before the cancellation finishes, and no task outlives it.
+
+For a live view, ``on_event(profile_name, event)`` sees every session event as
+it happens and ``on_result(result)`` every finished check, in completion order;
+:func:`stream_checks` offers the same as an async iterator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as _dt
+import inspect
+import ssl
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from smtptui.fleet.results import (
+    CapabilityFacts,
+    CheckResult,
+    Explained,
+    PhaseLatencies,
+    ReplyFacts,
+    TlsFacts,
+)
+from smtptui.protocol import events as ev
+from smtptui.protocol.capabilities import Capabilities
+from smtptui.protocol.connect import host_label
+from smtptui.protocol.errors import Phase, SmtpError, SmtpTimeout, TlsError, exit_code_for
+from smtptui.protocol.session import Session, phase_of
+from smtptui.protocol.transaction import Credentials, Plan, establish
+
+if TYPE_CHECKING:
+    from smtptui.builtin import BuiltinServer
+    from smtptui.profiles import Profile
+    from smtptui.protocol.config import SessionConfig
+
+ResultCallback = Callable[[CheckResult], Any]
+EventCallback = Callable[[str, ev.Event], Any]
+ConfigHook = Callable[["Profile"], "SessionConfig"]
+
+#: Seconds one whole check may take when the caller gives no timeout.
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_CONCURRENCY = 8
+DEFAULT_PER_SERVER = 4
+#: Longest wait for the reply to QUIT (the check's own budget may be spent).
+QUIT_BUDGET = 2.0
+_MIN_QUIT_BUDGET = 0.2
+
+_COMMAND_OF_PHASE = {
+    Phase.CONNECT: "connect",
+    Phase.GREETING: "connect",
+    Phase.EHLO: "EHLO",
+    Phase.TLS: "STARTTLS",
+    Phase.AUTH: "AUTH",
+}
+
+
+async def check_many(
+    profiles: Iterable[Profile],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    timeout: float | None = None,
+    on_result: ResultCallback | None = None,
+    on_event: EventCallback | None = None,
+    per_server: int = DEFAULT_PER_SERVER,
+    builtin: BuiltinServer | None = None,
+    config: ConfigHook | None = None,
+    auth: bool = True,
+    lang: str | None = None,
+) -> list[CheckResult]:
+    """Check every profile; returns the results in the order of ``profiles``.
+
+    ``config`` turns a profile into its :class:`SessionConfig` (default:
+    ``profile.session_config()``; the CLI passes one that applies its options).
+    Profiles with ``builtin_server = true`` share one built-in server: the
+    caller's ``builtin`` (left running), or one started for this run and
+    stopped at its end.  ``auth=False`` skips AUTH everywhere.  Callbacks may
+    be plain functions or coroutines.
+    """
+    items = list(profiles)
+    if concurrency < 1 or per_server < 1:
+        raise ValueError("concurrency and per_server must be at least 1")
+    results: list[CheckResult | None] = [None] * len(items)
+    own_builtin = None
+    if builtin is None and any(p.builtin_server for p in items):
+        from smtptui.builtin import BuiltinServer
+
+        builtin = own_builtin = BuiltinServer()
+    gate = asyncio.Semaphore(concurrency)
+    servers: dict[tuple[str, int], asyncio.Semaphore] = {}
+
+    async def one(index: int, profile: Profile) -> None:
+        try:
+            cfg = config(profile) if config else profile.session_config()
+        except Exception as exc:  # a ProfileError from the options, say
+            result = _unusable(profile, f"{profile.name}: {exc}")
+        else:
+            key = ("builtin", 0) if profile.builtin_server else (cfg.host.lower(), cfg.port)
+            server_gate = servers.setdefault(key, asyncio.Semaphore(per_server))
+            async with server_gate, gate:
+                result = await check_profile(
+                    profile,
+                    timeout=timeout,
+                    on_event=on_event,
+                    builtin=builtin,
+                    config=cfg,
+                    auth=auth,
+                    lang=lang,
+                )
+        results[index] = result
+        if on_result is not None:
+            outcome = on_result(result)
+            if inspect.isawaitable(outcome):
+                await outcome
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for index, profile in enumerate(items):
+                group.create_task(one(index, profile), name=f"smtptui-check:{profile.name}")
+    finally:
+        if own_builtin is not None:
+            await own_builtin.stop()
+    return [r for r in results if r is not None]
+
+
+async def stream_checks(profiles: Iterable[Profile], **options: Any) -> AsyncIterator[CheckResult]:
+    """:func:`check_many` as an async iterator of results in completion order.
+    Leaving the ``async for`` early (or cancelling) cancels the remaining checks
+    and waits until their sockets are closed."""
+    queue: asyncio.Queue[CheckResult | None] = asyncio.Queue()
+    options.pop("on_result", None)
+    task = asyncio.create_task(check_many(profiles, on_result=queue.put_nowait, **options))
+    task.add_done_callback(lambda _t: queue.put_nowait(None))
+    try:
+        while (item := await queue.get()) is not None:
+            yield item
+        await task  # raise what check_many raised, if anything
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def check_profile(
+    profile: Profile,
+    *,
+    timeout: float | None = None,
+    on_event: EventCallback | None = None,
+    builtin: BuiltinServer | None = None,
+    config: SessionConfig | None = None,
+    auth: bool = True,
+    lang: str | None = None,
+    probe_certificate: bool = True,
+) -> CheckResult:
+    """Check one profile (see the module docstring).  Never raises for anything
+    the server or the profile does; the result says what happened.
+
+    A built-in-server profile without a ``builtin`` gets a server of its own for
+    this check.  With ``probe_certificate``, a certificate that fails
+    verification is read over a second connection with verification off (TLS
+    only, no credentials) so its dates and issuer can still be shown.
+    """
+    if profile.builtin_server and builtin is None:
+        from smtptui.builtin import BuiltinServer
+
+        own = BuiltinServer()
+        try:
+            return await check_profile(
+                profile,
+                timeout=timeout,
+                on_event=on_event,
+                builtin=own,
+                config=config,
+                auth=auth,
+                lang=lang,
+                probe_certificate=probe_certificate,
+            )
+        finally:
+            await own.stop()
+
+    budget = timeout if timeout is not None else DEFAULT_TIMEOUT
+    started_at = _dt.datetime.now(_dt.UTC)
+    deadline = time.monotonic() + budget
+    cfg = config or profile.session_config()
+    warnings = list(profile.warnings)
+    recorder = _Recorder(profile.name, on_event)
+    try:
+        if profile.builtin_server:
+            assert builtin is not None
+            cfg = await builtin.retarget(cfg)
+    except Exception as exc:  # ServerStartError and the like: one sentence
+        return _unusable(profile, f"the built-in server did not start: {exc}", started_at)
+    step = cfg.timeout if cfg.timeout is not None else budget
+    cfg = replace(cfg, timeout=min(step, budget))
+
+    creds, auth_state, note = (None, "none", None)
+    if auth:
+        creds, auth_state, note = await _credentials(profile, deadline)
+    if note:
+        warnings.append(note)
+
+    session = Session(cfg)
+    session.subscribe(recorder)
+    error: SmtpError | None = None
+    timed_out = False
+    t0 = time.monotonic()
+    try:
+        try:
+            async with asyncio.timeout_at(_loop_deadline(deadline)):
+                await establish(session, Plan(credentials=creds))
+        except TimeoutError:
+            timed_out = True
+            error = session.report_failure(
+                SmtpTimeout(
+                    f"the check did not finish within {budget:g} s "
+                    f"(it was waiting in the {recorder.phase} step)",
+                    phase=recorder.phase,
+                    hint="The server may be overloaded or a firewall drops the traffic; "
+                    "a longer --timeout may help.",
+                )
+            )
+        except SmtpError as exc:
+            error = exc
+            timed_out = isinstance(exc, SmtpTimeout)
+        total_ms = (time.monotonic() - t0) * 1000
+    finally:
+        await close_session(session, deadline)
+
+    tls = TlsFacts.from_info(session.tls_info) if session.tls_info else None
+    if _verification_failed(error) and probe_certificate:
+        assert error is not None
+        tls = await _probe_certificate(cfg, error, deadline, recorder) or TlsFacts(
+            verified=False, verify_error=error.sentence
+        )
+
+    caps = session.capabilities or recorder.capabilities
+    reply = error.reply if error is not None else None
+    if creds is not None:
+        if session.authenticated_as:
+            auth_state = "ok"
+        elif error is not None and error.phase is Phase.AUTH:
+            auth_state = "failed"
+        else:
+            auth_state = "not reached"
+    greeting = session.greeting
+    return CheckResult(
+        profile=profile.name,
+        address=host_label(cfg.host, cfg.port),
+        security=cfg.security,
+        ok=error is None,
+        exit_code=0 if error is None else exit_code_for(error),
+        started_at=started_at,
+        latencies=phase_latencies(recorder.events, total_ms),
+        error=error.sentence if error is not None else None,
+        phase=str(error.phase) if error is not None else None,
+        reply=ReplyFacts.from_reply(reply) if reply is not None else None,
+        explanation=_explain(reply, error, profile.host, lang) if reply is not None else None,
+        tls=tls,
+        capabilities=CapabilityFacts.from_capabilities(caps) if caps is not None else None,
+        greeting=greeting.display_lines()[0] if greeting is not None else None,
+        auth=auth_state,
+        auth_user=creds.username if creds is not None else None,
+        timed_out=timed_out,
+        tags=profile.tags,
+        warnings=tuple(warnings),
+        events=tuple(recorder.events),
+    )
+
+
+async def close_session(session: Session, deadline: float | None = None) -> None:
+    """QUIT (briefly) and close; the socket is closed when this returns, even
+    when the caller is cancelled while waiting for the reply to QUIT."""
+    budget = QUIT_BUDGET
+    if deadline is not None:
+        budget = min(QUIT_BUDGET, max(_MIN_QUIT_BUDGET, deadline - time.monotonic()))
+    try:
+        async with asyncio.timeout(budget):
+            await session.aclose()
+    except TimeoutError:
+        pass
+    finally:
+        if session.connected:
+            # Session has no public synchronous abort yet: drop the transport now,
+            # so a second cancellation cannot leave the socket open.
+            session._abort("closed (the check ended)")
+
+
+class _Recorder:
+    """Session subscriber: keeps the events, forwards them, and follows which
+    step the conversation is in (for a timeout's sentence) and the last EHLO
+    capabilities (STARTTLS forgets them; a failed handshake should not)."""
+
+    def __init__(self, name: str, on_event: EventCallback | None) -> None:
+        self.name = name
+        self.on_event = on_event
+        self.events: list[ev.Event] = []
+        self.phase = Phase.CONNECT
+        self.capabilities: Capabilities | None = None
+        self._verb: str | None = None
+
+    def __call__(self, event: ev.Event) -> None:
+        self.events.append(event)
+        if isinstance(event, ev.Connected):
+            self.phase = Phase.GREETING
+        elif isinstance(event, ev.Sent):
+            self._verb = "AUTH" if event.kind == "auth" else event.text.split(" ", 1)[0].upper()
+            self.phase = phase_of(self._verb)
+        elif (
+            isinstance(event, ev.Received)
+            and self._verb in ("EHLO", "HELO")
+            and event.reply.code == 250
+        ):
+            self.capabilities = (
+                Capabilities.from_ehlo(event.reply)
+                if self._verb == "EHLO"
+                else Capabilities.from_helo(event.reply)
+            )
+        elif (
+            isinstance(event, ev.Received) and self._verb == "STARTTLS" and event.reply.code == 220
+        ):
+            self.phase = Phase.TLS
+        if self.on_event is not None:
+            self.on_event(self.name, event)
+
+
+def phase_latencies(events: Iterable[ev.Event], total_ms: float | None = None) -> PhaseLatencies:
+    """Per-phase milliseconds from a session's events (see :class:`PhaseLatencies`)."""
+    found: dict[str, float] = {}
+    pending: str | None = None
+
+    def add(phase: str, ms: float | None) -> None:
+        if ms is not None:
+            found[phase] = found.get(phase, 0.0) + ms
+
+    for event in events:
+        if isinstance(event, ev.Connected):
+            add("dns", event.dns_ms)
+            add("connect", event.elapsed_ms)
+            pending = "banner"
+        elif isinstance(event, ev.TlsEstablished):
+            add("tls", event.elapsed_ms)
+        elif isinstance(event, ev.Sent):
+            verb = "AUTH" if event.kind == "auth" else event.text.split(" ", 1)[0].upper()
+            pending = {"EHLO": "ehlo", "HELO": "ehlo", "STARTTLS": "tls", "AUTH": "auth"}.get(verb)
+        elif isinstance(event, ev.Received) and not event.unsolicited and pending:
+            add(pending, event.elapsed_ms)
+            if pending == "banner":
+                pending = None
+    return PhaseLatencies(total=total_ms, **found)
+
+
+async def _credentials(
+    profile: Profile, deadline: float
+) -> tuple[Credentials | None, str, str | None]:
+    """``(credentials, auth state, warning)`` without ever prompting.  A password
+    command or the keyring may block, so those run in a thread, within the
+    check's time."""
+    from smtptui.profiles import ProfileError
+
+    settings = profile.auth
+    if not settings.enabled:
+        return None, "none", None
+    if settings.password.needs_prompt:
+        return (
+            None,
+            "skipped",
+            (
+                f"{profile.name}: AUTH skipped: the password is asked at connect time "
+                '(source = "prompt"); use an env, command or keyring source to check logins'
+            ),
+        )
+    if not settings.username:
+        return None, "skipped", f"{profile.name}: AUTH skipped: the profile has no user name"
+    try:
+        if settings.password.kind in ("command", "keyring"):
+            async with asyncio.timeout_at(_loop_deadline(deadline)):
+                secret = await asyncio.to_thread(profile.resolve_password, prompt=None)
+        else:
+            secret = profile.resolve_password(prompt=None)
+    except ProfileError as exc:
+        return None, "skipped", f"{profile.name}: AUTH skipped: {exc}"
+    except TimeoutError:
+        return None, "skipped", f"{profile.name}: AUTH skipped: the password command took too long"
+    if secret is None:
+        return None, "none", None
+    return Credentials(settings.username, secret, settings.mechanism), "pending", None
+
+
+def _verification_failed(error: SmtpError | None) -> bool:
+    return isinstance(error, TlsError) and isinstance(error.__cause__, ssl.SSLCertVerificationError)
+
+
+async def _probe_certificate(
+    cfg: SessionConfig, error: SmtpError, deadline: float, recorder: _Recorder
+) -> TlsFacts | None:
+    remaining = deadline - time.monotonic()
+    if remaining < _MIN_QUIT_BUDGET:
+        return None
+    probe = Session(replace(cfg, tls=replace(cfg.tls, verify=False)))
+    try:
+        async with asyncio.timeout(remaining):
+            await establish(probe, Plan(quit_after="tls"))
+    except (SmtpError, TimeoutError):
+        pass
+    finally:
+        await close_session(probe, deadline)
+    if probe.tls_info is None:
+        return None
+    recorder(
+        ev.Note(
+            text="certificate facts read over a second connection with verification off "
+            "(TLS only; nothing else was sent on it)",
+        )
+    )
+    return TlsFacts.from_info(probe.tls_info, verify_error=error.sentence)
+
+
+def _explain(reply: Any, error: SmtpError | None, host: str, lang: str | None) -> Explained | None:
+    try:
+        from smtptui.reference.explain import ExplainContext, explain
+
+        phase = error.phase if error is not None else Phase.COMMAND
+        found = explain(
+            reply, ExplainContext(command=_COMMAND_OF_PHASE.get(phase), host=host), lang
+        )
+    except (ValueError, KeyError, LookupError):
+        return None
+    return Explained(
+        title=found.title,
+        explanation=found.explanation,
+        hint=found.hint,
+        next_steps=found.next_steps,
+    )
+
+
+def _unusable(
+    profile: Profile, sentence: str, started_at: _dt.datetime | None = None
+) -> CheckResult:
+    """A result for a profile that could not even be tried (bad options, no server)."""
+    return CheckResult(
+        profile=profile.name,
+        address=profile.address,
+        security=profile.security,
+        ok=False,
+        exit_code=2,
+        started_at=started_at or _dt.datetime.now(_dt.UTC),
+        error=sentence,
+        tags=profile.tags,
+        warnings=tuple(profile.warnings),
+    )
+
+
+def _loop_deadline(deadline: float) -> float:
+    """A ``time.monotonic()`` deadline on the running loop's clock."""
+    loop = asyncio.get_running_loop()
+    return loop.time() + (deadline - time.monotonic())
