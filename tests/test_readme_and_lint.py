@@ -76,3 +76,10 @@ def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     result = subprocess.run([ruff, "check", "--quiet", str(ROOT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_odd_smtptui_lang_values_never_break_a_command(monkeypatch):
+    for value in ("fr", "zh_CN.UTF-8", "zh-Hans"):
+        monkeypatch.setenv("SMTPTUI_LANG", value)
+        result = CliRunner().invoke(main, ["explain", "535"])
+        assert result.exit_code == 0, (value, result.output)
