@@ -60,8 +60,7 @@ class LazyGroup(click.Group):
 @click.option(
     "--lang",
     type=click.Choice(["en", "zh"]),
-    envvar="SMTPTUI_LANG",
-    help="Language of explanations.",
+    help="Language of explanations (default: SMTPTUI_LANG, then the locale).",
 )
 @click.pass_context
 def main(
