@@ -21,6 +21,9 @@ SUBCOMMANDS: dict[str, str] = {
     "explain": "smtptui.cli.explain_cmd:explain",
     "profiles": "smtptui.cli.profiles_cmd:profiles",
     "discover": "smtptui.cli.discover_cmd:discover",
+    "compare": "smtptui.cli.compare_cmd:compare",
+    "load": "smtptui.cli.load_cmd:load",
+    "swaks": "smtptui.cli.swaks_cmd:swaks",
 }
 
 

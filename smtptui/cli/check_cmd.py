@@ -1,31 +1,85 @@
-"""``smtptui check TARGET``: connect, EHLO, TLS, AUTH, QUIT — never sends mail."""
+"""``smtptui check TARGET``: connect, EHLO, TLS, AUTH, QUIT — never sends mail.
+
+``smtptui check --all [--tag T]`` does the same for every profile at once and
+prints a matrix (or, with ``--json``, one object per profile per line); the
+results are saved for ``smtptui compare NAME --last``.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+import time
 from typing import Any
 
 import click
 
 from smtptui.cli.common import (
+    CliFailure,
     apply_overrides,
     connection_options,
     credentials,
     load_profile,
     run_async,
     run_conversation,
+    session_config,
 )
+
+#: Options that name one server or one login; meaningless for a whole fleet.
+_SINGLE_TARGET_OPTIONS = {
+    "port": "--port",
+    "security": "--security",
+    "user": "--user",
+    "password_env": "--password-env",
+    "password_stdin": "--password-stdin",
+    "password_prompt": "--password-prompt",
+}
 
 
 @click.command()
-@click.argument("target")
+@click.argument("target", required=False)
+@click.option(
+    "--all",
+    "all_profiles",
+    is_flag=True,
+    help="Check every profile at once and print a table (exit 1 if any fails).",
+)
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="TAG",
+    help="With --all: only profiles with this tag (repeatable: any of them).",
+)
+@click.option(
+    "--concurrency",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=8,
+    show_default=True,
+    help="With --all: how many checks run at once (at most 4 per server).",
+)
 @connection_options
 @run_async
-async def check(target: str, **opts: Any) -> int:
+async def check(target: str | None, **opts: Any) -> int:
     """Check that TARGET answers, greets, speaks EHLO, does TLS and accepts AUTH.
 
     TARGET is a profile name or host[:port].  Nothing is sent beyond the
     conversation's commands: no mail.  The exit code says which step failed.
+
+    With --all (and optionally --tag), every profile is checked concurrently;
+    AUTH is tried where the password is available without asking (env,
+    command, keyring, plain).  The exit code is 0 when all pass, 1 when any
+    fails (each profile's own code is in the table and the JSON); --json
+    prints one object per profile per line, as each check finishes.
+    Results are saved for `smtptui compare NAME --last`.
     """
+    if opts["all_profiles"] or opts["tags"]:
+        if target:
+            raise CliFailure("give either a TARGET or --all, not both")
+        return await _check_all(opts)
+    if not target:
+        raise CliFailure("name a TARGET (a profile or host[:port]), or use --all")
     from smtptui.protocol.transaction import Plan
 
     profile = apply_overrides(load_profile(target, opts["profiles_dir"]), opts)
@@ -48,3 +102,216 @@ def _summary(session, creds) -> str:
     if caps is not None and caps.size:
         parts.append(f"SIZE {caps.size:,}")
     return ", ".join(parts)
+
+
+# ------------------------------------------------------------------ --all
+
+
+def fleet_profiles(profiles_dir: str | None, tags: tuple[str, ...]) -> list[Any]:
+    """The profiles of the store (those with any of ``tags``); broken files are
+    reported on stderr and skipped."""
+    from smtptui.profiles import ProfileStore
+
+    loaded = ProfileStore(profiles_dir).load()
+    for error in loaded.errors:
+        click.echo(click.style(f"smtptui: skipped: {error}", fg="yellow"), err=True)
+    wanted = {t.casefold() for t in tags}
+    chosen = [p for p in loaded.profiles if not wanted or wanted & {t.casefold() for t in p.tags}]
+    if not chosen:
+        which = f" tagged {', '.join(tags)}" if tags else ""
+        raise CliFailure(f"no profiles{which} to check (see: smtptui profiles list)")
+    return chosen
+
+
+def fleet_config_hook(opts: dict[str, Any]):
+    """Profile -> SessionConfig with the command line's fleet-wide options."""
+
+    def configure(profile):
+        return session_config(apply_overrides(profile, opts), opts)
+
+    return configure
+
+
+def _lang() -> str | None:
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx else None
+    return root.params.get("lang") if root is not None else None
+
+
+async def _check_all(opts: dict[str, Any]) -> int:
+    from smtptui.fleet import DEFAULT_TIMEOUT, ResultStore, check_many
+
+    given = [flag for key, flag in _SINGLE_TARGET_OPTIONS.items() if opts.get(key)]
+    if opts.get("auth_mech") and opts["auth_mech"].lower() != "none":
+        given.append("--auth")
+    if given:
+        raise CliFailure(
+            f"{', '.join(given)} names one server or login; with --all each profile's own is used"
+        )
+    profiles = fleet_profiles(opts["profiles_dir"], opts["tags"])
+    progress = _Progress(len(profiles), enabled=not (opts["quiet"] or opts["json_mode"]))
+
+    def on_result(result) -> None:
+        progress.done(result)
+        if opts["json_mode"]:
+            emit_json_line(result.to_dict())
+
+    started = time.monotonic()
+    results = await check_many(
+        profiles,
+        concurrency=opts["concurrency"],
+        timeout=opts["timeout"] or DEFAULT_TIMEOUT,
+        on_result=on_result,
+        config=fleet_config_hook(opts),
+        auth=(opts.get("auth_mech") or "").lower() != "none",
+        lang=_lang(),
+    )
+    progress.clear()
+    elapsed = time.monotonic() - started
+    try:
+        ResultStore().save_many(results)
+    except OSError as exc:
+        click.echo(click.style(f"smtptui: results not saved: {exc}", fg="yellow"), err=True)
+    if opts["quiet"]:
+        for r in results:
+            if not r.ok:
+                click.echo(f"{r.profile}: {r.error}", err=True)
+    elif not opts["json_mode"]:
+        click.echo(render_matrix(results, elapsed))
+    return 0 if all(r.ok for r in results) else 1
+
+
+def emit_json_line(obj: dict[str, Any]) -> None:
+    """One JSON object per line, flushed; a reader that went away (``| head``)
+    ends the output quietly instead of with a traceback."""
+    try:
+        click.echo(json.dumps(obj, ensure_ascii=False))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+class _Progress:
+    """``checked 12/50, 2 failed`` on stderr while a terminal watches."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total = total
+        self.count = 0
+        self.failed = 0
+        self.enabled = enabled and sys.stderr.isatty()
+
+    def done(self, result) -> None:
+        self.count += 1
+        self.failed += not result.ok
+        if self.enabled:
+            failed = f", {self.failed} failed" if self.failed else ""
+            click.echo(f"\rchecked {self.count}/{self.total}{failed}   ", nl=False, err=True)
+
+    def clear(self) -> None:
+        if self.enabled and self.count:
+            click.echo("\r\x1b[2K", nl=False, err=True)
+
+
+# ------------------------------------------------------------------ the matrix
+
+_HEADERS = ("PROFILE", "ADDRESS", "RESULT", "TOTAL", "TLS", "CERT", "AUTH", "SIZE", "EXTENSIONS")
+
+
+def render_matrix(results, elapsed: float) -> str:
+    """The table, the failures explained, and a one-line summary."""
+    rows = [_row(r) for r in results]
+    widths = [len(h) for h in _HEADERS]
+    for row in rows:
+        for i, (text, _style) in enumerate(row):
+            widths[i] = max(widths[i], len(text))
+    lines = ["  ".join(h.ljust(w) for h, w in zip(_HEADERS, widths, strict=True)).rstrip()]
+    for row in rows:
+        cells = []
+        for (text, style), width in zip(row, widths, strict=True):
+            padded = text.rjust(width) if text.endswith(" ms") else text.ljust(width)
+            cells.append(click.style(padded, **style) if style else padded)
+        lines.append("  ".join(cells).rstrip())
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        lines.append("")
+        lines.append(click.style(f"*** {r.profile} ({r.address}): {r.error}", fg="red"))
+        if r.explanation is not None:
+            code = f"{r.reply.code} {r.reply.enhanced or ''}".strip() if r.reply else ""
+            lines.append(f"    {code}: {r.explanation.title}")
+            if r.explanation.hint:
+                lines.append(f"    {r.explanation.hint}")
+    notes = [w for r in results for w in r.warnings]
+    if notes:
+        lines.append("")
+        lines.extend(click.style(f"=== {w}", fg="yellow") for w in notes)
+    ok = len(results) - len(failed)
+    summary = f"{len(results)} profiles: {ok} ok, {len(failed)} failed ({elapsed:.1f} s)"
+    lines.append("")
+    lines.append(click.style(summary, bold=True, fg="red" if failed else "green"))
+    return "\n".join(lines)
+
+
+def _row(r) -> list[tuple[str, dict[str, Any]]]:
+    caps = r.capabilities
+    tls = r.tls
+    total = r.latencies.total
+    result_style = {"fg": "green"} if r.ok else {"fg": "red", "bold": True}
+    result_text = r.status + ("*" if r.ok and r.auth == "skipped" else "")
+    return [
+        (r.profile, {}),
+        (r.address, {}),
+        (result_text, result_style),
+        (f"{total:.0f} ms" if total is not None else "—", {}),
+        (tls.version if tls and tls.version else ("none" if r.security == "plain" else "—"), {}),
+        _cert_cell(tls),
+        (" ".join(caps.auth) if caps and caps.auth else "—", {}),
+        (_size(caps.size) if caps else "—", {}),
+        (_extensions(caps), {}),
+    ]
+
+
+def _cert_cell(tls) -> tuple[str, dict[str, Any]]:
+    from smtptui.fleet import EXPIRY_WARNING_DAYS
+
+    if tls is None or tls.not_after is None:
+        return ("—", {})
+    days = tls.days_to_expiry()
+    assert days is not None
+    if days < 0:
+        return ("expired", {"fg": "red", "bold": True})
+    if tls.verify_error:
+        return (f"{days}d untrusted", {"fg": "red", "bold": True})
+    if tls.verified is None:
+        return (f"{days}d unverified", {"fg": "yellow"})
+    if days <= EXPIRY_WARNING_DAYS:
+        return (f"{days}d", {"fg": "yellow"})
+    return (f"{days}d", {"fg": "green"})
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return "—"
+    if size == 0:
+        return "no limit"
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.0f} MiB"
+    return f"{size / 1024:.0f} KiB"
+
+
+def _extensions(caps) -> str:
+    if caps is None:
+        return "—"
+    if not caps.esmtp:
+        return "HELO only"
+    flags = [
+        ("PIPELINING", caps.pipelining),
+        ("CHUNKING", caps.chunking),
+        ("SMTPUTF8", caps.smtputf8),
+        ("8BITMIME", caps.eightbitmime),
+        ("DSN", caps.dsn),
+        ("REQUIRETLS", caps.requiretls),
+        ("LIMITS", bool(caps.limits)),
+    ]
+    return " ".join(name for name, on in flags if on) or "—"

@@ -129,6 +129,10 @@ async def check_many(
         async with asyncio.TaskGroup() as group:
             for index, profile in enumerate(items):
                 group.create_task(one(index, profile), name=f"smtptui-check:{profile.name}")
+    except BaseExceptionGroup as failed:
+        # Only a callback can raise here (checks turn errors into results):
+        # give the caller its own exception, not a group.
+        raise failed.exceptions[0] from None
     finally:
         if own_builtin is not None:
             await own_builtin.stop()
@@ -269,7 +273,12 @@ async def check_profile(
         reply=ReplyFacts.from_reply(reply) if reply is not None else None,
         explanation=_explain(reply, error, profile.host, lang) if reply is not None else None,
         tls=tls,
-        capabilities=CapabilityFacts.from_capabilities(caps) if caps is not None else None,
+        capabilities=replace(
+            CapabilityFacts.from_capabilities(caps),
+            starttls=caps.starttls or recorder.starttls_offered,
+        )
+        if caps is not None
+        else None,
         greeting=greeting.display_lines()[0] if greeting is not None else None,
         auth=auth_state,
         auth_user=creds.username if creds is not None else None,
@@ -309,6 +318,7 @@ class _Recorder:
         self.events: list[ev.Event] = []
         self.phase = Phase.CONNECT
         self.capabilities: Capabilities | None = None
+        self.starttls_offered = False
         self._verb: str | None = None
 
     def __call__(self, event: ev.Event) -> None:
@@ -328,6 +338,7 @@ class _Recorder:
                 if self._verb == "EHLO"
                 else Capabilities.from_helo(event.reply)
             )
+            self.starttls_offered |= self.capabilities.starttls
         elif (
             isinstance(event, ev.Received) and self._verb == "STARTTLS" and event.reply.code == 220
         ):
@@ -400,7 +411,14 @@ async def _credentials(
 
 
 def _verification_failed(error: SmtpError | None) -> bool:
-    return isinstance(error, TlsError) and isinstance(error.__cause__, ssl.SSLCertVerificationError)
+    """The handshake failed because the certificate did not verify.  TlsError has
+    no field for that, so look at the ssl error it was raised from (``establish``
+    re-raises ``from None``, which keeps it as the context, not the cause)."""
+    if not isinstance(error, TlsError):
+        return False
+    return any(
+        isinstance(e, ssl.SSLCertVerificationError) for e in (error.__cause__, error.__context__)
+    )
 
 
 async def _probe_certificate(

@@ -133,7 +133,9 @@ class TlsFacts:
 
 @dataclass(frozen=True, slots=True)
 class CapabilityFacts:
-    """The EHLO keywords a fleet table shows, plus every keyword as sent."""
+    """The EHLO keywords a fleet table shows, plus every keyword as sent (after
+    STARTTLS: the second EHLO's).  ``starttls`` says whether STARTTLS was offered
+    at all, although the EHLO after the handshake no longer lists it."""
 
     esmtp: bool = True
     size: int | None = None  # None: not advertised; 0: no limit given
