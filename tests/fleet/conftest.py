@@ -91,7 +91,13 @@ def mixed_fleet(certs: Certificates, *, delay: float = 0.3) -> FleetSpec:
             ca_file=certs.ca_file,
             tags=("bad",),
         )
-    spec.add("expired", server_config(certs.expired()), expect="tls", ca_file=certs.ca_file, tags=("bad",))
+    spec.add(
+        "expired",
+        server_config(certs.expired()),
+        expect="tls",
+        ca_file=certs.ca_file,
+        tags=("bad",),
+    )
     spec.add("expiring", server_config(certs.expiring()), ca_file=certs.ca_file, tags=("good",))
     spec.add("untrusted", server_config(), expect="tls", ca_file=certs.ca_file, tags=("bad",))
     return spec

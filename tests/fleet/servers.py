@@ -35,7 +35,13 @@ class Certificates:
         self.ca_file = str(folder / "ca.pem")
         self.ca.cert_pem.write_to_path(self.ca_file)
 
-    def leaf(self, name: str, *, not_before: dt.datetime | None = None, not_after: dt.datetime | None = None) -> CertFiles:
+    def leaf(
+        self,
+        name: str,
+        *,
+        not_before: dt.datetime | None = None,
+        not_after: dt.datetime | None = None,
+    ) -> CertFiles:
         leaf = self.ca.issue_cert(
             "127.0.0.1", "localhost", not_before=not_before, not_after=not_after
         )
@@ -48,10 +54,16 @@ class Certificates:
         return self.leaf("valid")
 
     def expired(self) -> CertFiles:
-        return self.leaf("expired", not_before=NOW - dt.timedelta(days=60), not_after=NOW - dt.timedelta(days=2))
+        return self.leaf(
+            "expired", not_before=NOW - dt.timedelta(days=60), not_after=NOW - dt.timedelta(days=2)
+        )
 
     def expiring(self, days: int = 7) -> CertFiles:
-        return self.leaf("expiring", not_before=NOW - dt.timedelta(days=1), not_after=NOW + dt.timedelta(days=days, hours=12))
+        return self.leaf(
+            "expiring",
+            not_before=NOW - dt.timedelta(days=1),
+            not_after=NOW + dt.timedelta(days=days, hours=12),
+        )
 
 
 def server_config(cert: CertFiles | None = None, **kw: Any) -> ServerConfig:

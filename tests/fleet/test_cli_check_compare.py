@@ -38,7 +38,11 @@ def test_check_all_prints_the_matrix_explains_failures_and_saves(fleet):
         line = next(r for r in rows if r.startswith(profile.name + " "))
         word = "ok" if expected[profile.name] == "ok" else expected[profile.name]
         assert f" {word}" in line, line
-    assert next(r for r in rows if r.startswith("expired ")).split()[4:7] == ["ms", "TLSv1.3", "expired"]
+    assert next(r for r in rows if r.startswith("expired ")).split()[4:7] == [
+        "ms",
+        "TLSv1.3",
+        "expired",
+    ]
     assert "untrusted" in next(r for r in rows if r.startswith("untrusted "))
     assert "*** refusing-0 (127.0.0.1:" in out and "554 5.3.2:" in out
     assert "*** expired (" in out and "expired" in out
@@ -84,10 +88,16 @@ def test_check_all_usage_errors_are_exit_2(args, message, tmp_path):
 
 def test_compare_two_profiles_marks_the_real_difference(certs, tmp_path):
     valid = certs.valid()
-    with ThreadedServers([server_config(valid), server_config(valid, size_limit=1_000_000)]) as (a, b):
+    with ThreadedServers([server_config(valid), server_config(valid, size_limit=1_000_000)]) as (
+        a,
+        b,
+    ):
         folder = write_profiles(
             tmp_path,
-            [profile_for("big", a, ca_file=certs.ca_file), profile_for("small", b, ca_file=certs.ca_file)],
+            [
+                profile_for("big", a, ca_file=certs.ca_file),
+                profile_for("small", b, ca_file=certs.ca_file),
+            ],
         )
         result = run("compare", "big", "small", "--profiles-dir", str(folder))
         as_json = run("compare", "big", "small", "--json", "--profiles-dir", str(folder))
@@ -97,18 +107,25 @@ def test_compare_two_profiles_marks_the_real_difference(certs, tmp_path):
     assert line.startswith("* SIZE") and "10,485,760" in line and "1,000,000" in line
     assert next(x for x in result.output.splitlines() if "PIPELINING" in x).startswith("  ")
     data = json.loads(as_json.output)
-    assert {r["field"] for r in data["rows"] if r["differs"] and r["section"] != "latency"} == {"SIZE"}
+    assert {r["field"] for r in data["rows"] if r["differs"] and r["section"] != "latency"} == {
+        "SIZE"
+    }
     assert data["left"]["profile"] == "big" and data["right"]["profile"] == "small"
     assert "SIZE" not in same.output and "PIPELINING" not in same.output  # --diff-only
 
 
 def test_compare_last_says_what_changed_since_the_saved_check(certs, tmp_path):
     valid = certs.valid()
-    with ThreadedServers([server_config(valid), server_config(valid, size_limit=2_000_000)]) as (a, b):
+    with ThreadedServers([server_config(valid), server_config(valid, size_limit=2_000_000)]) as (
+        a,
+        b,
+    ):
         write_profiles(tmp_path, [profile_for("relay", a, ca_file=certs.ca_file)])
         first = run("compare", "relay", "--last", "--profiles-dir", str(tmp_path))
         assert first.exit_code == 2 and "no saved check of 'relay'" in first.output
-        unchanged = run("compare", "relay", "--last", "--diff-only", "--profiles-dir", str(tmp_path))
+        unchanged = run(
+            "compare", "relay", "--last", "--diff-only", "--profiles-dir", str(tmp_path)
+        )
         write_profiles(tmp_path, [profile_for("relay", b, ca_file=certs.ca_file)])  # "upgraded"
         changed = run("compare", "relay", "--last", "--profiles-dir", str(tmp_path))
     assert unchanged.exit_code in (0, 1)  # loopback latency may wobble; nothing else differs

@@ -69,7 +69,11 @@ async def test_a_mixed_fleet_is_checked_live_and_each_outcome_is_right(certs):
     assert expired.tls.days_to_expiry() < 0 and "expired" in expired.tls.verify_error
     assert by["expiring"].ok and by["expiring"].tls.expiring
     untrusted = by["untrusted"]
-    assert untrusted.exit_code == 23 and untrusted.tls.subject and "smtptui demo" in untrusted.tls.issuer
+    assert (
+        untrusted.exit_code == 23
+        and untrusted.tls.subject
+        and "smtptui demo" in untrusted.tls.issuer
+    )
     assert by["closed-port"].exit_code == 20 and by["closed-port"].latencies.connect is None
 
     slow = by["slow-0"].latencies
@@ -93,15 +97,21 @@ async def test_the_transcript_of_a_check_is_in_its_result(certs):
     sent = [e.text for e in result.events if isinstance(e, ev.Sent)]
     assert sent[0].startswith("EHLO") and "STARTTLS" in sent and sent[-1] == "QUIT"
     assert not any(s.startswith(("MAIL", "RCPT", "DATA")) for s in sent)
-    assert "demo" not in " ".join(e.text for e in result.events if isinstance(e, ev.Sent) and e.secret)
+    assert "demo" not in " ".join(
+        e.text for e in result.events if isinstance(e, ev.Sent) and e.secret
+    )
     assert isinstance(result.events[-1], ev.Closed)
 
 
 async def test_concurrency_and_per_server_limits_hold(certs):
-    async with Servers([server_config(certs.valid(), reply_delay=0.05) for _ in range(6)]) as servers:
+    async with Servers(
+        [server_config(certs.valid(), reply_delay=0.05) for _ in range(6)]
+    ) as servers:
         # eight profiles on server 0, one each on the others
         profiles = [profile_for(f"same-{i}", servers[0], security="plain") for i in range(8)]
-        profiles += [profile_for(f"other-{i}", s, security="plain") for i, s in enumerate(servers[1:])]
+        profiles += [
+            profile_for(f"other-{i}", s, security="plain") for i, s in enumerate(servers[1:])
+        ]
         live: dict[str, set[str]] = {"all": set(), "same": set()}
         peaks = {"all": 0, "same": 0}
 
@@ -123,7 +133,9 @@ async def test_concurrency_and_per_server_limits_hold(certs):
 async def test_a_whole_check_is_bounded_by_its_timeout(certs):
     async with Servers([server_config(certs.valid(), reply_delay=3)]) as (server,):
         started = time.monotonic()
-        result = await check_profile(profile_for("slow", server, ca_file=certs.ca_file), timeout=0.5)
+        result = await check_profile(
+            profile_for("slow", server, ca_file=certs.ca_file), timeout=0.5
+        )
         took = time.monotonic() - started
     assert took < 1.2  # the budget, plus a short QUIT attempt
     assert not result.ok and result.timed_out and result.exit_code == 20
@@ -153,9 +165,7 @@ async def test_cancelling_closes_every_socket_after_trying_quit_and_leaves_no_ta
         from smtptui.profiles import Profile
 
         profiles = [Profile(name=f"p{i}", host="127.0.0.1", port=srv.port) for i in range(5)]
-        task = asyncio.create_task(
-            check_many(profiles, concurrency=5, per_server=5, timeout=30)
-        )
+        task = asyncio.create_task(check_many(profiles, concurrency=5, per_server=5, timeout=30))
         await asyncio.wait_for(connected.wait(), 5)
         await asyncio.sleep(0.1)
         task.cancel()
@@ -190,11 +200,10 @@ async def test_auth_is_skipped_when_it_would_need_a_prompt(certs, monkeypatch):
     monkeypatch.delenv("FLEET_TEST_PW")
     async with Servers([server_config(certs.valid())]) as (server,):
         base = profile_for("p", server, ca_file=certs.ca_file)
-        prompt = base.replace(
-            auth=AuthSettings("login", "demo", PasswordSource(kind="prompt"))
-        )
+        prompt = base.replace(auth=AuthSettings("login", "demo", PasswordSource(kind="prompt")))
         env = base.replace(
-            name="e", auth=AuthSettings("login", "demo", PasswordSource(kind="env", env="FLEET_TEST_PW"))
+            name="e",
+            auth=AuthSettings("login", "demo", PasswordSource(kind="env", env="FLEET_TEST_PW")),
         )
         results = await check_many([prompt, env])
     for result in results:
@@ -230,7 +239,9 @@ async def test_a_server_that_closes_after_its_greeting_is_a_clear_failure():
     async with ScriptedServer(rude) as srv:
         from smtptui.profiles import Profile
 
-        result = await check_profile(Profile(name="rude", host="127.0.0.1", port=srv.port), timeout=5)
+        result = await check_profile(
+            Profile(name="rude", host="127.0.0.1", port=srv.port), timeout=5
+        )
     assert not result.ok and result.exit_code == 28 and result.phase == "ehlo"
     assert "closed the connection" in result.error
 
@@ -238,5 +249,34 @@ async def test_a_server_that_closes_after_its_greeting_is_a_clear_failure():
 async def test_never_sends_mail_even_to_a_server_that_would_take_it(certs):
     async with Servers([server_config(certs.valid())]) as servers:
         server: DemoServer = servers[0]
-        await check_many([profile_for(f"p{i}", server, ca_file=certs.ca_file, login=True) for i in range(3)])
+        await check_many(
+            [profile_for(f"p{i}", server, ca_file=certs.ca_file, login=True) for i in range(3)]
+        )
         assert server.received_count == 0
+
+
+@pytest.mark.postfix
+async def test_postfix_is_checked_with_starttls_auth_and_its_real_certificate(postfix, monkeypatch):
+    from smtptui.profiles import Profile, TlsSettings
+
+    monkeypatch.setenv("PF_FLEET_PW", postfix.password)
+    good = Profile(
+        name="postfix",
+        host=postfix.host,
+        port=postfix.port,
+        security="starttls",
+        tls=TlsSettings(ca_file=postfix.ca_file, server_hostname=postfix.server_name),
+        auth=AuthSettings("plain", postfix.user, PasswordSource(kind="env", env="PF_FLEET_PW")),
+    )
+    by_address = good.replace(name="postfix-by-address", tls=TlsSettings(ca_file=postfix.ca_file))
+    ok, mismatch = await check_many([good, by_address], timeout=15)
+    assert ok.ok and ok.auth == "ok" and ok.tls.verified is True, ok.error
+    assert ok.greeting.startswith("220 ") and "Postfix" in ok.greeting
+    caps = ok.capabilities
+    assert {"PLAIN", "LOGIN", "CRAM-MD5"} <= set(caps.auth) and caps.starttls
+    assert caps.pipelining and caps.chunking and caps.dsn and caps.size
+    assert ok.latencies.auth is not None and ok.latencies.tls is not None
+    # the certificate names the machine, not 127.0.0.1: verification fails, the facts remain
+    assert mismatch.exit_code == 23 and mismatch.tls.verified is False
+    assert "not valid for the name" in mismatch.tls.verify_error
+    assert mismatch.tls.subject == ok.tls.subject and mismatch.auth == "not reached"

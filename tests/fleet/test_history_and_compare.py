@@ -21,7 +21,9 @@ def result(name: str = "qq", *, total: float = 50.0, size: int = 1000, **kw) -> 
         ok=True,
         exit_code=0,
         started_at=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
-        latencies=PhaseLatencies(dns=1.0, connect=10.0, banner=5.0, ehlo=4.0, tls=20.0, total=total),
+        latencies=PhaseLatencies(
+            dns=1.0, connect=10.0, banner=5.0, ehlo=4.0, tls=20.0, total=total
+        ),
         tls=TlsFacts(
             version="TLSv1.3",
             cipher="TLS_AES_256_GCM_SHA384",
@@ -102,12 +104,17 @@ def test_a_failed_check_against_a_good_one():
     fields = {r.field for r in comparison.differences}
     assert {"result", "exit code", "version", "SIZE"} <= fields
     assert next(r for r in comparison.rows if r.field == "SIZE").right == "—"
-    assert json.loads(json.dumps(comparison.to_dict()))["differences"] == len(comparison.differences)
+    assert json.loads(json.dumps(comparison.to_dict()))["differences"] == len(
+        comparison.differences
+    )
 
 
 async def test_compare_two_real_servers_shows_their_real_difference(certs):
     valid = certs.valid()
-    async with Servers([server_config(valid), server_config(valid, size_limit=1_000_000)]) as (a, b):
+    async with Servers([server_config(valid), server_config(valid, size_limit=1_000_000)]) as (
+        a,
+        b,
+    ):
         from smtptui.fleet import check_many
 
         left, right = await check_many(

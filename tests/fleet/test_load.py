@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import re
-import subprocess
 import uuid
 
 import pytest
@@ -25,7 +24,9 @@ from tests.peers.fixtures import require_peer
 from tests.peers.postfix import SMTP_SINK
 from tests.protocol.scripted import ScriptedServer, read_command
 
-MESSAGE = b"From: a@demo.local\r\nTo: b@demo.local\r\nSubject: load\r\n\r\nhello\r\n.dot-stuffed\r\n"
+MESSAGE = (
+    b"From: a@demo.local\r\nTo: b@demo.local\r\nSubject: load\r\n\r\nhello\r\n.dot-stuffed\r\n"
+)
 LOCAL = Envelope("a@demo.local", ("b@demo.local",))
 
 
@@ -138,10 +139,24 @@ def test_load_refuses_without_count_and_above_the_caps_unless_forced():
     with ThreadedServers([server_config()]) as (server,):
         target = f"127.0.0.1:{server.port}"
         missing = run("load", target, "--from", "a@demo.local", "--to", "b@demo.local")
-        too_many = run("load", target, "-n", "10001", "--from", "a@demo.local", "--to", "b@demo.local")
-        too_wide = run("load", target, "-n", "5", "-c", "21", "--from", "a@demo.local", "--to", "b@demo.local")
+        too_many = run(
+            "load", target, "-n", "10001", "--from", "a@demo.local", "--to", "b@demo.local"
+        )
+        too_wide = run(
+            "load", target, "-n", "5", "-c", "21", "--from", "a@demo.local", "--to", "b@demo.local"
+        )
         forced = run(
-            "load", target, "-n", "5", "-c", "21", "--force", "--from", "a@demo.local", "--to", "b@demo.local"
+            "load",
+            target,
+            "-n",
+            "5",
+            "-c",
+            "21",
+            "--force",
+            "--from",
+            "a@demo.local",
+            "--to",
+            "b@demo.local",
         )
         received = server.received_count
     assert missing.exit_code == 2 and "--count N" in missing.output
@@ -156,11 +171,16 @@ def test_load_json_summary_matches_the_server_count():
         result = run(
             "load",
             f"127.0.0.1:{server.port}",
-            "--count", "200",
-            "--connections", "4",
-            "--from", "a@demo.local",
-            "--to", "b@demo.local",
-            "--size", "2000",
+            "--count",
+            "200",
+            "--connections",
+            "4",
+            "--from",
+            "a@demo.local",
+            "--to",
+            "b@demo.local",
+            "--size",
+            "2000",
             "--json",
         )
         received = server.received_count
@@ -204,7 +224,9 @@ async def test_load_counts_match_postfix_smtp_sink():
     argv = [SMTP_SINK, "-c"]
     if os.geteuid() == 0:
         argv += ["-u", "nobody"]
-    sink = subprocess.Popen([*argv, f"127.0.0.1:{port}", "64"], stdout=subprocess.PIPE, text=True)
+    sink = await asyncio.create_subprocess_exec(
+        *argv, f"127.0.0.1:{port}", "64", stdout=asyncio.subprocess.PIPE
+    )
     try:
         for _ in range(100):
             try:
@@ -217,7 +239,8 @@ async def test_load_counts_match_postfix_smtp_sink():
         await asyncio.sleep(0.2)
     finally:
         sink.terminate()
-        output, _ = sink.communicate(timeout=5)
+        raw, _ = await asyncio.wait_for(sink.communicate(), 5)
+    output = raw.decode()
     assert report.accepted == 500 and report.pipelined
     assert _sink_count(output) == report.accepted
 
