@@ -10,7 +10,11 @@ _LINE_END_RE = re.compile(rb"\r\n|\r|\n")
 def normalise_line_ends(message: bytes) -> bytes:
     """Every line ending becomes CRLF (lone CR and lone LF included); the result
     always ends with CRLF, because the end-of-data marker must start a line."""
-    if b"\r" in message or b"\n" in message:
+    cr = message.count(b"\r")
+    lf = message.count(b"\n")
+    if cr == 0 and lf:
+        message = message.replace(b"\n", b"\r\n")  # the common case, without a regex
+    elif cr != lf or message.count(b"\r\n") != cr:
         message = _LINE_END_RE.sub(b"\r\n", message)
     if message and not message.endswith(b"\r\n"):
         message += b"\r\n"

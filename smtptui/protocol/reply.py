@@ -127,27 +127,31 @@ class ReplyParser:
 
     def feed(self, data: bytes) -> list[Reply]:
         buf = self._buf
-        buf += data
+        if buf:
+            buf += data
+            data = bytes(buf)
+            buf.clear()
         replies: list[Reply] = []
         start = 0
+        find = data.find
         while True:
-            nl = buf.find(b"\n", start)
+            nl = find(b"\n", start)
             if nl < 0:
-                if len(buf) - start > MAX_LINE_BYTES:
-                    raise ProtocolError(
-                        f"the server sent a reply line longer than {MAX_LINE_BYTES // 1024} KiB"
-                    )
                 break
             if nl - start > MAX_LINE_BYTES:
                 raise ProtocolError(
                     f"the server sent a reply line longer than {MAX_LINE_BYTES // 1024} KiB"
                 )
-            raw_line = bytes(buf[start : nl + 1])
+            reply = self._line(data[start : nl + 1])
             start = nl + 1
-            reply = self._line(raw_line)
             if reply is not None:
                 replies.append(reply)
-        del buf[:start]
+        if start < len(data):
+            if len(data) - start > MAX_LINE_BYTES:
+                raise ProtocolError(
+                    f"the server sent a reply line longer than {MAX_LINE_BYTES // 1024} KiB"
+                )
+            buf += data[start:]
         return replies
 
     def _line(self, raw_line: bytes) -> Reply | None:
@@ -163,6 +167,8 @@ class ReplyParser:
                 f"{escape_bytes(line[:80])!r}"
             )
         code = line[:3]
+        if sep != b"-" and self._code is None:  # the common case: a one-line reply
+            return _make_reply(int(code), [line[4:]], raw_line)
         if self._code is not None and code != self._code:
             raise ProtocolError(
                 f"the server mixed reply codes {self._code.decode()} and {code.decode()} "
@@ -182,19 +188,21 @@ class ReplyParser:
 
     def _finish(self) -> Reply:
         assert self._code is not None
-        code = int(self._code)
-        texts = tuple(_decode(b) for b in self._lines)
-        enhanced = None
-        if code // 100 in (2, 4, 5) and self._lines:
-            m = _ENHANCED_RE.match(self._lines[0])
-            if m:
-                enhanced = EnhancedCode(int(m[1]), int(m[2]), int(m[3]))
-        reply = Reply(code=code, lines=texts, raw=b"".join(self._raw), enhanced=enhanced)
+        reply = _make_reply(int(self._code), self._lines, b"".join(self._raw))
         self._lines = []
         self._raw = []
         self._size = 0
         self._code = None
         return reply
+
+
+def _make_reply(code: int, lines: list[bytes], raw: bytes) -> Reply:
+    enhanced = None
+    if code // 100 in (2, 4, 5) and lines and lines[0][:1] in b"245" and lines[0][1:2] == b".":
+        m = _ENHANCED_RE.match(lines[0])
+        if m:
+            enhanced = EnhancedCode(int(m[1]), int(m[2]), int(m[3]))
+    return Reply(code=code, lines=tuple(_decode(b) for b in lines), raw=raw, enhanced=enhanced)
 
 
 def _decode(b: bytes) -> str:

@@ -26,6 +26,7 @@ from smtptui.protocol import events as ev
 from smtptui.protocol.capabilities import Capabilities
 from smtptui.protocol.config import SessionConfig
 from smtptui.protocol.connect import host_label, open_stream
+from smtptui.protocol.deadline import Deadline
 from smtptui.protocol.errors import (
     AuthError,
     Phase,
@@ -88,6 +89,7 @@ class Session:
         self._lock = asyncio.Lock()
         self._closed_emitted = False
         self._last_challenge: str | None = None
+        self._deadline = Deadline()
 
     # ----------------------------------------------------------------- events
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
@@ -192,58 +194,67 @@ class Session:
     async def _read_reply(
         self, timeout: float, phase: Phase, started: float, *, command: str | None = None
     ) -> Reply:
-        reply = await self._next_reply(timeout, phase, command)
-        self._emit(
-            ev.Received(
-                reply=reply,
-                tls=self.tls_active,
-                elapsed_ms=(time.monotonic() - started) * 1000,
-                annotation=self._annotate(reply),
-            )
+        reply = (
+            self._replies.popleft()
+            if self._replies
+            else await self._next_reply(timeout, phase, command)
         )
+        annotation = self._annotate(reply) if reply.code == 334 or self._last_challenge else None
+        if self._subscribers:
+            self._emit(
+                ev.Received(
+                    reply=reply,
+                    tls=self.tls_info is not None,
+                    elapsed_ms=(time.monotonic() - started) * 1000,
+                    annotation=annotation,
+                )
+            )
         if reply.code == 421:
             self.note("the server is closing the connection (421)", level="warning")
             await self._close_transport("the server closed the connection (421)")
         return reply
 
     async def _next_reply(self, timeout: float, phase: Phase, command: str | None) -> Reply:
-        if self._replies:
-            return self._replies.popleft()
         reader = self._reader
         if reader is None:
             raise self._fatal(ProtocolError("not connected", phase=phase))
-        waiting_for = f"the reply to {command.split(' ', 1)[0]}" if command else "the greeting"
+        deadline = self._deadline
+        deadline.arm(timeout)
         try:
-            async with asyncio.timeout(timeout):
-                while not self._replies:
-                    data = await reader.read(_READ_CHUNK)
-                    if not data:
-                        raise self._fatal(
-                            ProtocolError(
-                                f"the server closed the connection while smtptui waited for {waiting_for}",
-                                phase=phase,
-                            )
+            while not self._replies:
+                data = await reader.read(_READ_CHUNK)
+                if not data:
+                    raise self._fatal(
+                        ProtocolError(
+                            f"the server closed the connection while smtptui waited for {_waiting_for(command)}",
+                            phase=phase,
                         )
-                    self._replies.extend(self._parser.feed(data))
+                    )
+                self._replies.extend(self._parser.feed(data))
+        except asyncio.CancelledError:
+            if not deadline.consume_expiry():
+                raise
+            raise self._fatal(
+                SmtpTimeout(
+                    f"the server sent nothing for {timeout:g} s while smtptui waited for {_waiting_for(command)}",
+                    phase=phase,
+                    hint="The server may be overloaded, or a firewall drops the traffic; try --timeout.",
+                )
+            ) from None
         except ProtocolError as exc:
             if not self._closed_emitted:
                 exc.phase = phase
                 raise self._fatal(exc) from None
             raise
-        except TimeoutError as exc:
-            raise self._fatal(
-                SmtpTimeout(
-                    f"the server sent nothing for {timeout:g} s while smtptui waited for {waiting_for}",
-                    phase=phase,
-                    hint="The server may be overloaded, or a firewall drops the traffic; try --timeout.",
-                )
-            ) from exc
         except (ConnectionError, OSError) as exc:
             raise self._fatal(
                 ProtocolError(
-                    f"the connection broke while waiting for {waiting_for}: {exc}", phase=phase
+                    f"the connection broke while waiting for {_waiting_for(command)}: {exc}",
+                    phase=phase,
                 )
             ) from exc
+        finally:
+            deadline.disarm()
         return self._replies.popleft()
 
     def _annotate(self, reply: Reply) -> str | None:
@@ -284,24 +295,35 @@ class Session:
 
     # --------------------------------------------------------------- writing
     async def _write(self, data: bytes, timeout: float, phase: Phase) -> None:
+        """Queue ``data``; wait (bounded by ``timeout``) only while the kernel's
+        buffer is full, so small commands cost no timer and no task switch."""
         writer = self._writer
         if writer is None or writer.is_closing():
             raise self._fatal(ProtocolError("the connection is closed", phase=phase))
         try:
-            async with asyncio.timeout(timeout):
-                writer.write(data)
+            writer.write(data)
+            if writer.transport.get_write_buffer_size() <= _WRITE_CHUNK:
+                return
+            deadline = self._deadline
+            deadline.arm(timeout)
+            try:
                 await writer.drain()
-        except TimeoutError as exc:
-            raise self._fatal(
-                SmtpTimeout(f"the server stopped accepting data for {timeout:g} s", phase=phase)
-            ) from exc
+            except asyncio.CancelledError:
+                if not deadline.consume_expiry():
+                    raise
+                raise self._fatal(
+                    SmtpTimeout(f"the server stopped accepting data for {timeout:g} s", phase=phase)
+                ) from None
+            finally:
+                deadline.disarm()
         except (ConnectionError, OSError) as exc:
             raise self._fatal(
                 ProtocolError(f"the connection broke while sending: {exc}", phase=phase)
             ) from exc
 
     def _sent(self, text: str, **kw: object) -> None:
-        self._emit(ev.Sent(text=text, tls=self.tls_active, **kw))  # type: ignore[arg-type]
+        if self._subscribers:
+            self._emit(ev.Sent(text=text, tls=self.tls_active, **kw))  # type: ignore[arg-type]
 
     async def _command(
         self, line: str, *, timeout_key: str = "command", display: ev.Sent | None = None
@@ -313,7 +335,8 @@ class Session:
         await self._write(
             line.encode("utf-8") + b"\r\n", self.config.timeout_for(timeout_key), phase
         )
-        self._emit(display or ev.Sent(text=line, tls=self.tls_active))
+        if self._subscribers:
+            self._emit(display or ev.Sent(text=line, tls=self.tls_active))
         return await self._read_reply(
             self.config.timeout_for(timeout_key), phase, started, command=line
         )
@@ -473,9 +496,16 @@ class Session:
         (also ends a raw DATA the learner started by hand)."""
         from smtptui.protocol.data import data_payload
 
+        return await self.send_payload(data_payload(message), progress=progress)
+
+    async def send_payload(
+        self, payload: bytes, *, progress: ProgressCallback | None = None
+    ) -> Reply:
+        """Bytes already prepared with :func:`~smtptui.protocol.data.data_payload`
+        (the transaction prepares them once, for SIZE= and for the wire)."""
         async with self._lock:
             self.in_data = False
-            return await self._send_payload(data_payload(message), progress)
+            return await self._send_payload(payload, progress)
 
     async def end_data_empty(self) -> Reply:
         """Close an accepted DATA with no content (RFC 2920 §3.1: after a 354
@@ -524,14 +554,15 @@ class Session:
             for offset in range(0, total, _WRITE_CHUNK):
                 await self._write(bytes(view[offset : offset + _WRITE_CHUNK]), timeout, Phase.DATA)
                 progress(min(offset + _WRITE_CHUNK, total), total)
-        self._emit(
-            ev.DataSent(
-                payload=payload,
-                tls=self.tls_active,
-                kind=kind,
-                elapsed_ms=(time.monotonic() - started) * 1000,
+        if self._subscribers:
+            self._emit(
+                ev.DataSent(
+                    payload=payload,
+                    tls=self.tls_active,
+                    kind=kind,
+                    elapsed_ms=(time.monotonic() - started) * 1000,
+                )
             )
-        )
         return await self._read_reply(
             self.config.timeout_for("data_end"), Phase.DATA, started, command="DATA"
         )
@@ -727,6 +758,7 @@ class Session:
         return exc
 
     def _abort(self, reason: str) -> None:
+        self._deadline.close()
         writer = self._writer
         self._writer = self._reader = None
         self.in_data = False
@@ -739,6 +771,7 @@ class Session:
             self._emit(ev.Closed(reason=reason))
 
     async def _close_transport(self, reason: str) -> None:
+        self._deadline.close()
         writer = self._writer
         self._writer = self._reader = None
         self.in_data = False
@@ -767,6 +800,10 @@ class Session:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def _waiting_for(command: str | None) -> str:
+    return f"the reply to {command.split(' ', 1)[0]}" if command else "the greeting"
 
 
 def _sni(name: str) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from smtptui.protocol.data import data_payload, needs_8bitmime
+from smtptui.protocol.data import dot_stuff, needs_8bitmime, normalise_line_ends
 from smtptui.protocol.envelope import Envelope
 from smtptui.protocol.errors import Phase, ReplyError, SmtpError, UsageError, exit_code_for
 from smtptui.protocol.reply import Reply
@@ -79,13 +79,14 @@ class Outcome:
 
 
 def mail_params(session: Session, envelope: Envelope, message: bytes) -> tuple[str, ...]:
-    """SIZE=, BODY=8BITMIME and SMTPUTF8 as the server offers and the message needs."""
+    """SIZE=, BODY=8BITMIME and SMTPUTF8 as the server offers and the message
+    needs.  ``message`` has CRLF line ends already (RFC 1870 counts them)."""
     caps = session.capabilities
     params: list[str] = []
     if caps is None or not caps.esmtp:
         return ()
     if caps.size is not None:
-        size = len(data_payload(message)) if message else 0
+        size = len(message)
         params.append(f"SIZE={size}")
         if caps.size and size > caps.size:
             session.note(
@@ -127,6 +128,7 @@ async def send_transaction(
     if not envelope.recipients:
         raise UsageError("a message needs at least one recipient", phase=Phase.RCPT)
     caps = session.capabilities
+    message = normalise_line_ends(message)
     params = mail_params(session, envelope, message)
     use_bdat = chunking and caps is not None and caps.chunking
     if chunking and not use_bdat:
@@ -162,7 +164,7 @@ async def send_transaction(
     if data.code != 354:
         await session.rset()
         raise _refused(session, Phase.DATA, "the server refused DATA", data)
-    final = await session.send_data_body(message, progress=progress)
+    final = await session.send_payload(dot_stuff(message) + b".\r\n", progress=progress)
     if not final.ok:
         raise _refused(session, Phase.DATA, "the server refused the message", final)
     return TransactionResult(mail, tuple(rcpts), data, final, pipelined=False)
@@ -196,7 +198,7 @@ async def _pipelined(
     if data.code != 354:
         await session.rset()
         raise _refused(session, Phase.DATA, "the server refused DATA", data)
-    final = await session.send_data_body(message, progress=progress)
+    final = await session.send_payload(dot_stuff(message) + b".\r\n", progress=progress)
     if not final.ok:
         raise _refused(session, Phase.DATA, "the server refused the message", final)
     return TransactionResult(mail, rcpts, data, final, pipelined=True)
