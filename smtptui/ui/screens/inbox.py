@@ -1,19 +1,270 @@
-"""PLACEHOLDER (being written): the demo inbox."""
+"""The demo inbox: what the built-in demo server received, newest first.
+
+A learner sends a message with the demo profile and sees here what actually
+arrived: the envelope, the parsed headers, the decoded subject and body, the
+attachments, and -- highlighted -- the defects the server's parser found
+(``summary.defects``), such as a missing blank line that turned the body into
+headers.  ``r`` shows the exact bytes instead.  Nothing here parses mail: the
+server's :class:`~smtptui.server.ReceivedMessage` already carries the summary.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import DataTable, Label, Static
+
+from smtptui.protocol.text import escape_bytes, escape_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from smtptui.builtin import BuiltinServer
+    from smtptui.server import DemoServer, ReceivedMessage
+
+EMPTY_NOT_RUNNING = (
+    "The demo server is not running yet.\n\n"
+    "Connect the demo profile (enter on demo) and send with F5; messages appear here."
+)
+EMPTY_RUNNING = "The demo server has received nothing yet.\n\nSend with F5 on the demo profile; messages appear here."
+
+
+def size_text(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def security_text(message: ReceivedMessage) -> str:
+    """``TLS · AUTH demo``, ``TLS``, ``plain`` -- how the message came in."""
+    parts = ["TLS" if message.tls else "plain"]
+    if message.authenticated_user:
+        parts.append(f"AUTH {message.authenticated_user}")
+    return " · ".join(parts)
+
+
+def raw_source(data: bytes) -> str:
+    """The message bytes for display: one screen line per CRLF line; a bare LF
+    is shown as ``\\n`` (it is a defect), other control characters escaped."""
+    lines = data.split(b"\r\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return "\n".join(escape_bytes(line).replace("\n", "\\n\n") for line in lines)
 
 
 class InboxScreen(ModalScreen[None]):
-    BINDINGS = [("escape,i", "dismiss", "Close")]
+    """The demo server's received messages, live, with a detail view."""
 
-    def __init__(self, builtin) -> None:
+    DEFAULT_CSS = """
+    InboxScreen { align: center middle; }
+    InboxScreen > #inbox-frame {
+        width: 90%; height: 90%; min-width: 60;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    InboxScreen #inbox-title { text-style: bold; width: 1fr; padding: 0 1; background: $boost; }
+    InboxScreen #inbox-empty { height: 1fr; content-align: center middle; text-align: center; color: $text-muted; }
+    InboxScreen #inbox-table { height: auto; max-height: 40%; min-height: 3; }
+    InboxScreen #inbox-detail { height: 1fr; border-top: solid $panel-lighten-2; }
+    InboxScreen.-empty #inbox-table, InboxScreen.-empty #inbox-detail { display: none; }
+    InboxScreen #inbox-empty { display: none; }
+    InboxScreen.-empty #inbox-empty { display: block; }
+    InboxScreen .inbox-heading { text-style: bold; color: $text-accent; margin-top: 1; }
+    InboxScreen #inbox-defects {
+        background: $error 15%; color: $text; border-left: thick $error;
+        padding: 0 1; margin-bottom: 1;
+    }
+    InboxScreen #inbox-defects.-none { display: none; }
+    InboxScreen #inbox-envelope { color: $text-muted; }
+    InboxScreen #inbox-body { padding: 0 1; background: $boost; }
+    InboxScreen #inbox-raw { padding: 0 1; background: $boost; }
+    InboxScreen.-raw .inbox-parsed { display: none; }
+    InboxScreen .inbox-raw { display: none; }
+    InboxScreen.-raw .inbox-raw { display: block; }
+    InboxScreen #inbox-keys { color: $text-muted; height: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,i", "close", "Close", id="inbox.close", tooltip="Back to the dashboard"),
+        Binding(
+            "r",
+            "toggle_raw",
+            "Raw source",
+            id="inbox.raw",
+            tooltip="Show the exact bytes the server received",
+        ),
+        Binding(
+            "y",
+            "copy_source",
+            "Copy source",
+            id="inbox.copy",
+            tooltip="Copy the selected message's source (OSC 52)",
+        ),
+    ]
+
+    class Received(Message):
+        """The demo server accepted a message (posted from its subscriber callback)."""
+
+        def __init__(self, message: ReceivedMessage) -> None:
+            super().__init__()
+            self.message = message
+
+    def __init__(self, builtin: BuiltinServer) -> None:
         super().__init__()
         self.builtin = builtin
+        self.messages: list[ReceivedMessage] = []  # newest first
+        self.selected: ReceivedMessage | None = None
+        self._server: DemoServer | None = None
+        self._unsubscribe: Callable[[], None] | None = None
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
+        with Vertical(id="inbox-frame"):
+            yield Label("Demo inbox · what the built-in server received", id="inbox-title")
+            yield Static(EMPTY_NOT_RUNNING, id="inbox-empty", markup=False)
+            table: DataTable = DataTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
+            table.add_columns("Time", "From", "To", "Subject", "Size", "TLS/AUTH")
+            yield table
+            with VerticalScroll(id="inbox-detail"):
+                yield Static(id="inbox-defects", classes="-none", markup=False)
+                yield Static(id="inbox-envelope", markup=False)
+                yield Label("Headers", classes="inbox-heading inbox-parsed")
+                yield Static(id="inbox-headers", classes="inbox-parsed", markup=False)
+                yield Label("Body", classes="inbox-heading inbox-parsed")
+                yield Static(id="inbox-body", classes="inbox-parsed", markup=False)
+                yield Label(
+                    "Attachments",
+                    id="inbox-attachments-heading",
+                    classes="inbox-heading inbox-parsed",
+                )
+                yield Static(id="inbox-attachments", classes="inbox-parsed", markup=False)
+                yield Label(
+                    "Raw source (after dot-unstuffing; lines end in CRLF, a bare LF shows as \\n)",
+                    classes="inbox-heading inbox-raw",
+                    markup=False,
+                )
+                yield Static(id="inbox-raw", classes="inbox-raw", markup=False)
+            with Horizontal(id="inbox-keys"):
+                yield Static(
+                    "↑/↓ choose · r raw source · y copy source · esc/i close", markup=False
+                )
+
+    def on_mount(self) -> None:
+        if not self._attach_server():
+            self._poll = self.set_interval(0.5, self._attach_server)
+        self._show_list()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    # ---------------------------------------------------------------- data
+    def _attach_server(self) -> bool:
+        """Subscribe to the server once it runs (it starts on the first demo connect)."""
         server = self.builtin.server
-        msgs = server.messages if server else []
-        yield Static("\n".join(f"{m.mail_from} -> {', '.join(m.rcpt_tos)}: {m.subject}" for m in msgs) or "empty")
+        if server is None or server is self._server:
+            return server is not None
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self._server = server
+        self._unsubscribe = server.subscribe(self._on_server_message)
+        self.messages = list(reversed(server.messages))
+        if hasattr(self, "_poll"):
+            self._poll.stop()
+        self._show_list()
+        return True
+
+    def _on_server_message(self, message: ReceivedMessage) -> None:
+        # Runs inside the server's delivery; hand over to the screen's queue.
+        self.post_message(self.Received(message))
+
+    def on_inbox_screen_received(self, event: Received) -> None:
+        if any(m is event.message for m in self.messages):
+            return
+        follow = self.selected is None or bool(self.messages and self.selected is self.messages[0])
+        self.messages.insert(0, event.message)
+        self._show_list(select=event.message if follow else self.selected)
+
+    # ------------------------------------------------------------ rendering
+    def _show_list(self, select: ReceivedMessage | None = None) -> None:
+        empty = not self.messages
+        self.set_class(empty, "-empty")
+        if empty:
+            self.query_one("#inbox-empty", Static).update(
+                EMPTY_RUNNING if self.builtin.server is not None else EMPTY_NOT_RUNNING
+            )
+            return
+        table = self.query_one("#inbox-table", DataTable)
+        table.clear()
+        for message in self.messages:
+            summary = message.summary
+            subject = escape_text(summary.subject) if summary.subject else "(no subject)"
+            if summary.defects:
+                subject = f"⚠ {subject}"
+            to = ", ".join(message.rcpt_tos)
+            table.add_row(
+                message.received_at.strftime("%H:%M:%S"),
+                escape_text(message.mail_from) or "<>",
+                escape_text(to),
+                subject,
+                size_text(message.size),
+                security_text(message),
+                key=message.queue_id,
+            )
+        target = select if select is not None else self.selected
+        index = next((i for i, m in enumerate(self.messages) if m is target), 0)
+        table.move_cursor(row=index)
+        self._show_message(self.messages[index])
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        if 0 <= event.cursor_row < len(self.messages):
+            self._show_message(self.messages[event.cursor_row])
+
+    def _show_message(self, message: ReceivedMessage) -> None:
+        self.selected = message
+        summary = message.summary
+        defects = self.query_one("#inbox-defects", Static)
+        if summary.defects:
+            lines = [f"⚠ {len(summary.defects)} problem(s) with this message:"]
+            lines += [f"  • {d.text}" for d in summary.defects]
+            defects.update("\n".join(lines))
+        defects.set_class(not summary.defects, "-none")
+        helo = f" · HELO {escape_text(message.helo)}" if message.helo else ""
+        utf8 = " · SMTPUTF8" if message.smtputf8 else ""
+        self.query_one("#inbox-envelope", Static).update(
+            f"Envelope: MAIL FROM:<{escape_text(message.mail_from)}> → "
+            + ", ".join(f"RCPT TO:<{escape_text(r)}>" for r in message.rcpt_tos)
+            + f"\n{security_text(message)}{helo}{utf8} · {message.size:,} bytes · queued as {message.queue_id}"
+            + f" · {message.received_at:%Y-%m-%d %H:%M:%S}"
+        )
+        headers = "\n".join(f"{name}: {escape_text(value)}" for name, value in summary.headers)
+        self.query_one("#inbox-headers", Static).update(headers or "(no headers)")
+        body = escape_text(summary.body.rstrip("\n"))
+        self.query_one("#inbox-body", Static).update(body or "(empty body)")
+        attachments = "\n".join(
+            f"{escape_text(a.filename or '(no file name)')}  {a.content_type}  {size_text(a.size)}"
+            for a in summary.attachments
+        )
+        self.query_one("#inbox-attachments", Static).update(attachments or "none")
+        self.query_one("#inbox-raw", Static).update(raw_source(message.data))
+
+    # -------------------------------------------------------------- actions
+    def action_toggle_raw(self) -> None:
+        self.toggle_class("-raw")
+
+    def action_copy_source(self) -> None:
+        if self.selected is None:
+            self.notify("no message selected", timeout=2)
+            return
+        self.app.copy_to_clipboard(self.selected.data.decode("utf-8", "replace"))
+        self.notify("message source copied", timeout=2)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
