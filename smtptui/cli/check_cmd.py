@@ -55,9 +55,9 @@ _SINGLE_TARGET_OPTIONS = {
     "--concurrency",
     "-j",
     type=click.IntRange(1, 256),
-    default=8,
+    default=64,
     show_default=True,
-    help="With --all: how many checks run at once (at most 4 per server).",
+    help="With --all: how many checks run at once (never more than 4 on one server).",
 )
 @connection_options
 @run_async

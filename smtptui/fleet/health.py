@@ -370,7 +370,9 @@ def phase_latencies(events: Iterable[ev.Event], total_ms: float | None = None) -
             add(pending, event.elapsed_ms)
             if pending == "banner":
                 pending = None
-    return PhaseLatencies(total=total_ms, **found)
+    # Microsecond precision is plenty, and a saved result then reads back equal.
+    rounded = {k: round(v, 3) for k, v in found.items()}
+    return PhaseLatencies(total=None if total_ms is None else round(total_ms, 3), **rounded)
 
 
 async def _credentials(

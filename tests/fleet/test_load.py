@@ -217,16 +217,16 @@ def _sink_count(output: str) -> int:
 
 
 @pytest.mark.postfix
-async def test_load_counts_match_postfix_smtp_sink():
+async def test_load_counts_match_postfix_smtp_sink(tmp_path):
     if not os.access(SMTP_SINK, os.X_OK):
         require_peer(f"Postfix's smtp-sink is not installed at {SMTP_SINK}")
     port = free_port()
     argv = [SMTP_SINK, "-c"]
     if os.geteuid() == 0:
         argv += ["-u", "nobody"]
-    sink = await asyncio.create_subprocess_exec(
-        *argv, f"127.0.0.1:{port}", "64", stdout=asyncio.subprocess.PIPE
-    )
+    counter = tmp_path / "sink.out"
+    with counter.open("w") as out:  # a file, not a pipe: smtp-sink blocks on a full pipe
+        sink = await asyncio.create_subprocess_exec(*argv, f"127.0.0.1:{port}", "64", stdout=out)
     try:
         for _ in range(100):
             try:
@@ -239,8 +239,8 @@ async def test_load_counts_match_postfix_smtp_sink():
         await asyncio.sleep(0.2)
     finally:
         sink.terminate()
-        raw, _ = await asyncio.wait_for(sink.communicate(), 5)
-    output = raw.decode()
+        await asyncio.wait_for(sink.wait(), 5)
+    output = counter.read_text()
     assert report.accepted == 500 and report.pipelined
     assert _sink_count(output) == report.accepted
 
