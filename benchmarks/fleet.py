@@ -85,10 +85,13 @@ def machine_facts() -> str:
             check=True,
         ).stdout.strip()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    import smtptui
+
+    source = Path(smtptui.__file__).resolve().parent.parent
     return (
         f"{time.strftime('%Y-%m-%d %H:%M %Z')} | {cpu} | {len(usable_cpus())} usable CPU(s) | "
         f"{platform.python_implementation()} {platform.python_version()} | load {load} | "
-        f"commit {commit}"
+        f"commit {commit} | smtptui from {source}"
     )
 
 
