@@ -248,7 +248,7 @@ class ProfileFormScreen(ModalScreen["Profile | None"]):
         elif self.previous_name is not None:
             title = f"Edit profile: {self.previous_name}"
         else:
-            title = f"New profile (a copy of {p.name})"
+            title = "New profile (a copy)"
         values = initial_values(p, new=self.profile is None)
         with Vertical(id="pf-frame"):
             yield Label(title, id="pf-title", markup=False)
@@ -258,7 +258,7 @@ class ProfileFormScreen(ModalScreen["Profile | None"]):
                     "Empty fields take their defaults.",
                     classes="pf-intro",
                 )
-                if p.bundled:
+                if p.bundled and self.previous_name is not None:
                     yield Static(
                         f"{p.name} is bundled with smtptui: saving writes your own copy into "
                         f"{self.store.folder}; the bundled file is never changed.",
@@ -277,7 +277,7 @@ class ProfileFormScreen(ModalScreen["Profile | None"]):
                         yield from self._row(field, values[field.key])
                 yield Static(id="pf-general", markup=False)
             with Horizontal(id="pf-buttons"):
-                yield Static("f2 save · esc cancel · tab/enter next field", id="pf-keys")
+                yield Static("f2 save · esc cancel", id="pf-keys")
                 yield Button("Cancel", id="pf-cancel", compact=True)
                 yield Button(
                     "Save (F2)", id="pf-save", variant="primary", disabled=True, compact=True
