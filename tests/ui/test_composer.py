@@ -1,0 +1,286 @@
+"""The composer pane and the DATA preview, driven through the real app against
+the built-in demo server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button, Input, Label, ProgressBar, Static, TextArea
+
+from smtptui.profiles import MessageDefaults, Profile, ProfileStore
+from smtptui.ui.app import SmtpTuiApp
+from smtptui.ui.screens.preview import DataView, PreviewScreen
+from smtptui.ui.widgets.composer import EMPTY_SUBJECT, ComposerPane
+
+SETTLE = 0.3  # longer than the composer's validation delay
+
+
+async def _composer(pilot) -> ComposerPane:
+    for _ in range(40):
+        await pilot.pause(0.05)
+        panes = pilot.app.query(ComposerPane)
+        if panes and panes.first().profile is not None:
+            return panes.first()
+    raise AssertionError("the composer never mounted with a profile")
+
+
+def _hint(composer: ComposerPane, key: str) -> str:
+    hint = composer.query_one(f"#composer-{key}-hint", Static)
+    return str(hint.render()) if hint.display else ""
+
+
+def _send_button(composer: ComposerPane) -> Button:
+    return composer.query_one("#composer-send", Button)
+
+
+async def _send_and_wait(pilot, composer: ComposerPane):
+    app = pilot.app
+    before = len(app.builtin.server.messages) if app.builtin.server else 0
+    await pilot.click("#composer-send")
+    for _ in range(100):
+        await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        if app.builtin.server is not None and len(app.builtin.server.messages) > before:
+            return app.builtin.server.messages[-1]
+    raise AssertionError(
+        f"nothing arrived; notifications: {[n.message for n in app._notifications]}"
+    )
+
+
+async def test_demo_profile_defaults_fill_the_composer() -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        assert composer.query_one("#composer-from", Input).value == "demo@demo.local"
+        assert composer.query_one("#composer-to", Input).value == "friend@demo.local"
+        assert composer.query_one("#composer-subject", Input).value == "Hello from smtptui"
+        assert "built-in demo server" in composer.query_one("#composer-body", TextArea).text
+        assert not _send_button(composer).disabled
+        assert "ready: 1 recipient" in str(composer.query_one("#composer-status", Static).render())
+
+
+async def test_typing_a_bad_recipient_shows_the_error_under_to_and_disables_send() -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        to = composer.query_one("#composer-to", Input)
+        to.focus()
+        to.value = ""
+        await pilot.press(*"friend-at-demo")
+        await pilot.pause(SETTLE)
+        assert "has no @" in _hint(composer, "to")
+        assert composer.query_one("#composer-to-label", Label).has_class("-bad")
+        assert _send_button(composer).disabled
+        await pilot.press("end", *"@demo.local")
+        await pilot.pause(SETTLE)
+        assert _hint(composer, "to") == ""
+        assert not _send_button(composer).disabled
+
+
+async def test_no_recipient_at_all_is_an_error_but_an_empty_subject_is_only_a_note() -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        composer.query_one("#composer-to", Input).value = ""
+        composer.query_one("#composer-subject", Input).value = "   "
+        await pilot.pause(SETTLE)
+        assert "at least one recipient" in _hint(composer, "to")
+        assert _hint(composer, "subject") == EMPTY_SUBJECT
+        assert composer.query_one("#composer-subject-hint").has_class("-note")
+        composer.query_one("#composer-bcc", Input).value = "hidden@demo.local"
+        await pilot.pause(SETTLE)
+        assert _hint(composer, "to") == ""
+        assert not _send_button(composer).disabled
+
+
+async def test_a_line_break_in_the_subject_is_refused_before_anything_is_sent() -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        composer.query_one("#composer-subject", Input).value = "hi\r\nBcc: victim@example.com"
+        await pilot.pause(SETTLE)
+        assert "Subject: contains a line break (CR/LF)" in _hint(composer, "subject")
+        assert _send_button(composer).disabled
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert any("line break" in n.message for n in app._notifications)
+        assert app.builtin.server is None or not app.builtin.server.messages
+
+
+async def test_bad_header_lines_and_missing_attachments_are_shown_inline(tmp_path: Path) -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        composer.query_one("#composer-headers", TextArea).text = "X-Ok: 1\nno colon here"
+        composer.query_one("#composer-attachments", Input).value = str(tmp_path / "missing.pdf")
+        await pilot.pause(SETTLE)
+        assert "has no colon" in _hint(composer, "headers")
+        assert "no file at" in _hint(composer, "attachments")
+        assert _send_button(composer).disabled
+        (tmp_path / "there.txt").write_text("x" * 1500)
+        composer.query_one("#composer-headers", TextArea).text = "X-Ok: 1\nBcc: sneaky@example.com"
+        composer.query_one("#composer-attachments", Input).value = str(tmp_path / "there.txt")
+        await pilot.pause(SETTLE)
+        assert "Bcc: is never written into the message" in _hint(composer, "headers")
+        assert _hint(composer, "attachments") == "there.txt 1.5 kB"
+        composer.query_one("#composer-headers", TextArea).text = "X-Ok: 1"
+        await pilot.pause(SETTLE)
+        assert not _send_button(composer).disabled
+
+
+async def test_each_profile_keeps_its_own_draft() -> None:
+    ProfileStore().save(
+        Profile(
+            name="other",
+            host="127.0.0.1",
+            port=2525,
+            message=MessageDefaults(
+                sender="me@other.example", to=("you@other.example",), subject="Other"
+            ),
+        )
+    )
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        names = [p.name for p in app.query_one("ProfilesPane").profiles]
+        assert sorted(names) == ["demo", "other"]
+
+        async def highlight(name: str) -> None:
+            app.query_one("#profile-list").focus()
+            key = "down" if names.index(name) > names.index(app.current) else "up"
+            await pilot.press(key)
+            await pilot.pause(0.1)
+            assert app.current == name
+
+        if app.current != "demo":
+            await highlight("demo")
+        composer.query_one("#composer-subject", Input).value = "my edited demo subject"
+        await pilot.pause(SETTLE)
+
+        await highlight("other")
+        assert composer.query_one("#composer-from", Input).value == "me@other.example"
+        assert composer.query_one("#composer-to", Input).value == "you@other.example"
+        assert composer.query_one("#composer-subject", Input).value == "Other"
+
+        await highlight("demo")
+        assert composer.query_one("#composer-subject", Input).value == "my edited demo subject"
+        assert composer.query_one("#composer-from", Input).value == "demo@demo.local"
+
+
+async def test_preview_shows_the_dot_stuffed_body_the_blank_line_and_the_final_dot() -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        composer.query_one("#composer-body", TextArea).text = ".hidden line\nnormal line\n"
+        composer.query_one("#composer-bcc", Input).value = "secret@demo.local"
+        await pilot.pause(SETTLE)
+        composer.query_one("#composer-body", TextArea).focus()
+        await pilot.press("f4")
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, PreviewScreen)
+        texts = [line.text for line in screen.query_one(DataView).lines]
+        assert "Subject: Hello from smtptui" in texts
+        assert "..hidden line" in texts
+        assert "normal line" in texts
+        assert texts[-1] == "."
+        blank = texts.index("")
+        assert all(":" in t or t[:1].isspace() for t in texts[:blank])
+        summary = str(screen.query_one("#preview-summary", Static).render())
+        assert f"{len(screen.payload):,} bytes" in summary
+        assert f"{len(texts)} lines" in summary
+        envelope = str(screen.query_one("#preview-envelope", Static).render())
+        assert "MAIL FROM:<demo@demo.local>" in envelope
+        assert "RCPT TO:<secret@demo.local>   (Bcc: envelope only" in envelope
+        assert not any(t.lower().startswith("bcc:") for t in texts)
+        view = screen.query_one(DataView)
+        first_row = "".join(segment.text for segment in view.render_line(0))
+        assert first_row.rstrip().endswith("\\r\\n")
+        await pilot.press("c")
+        assert "".join(segment.text for segment in view.render_line(0)).rstrip() == texts[0]
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, PreviewScreen)
+
+
+async def test_send_button_delivers_a_utf8_subject_and_body_intact() -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        composer.query_one("#composer-subject", Input).value = "测试 hello"
+        composer.query_one(
+            "#composer-body", TextArea
+        ).text = "第一行\n.a line starting with a dot\nlast line"
+        await pilot.pause(SETTLE)
+        received = await _send_and_wait(pilot, composer)
+        assert received.subject == "测试 hello"
+        assert (
+            received.body.replace("\r\n", "\n").rstrip("\n")
+            == "第一行\n.a line starting with a dot\nlast line"
+        )
+        assert received.rcpt_tos == ("friend@demo.local",)
+        assert not received.defects
+        assert not composer.has_class("-sending")
+        assert not _send_button(composer).disabled
+
+
+async def test_an_attachment_arrives_with_its_name_and_size(tmp_path: Path) -> None:
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        composer.query_one("#composer-attachments", Input).value = str(report)
+        await pilot.pause(SETTLE)
+        assert _hint(composer, "attachments").startswith("report.pdf 10.")
+        received = await _send_and_wait(pilot, composer)
+        [attachment] = received.attachments
+        assert attachment.filename == "report.pdf"
+        assert attachment.content_type == "application/pdf"
+        assert attachment.size == report.stat().st_size
+
+
+async def test_what_was_previewed_is_exactly_what_is_sent() -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        await pilot.click("#composer-preview")
+        await pilot.pause(0.2)
+        shown = app.screen
+        assert isinstance(shown, PreviewScreen)
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        received = await _send_and_wait(pilot, composer)
+        assert received.data == shown.built.data
+
+
+async def test_progress_bar_shows_bytes_only_while_sending() -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        bar = composer.query_one("#composer-progress", ProgressBar)
+        assert not bar.display
+        composer.start_progress(2_000_000)
+        composer.set_progress(500_000, 2_000_000)
+        await pilot.pause(0.05)
+        assert bar.display and bar.progress == 500_000 and bar.total == 2_000_000
+        assert str(composer.query_one("#composer-bytes", Label).render()) == "500.0 kB / 2.0 MB"
+        assert _send_button(composer).disabled
+        composer.stop_progress()
+        await pilot.pause(0.05)
+        assert not bar.display
+        assert not _send_button(composer).disabled
+
+
+async def test_composer_fits_the_narrow_layout() -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        composer = await _composer(pilot)
+        app.show_pane("composer")
+        await pilot.pause(0.2)
+        assert composer.region.width >= 78
+        body = composer.query_one("#composer-body", TextArea)
+        assert body.region.height >= 5
+        assert _send_button(composer).region.height == 1
+        assert composer.region.contains_region(_send_button(composer).region)
