@@ -1,26 +1,578 @@
-"""PLACEHOLDER (being written): the reply-code reference pane."""
+"""The reference pane: every reply code in a filterable table, and the
+explanation of the reply the conversation is at.
+
+It renders :mod:`smtptui.reference` and decides nothing about SMTP: the rows
+come from :func:`~smtptui.reference.table.reference_table`, the explanation of
+a reply from :func:`~smtptui.reference.explain.explain`.  It *follows* the
+session: each new reply moves the table's cursor to that reply's row and
+explains that very reply (command, host, mismatch, vendor) underneath.
+
+Following never fights the user: for :data:`HOLD_SECONDS` after they type in
+the filter, move in the table or pick a reply in the transcript, the cursor
+*and* the explanation stay where they are (reading half a sentence that then
+vanishes is worse than a late update); the border says a new reply came, and
+it is shown when the pause ends, or at once with ``f``.
+"""
 
 from __future__ import annotations
 
-from textual.containers import Vertical
-from textual.widgets import Static
+import re
+from time import monotonic
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static
+
+from smtptui.reference.explain import ExplainContext, Explanation, explain
+from smtptui.reference.i18n import has, t
+from smtptui.reference.table import TableRow, reference_table
+
+if TYPE_CHECKING:
+    from textual.widgets.data_table import RowKey
+
+    from smtptui.protocol.events import Received
+    from smtptui.protocol.reply import Reply
+
+HOLD_SECONDS = 5.0
+"""How long after the user's last move in this pane following pauses."""
+
+CODE_WIDTH = 11
+"""Widest code column (``535 5.7.139``); longer vendor labels end in an ellipsis."""
+
+KIND_GLYPHS = {"success": "✓", "intermediate": "…", "transient": "↻", "permanent": "✗"}
+#: Catalogue heading (``ui.heading.*``) of each table of the reference.
+_HEADINGS = {"basic": "basic", "class": "classes", "subject": "subjects", "enhanced": "enhanced", "vendor": "vendor"}  # fmt: skip
+_ENHANCED_RE = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})")
+
+_CHROME: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Reference",
+        "colon": ": ",
+        "filter": "filter: 535, 5.7.8, auth…",
+        "latest": "latest reply",
+        "selected": "reply picked in the transcript",
+        "pending": "new reply {code} · f shows it",
+        "empty": "nothing matches “{query}”",
+        "idle": "No reply yet. Connect a profile (enter) and each reply is explained here "
+        "as it arrives; move in the table to read about any code.",
+    },
+    "zh": {
+        "title": "参考",
+        "colon": "：",
+        "filter": "筛选：535、5.7.8、auth…",
+        "latest": "最新回复",
+        "selected": "在对话记录中选中的回复",
+        "pending": "新回复 {code} · 按 f 查看",
+        "empty": "没有与“{query}”匹配的条目",
+        "idle": "还没有回复。连接一个配置（回车）后，每条回复一到就会在这里解释；在表格中移动可查看任意代码。",
+    },
+}
+
+
+def _chrome(key: str, lang: str, **values: str) -> str:
+    text = _CHROME.get(lang, _CHROME["en"])[key]
+    return text.format(**values) if values else text
+
+
+def code_text(row: TableRow) -> str:
+    """The code column: ``535 5.7.8`` (a basic row's variant shows in its title)."""
+    if row.table == "basic":
+        return f"{row.code} {row.enhanced}" if row.enhanced else str(row.code)
+    return row.label
+
+
+class CodeTable(DataTable):
+    """The code table; remembers when the *user* last moved its cursor, so the
+    pane can tell a reader's move from its own following."""
+
+    touched_at = 0.0
+
+    def touch(self) -> None:
+        self.touched_at = monotonic()
+
+    def on_click(self) -> None:
+        self.touch()
+
+    def on_mouse_scroll_down(self) -> None:
+        self.touch()
+
+    def on_mouse_scroll_up(self) -> None:
+        self.touch()
+
+    def action_cursor_up(self) -> None:
+        self.touch()
+        super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        self.touch()
+        super().action_cursor_down()
+
+    def action_page_up(self) -> None:
+        self.touch()
+        super().action_page_up()
+
+    def action_page_down(self) -> None:
+        self.touch()
+        super().action_page_down()
+
+    def action_scroll_top(self) -> None:
+        self.touch()
+        super().action_scroll_top()
+
+    def action_scroll_bottom(self) -> None:
+        self.touch()
+        super().action_scroll_bottom()
 
 
 class ReferencePane(Vertical):
+    """Reply-code table + explanation; follows the current session."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reference--success",
+        "reference--intermediate",
+        "reference--transient",
+        "reference--permanent",
+        "reference--none",
+        "reference--vendor",
+        "reference--heading",
+        "reference--label",
+        "reference--muted",
+        "reference--hint",
+        "reference--mismatch",
+        "reference--note",
+    }
+
+    DEFAULT_CSS = """
+    ReferencePane {
+        & > #reference-filter { border: none; height: 1; padding: 0 1; background: $boost; }
+        & > #reference-table {
+            height: 2fr; min-height: 3; background: transparent; scrollbar-size-vertical: 1;
+        }
+        & > #reference-explanation-scroll {
+            height: 3fr; min-height: 3; border-top: hkey $panel-lighten-2; scrollbar-size-vertical: 1;
+        }
+        #reference-explanation { padding: 0 1; }
+        & > .reference--success { color: $text-success; }
+        & > .reference--intermediate { color: $text-accent; }
+        & > .reference--transient { color: $text-warning; }
+        & > .reference--permanent { color: $text-error; }
+        & > .reference--none { color: $text-muted; }
+        & > .reference--vendor { color: $text-secondary; text-style: italic; }
+        & > .reference--heading { color: $text-primary; text-style: bold; }
+        & > .reference--label { text-style: bold; }
+        & > .reference--muted { color: $text-muted; text-style: italic; }
+        & > .reference--hint { color: $text-accent; }
+        & > .reference--mismatch { color: $text; background: $error-muted; text-style: bold; }
+        & > .reference--note { color: $text-warning; text-style: bold; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f", "follow_latest", "Follow", id="reference.follow",
+            tooltip="Show the latest reply again and follow the conversation",
+        ),
+    ]  # fmt: skip
+
     def __init__(self, *, lang: str = "en", id: str | None = None) -> None:
         super().__init__(id=id)
         self.lang = lang
+        self._rows: tuple[TableRow, ...] = ()
+        self._code_width = 0
+        self._title_width = 0
+        self._row_keys: dict[str, RowKey] = {}
+        self._keys: dict[RowKey, str] = {}
+        self._selected: str | None = None
+        self._shown: tuple = ("idle",)
+        self._controller = None
+        self._reply: Reply | None = None
+        self._touched_at = 0.0
+        self._pending = False
+        self._apply_scheduled = False
+        self._timer: Timer | None = None
+        self._styles: dict[str, Style] = {}
 
     def compose(self):
-        yield Static("reference", id="reference-explanation")
+        yield Input(placeholder=_chrome("filter", self.lang), id="reference-filter")
+        yield CodeTable(id="reference-table", cursor_type="row", show_header=False, cell_padding=0)
+        with VerticalScroll(id="reference-explanation-scroll"):
+            yield Static(id="reference-explanation")
 
+    def on_mount(self) -> None:
+        self.border_title = _chrome("title", self.lang)
+        self._load_rows()
+        self._build_table()
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        controller = getattr(self.app, "current_controller", None)
+        if controller is not None:
+            self.follow(controller)
+        else:
+            self._render_shown()
+
+    # ------------------------------------------------------------ interface
     def follow(self, controller) -> None:
-        reply = controller.last_reply
-        if reply is not None:
-            self.query_one("#reference-explanation", Static).update(str(reply.code))
+        """The session got new lines, or is now the one shown: explain its
+        latest reply.  Cheap when nothing changed (called for every line)."""
+        reply = controller.last_reply if controller is not None else None
+        if controller is self._controller and reply is self._reply:
+            return
+        switching = controller is not self._controller
+        self._controller = controller
+        self._reply = reply
+        if switching:
+            self._apply_latest(force=True)
+        elif not self._apply_scheduled:
+            self._apply_scheduled = True
+            self.call_later(self._apply_latest)
 
-    def show_reply(self, event, controller) -> None:
-        self.query_one("#reference-explanation", Static).update(str(event.reply.code))
+    def show_reply(self, event: Received, controller) -> None:
+        """The user picked a reply in the transcript: explain it, highlight its row."""
+        self._controller = controller
+        self._touched_at = monotonic()
+        self._show(
+            ("reply", event.reply, self._explain_context(controller, event.reply), "selected"),
+            move=True,
+        )
 
     def set_language(self, lang: str) -> None:
+        """Titles and explanation in ``lang``; the filter and the row stay."""
+        if lang == self.lang:
+            return
         self.lang = lang
+        self.border_title = _chrome("title", lang)
+        self.query_one("#reference-filter", Input).placeholder = _chrome("filter", lang)
+        if self._pending and self._reply is not None:
+            self.border_subtitle = _chrome("pending", lang, code=str(self._reply.code))
+        self._load_rows()
+        self._build_table()
+        self._render_shown()
+
+    @property
+    def explanation_text(self) -> str:
+        """The explanation as plain text (what a reader sees below the table)."""
+        content = self.query_one("#reference-explanation", Static).content
+        return content.plain if isinstance(content, Text) else str(content)
+
+    # ---------------------------------------------------------------- follow
+    def action_follow_latest(self) -> None:
+        self._touched_at = 0.0
+        self.query_one(CodeTable).touched_at = 0.0
+        self._apply_latest(force=True)
+
+    def _held(self) -> bool:
+        last = max(self._touched_at, self.query_one(CodeTable).touched_at)
+        return monotonic() - last < HOLD_SECONDS
+
+    def _apply_latest(self, force: bool = False) -> None:
+        self._apply_scheduled = False
+        reply = self._reply
+        if reply is None:
+            self._pending = False
+            self.border_subtitle = ""
+            self._show(("idle",), move=False)
+            return
+        if not force and self._held():
+            self._pending = True
+            self.border_subtitle = _chrome("pending", self.lang, code=str(reply.code))
+            if self._timer is None:
+                self._timer = self.set_timer(HOLD_SECONDS / 2, self._catch_up)
+            return
+        self._pending = False
+        self.border_subtitle = ""
+        self._show(
+            ("reply", reply, self._explain_context(self._controller, reply), "latest"), move=True
+        )
+
+    def _catch_up(self) -> None:
+        self._timer = None
+        if self._pending:
+            self._apply_latest()
+
+    @staticmethod
+    def _explain_context(controller, reply: Reply) -> ExplainContext:
+        """What ``explain`` needs: the command the reply answered (and the
+        state before it, when the controller records it) and the host."""
+        if controller is None:
+            return ExplainContext()
+        recorded = getattr(controller, "explain_context", None)
+        if recorded is not None:
+            return recorded(reply)
+        command = None
+        if reply is controller.last_reply:
+            command = controller.last_command or "connect"
+        return ExplainContext(command=command, host=controller.profile.host)
+
+    # ----------------------------------------------------------------- table
+    def _load_rows(self) -> None:
+        self._rows = reference_table(self.lang)
+        self._code_width = min(CODE_WIDTH, max(cell_len(code_text(r)) for r in self._rows))
+
+    def _matches(self, row: TableRow, terms: list[str]) -> bool:
+        hay = f"{code_text(row)} {row.label} {row.title} {row.vendor or ''}".lower()
+        for term in terms:
+            if term in hay:
+                continue
+            m = _ENHANCED_RE.fullmatch(term)
+            if m is None:
+                return False
+            k, s, d = m.groups()
+            if row.label.lower() not in (f"x.{s}.{d}", f"x.{s}.yyy", f"{k}.xxx.yyy"):
+                return False
+        return True
+
+    def _build_table(self) -> None:
+        """All rows in one ``add_rows``; the cursor returns to the selected row."""
+        table = self.query_one(CodeTable)
+        query = self.query_one("#reference-filter", Input).value.strip().lower()
+        terms = query.split()
+        width = table.scrollable_content_region.width or 36
+        self._title_width = max(8, width - 1 - (self._code_width + 1) - 2)
+        keys: list[str] = []
+        cells: list[tuple[Text, Text, Text]] = []
+        section = None
+        for i, row in enumerate(self._rows):
+            if terms and not self._matches(row, terms):
+                continue
+            if row.table != section:
+                section = row.table
+                heading = t(f"ui.heading.{_HEADINGS[section]}", self.lang)
+                keys.append(f"h:{section}")
+                cells.append(
+                    (
+                        Text("──", style=self._style("heading")),
+                        Text(""),
+                        self._cell(heading, "heading"),
+                    )
+                )
+            keys.append(str(i))
+            cells.append(self._cells(row))
+        table.clear(columns=True)
+        table.add_column("code", width=self._code_width + 1, key="code")
+        table.add_column("kind", width=2, key="kind")
+        table.add_column("title", width=self._title_width, key="title")
+        if not cells:
+            keys.append("h:none")
+            cells.append(
+                (Text(""), Text(""), self._cell(_chrome("empty", self.lang, query=query), "muted"))
+            )
+        row_keys = table.add_rows(cells)
+        self._row_keys = dict(zip(keys, row_keys, strict=True))
+        self._keys = {v: k for k, v in self._row_keys.items()}
+        if self._selected in self._row_keys:
+            table.move_cursor(row=table.get_row_index(self._row_keys[self._selected]))
+
+    def _cell(self, text: str, style: str) -> Text:
+        return Text(text, style=self._style(style), no_wrap=True, overflow="ellipsis", end="")
+
+    def _cells(self, row: TableRow) -> tuple[Text, Text, Text]:
+        kind = row.kind or "none"
+        code_style = (
+            "vendor" if row.table == "vendor" else (kind if row.table == "basic" else "none")
+        )
+        return (
+            self._cell(code_text(row), code_style),
+            self._cell(KIND_GLYPHS.get(kind, "·"), kind),
+            Text(row.title, no_wrap=True, overflow="ellipsis", end=""),
+        )
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        width = self.query_one(CodeTable).scrollable_content_region.width
+        if width and max(8, width - 1 - (self._code_width + 1) - 2) != self._title_width:
+            self._build_table()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "reference-filter":
+            event.stop()
+            self._touched_at = monotonic()
+            self._build_table()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "reference-filter":
+            event.stop()
+            self.query_one(CodeTable).focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """A row the *user* moved to gets its generic explanation."""
+        event.stop()
+        key = self._keys.get(event.row_key)
+        table = self.query_one(CodeTable)
+        if key is None or key == self._selected or monotonic() - table.touched_at > 1.0:
+            return
+        self._selected = key
+        self._show(("row", key), move=False)
+
+    def _move_to(self, key: str | None) -> None:
+        if key is None:
+            return
+        self._selected = key
+        row_key = self._row_keys.get(key)
+        if row_key is not None:
+            table = self.query_one(CodeTable)
+            table.move_cursor(row=table.get_row_index(row_key))
+
+    def _row_for(self, e: Explanation) -> str | None:
+        """The most specific row for an explained reply: the vendor's own,
+        else the basic variant explain chose, else the code's general row,
+        else the enhanced detail."""
+        rows = self._rows
+        if e.vendor_title:
+            for i, row in enumerate(rows):
+                if row.table == "vendor" and row.title == e.vendor_title:
+                    return str(i)
+        general = None
+        for i, row in enumerate(rows):
+            if row.table == "basic" and row.code == e.code:
+                if row.title == e.title:
+                    return str(i)
+                general = general or str(i)
+        if general is None and e.enhanced:
+            _, s, d = e.enhanced.split(".")
+            for i, row in enumerate(rows):
+                if row.table == "enhanced" and row.label == f"X.{s}.{d}":
+                    return str(i)
+        return general
+
+    # ----------------------------------------------------------- explanation
+    def _show(self, shown: tuple, *, move: bool) -> None:
+        self._shown = shown
+        explanation = self._render_shown()
+        if move and explanation is not None:
+            self._move_to(self._row_for(explanation))
+
+    def _render_shown(self) -> Explanation | None:
+        """Render what is explained now in the current language."""
+        shown, lang = self._shown, self.lang
+        explanation = None
+        if shown[0] == "reply":
+            _, reply, context, origin = shown
+            try:
+                explanation = explain(reply, context, lang)
+            except ValueError as exc:  # a code no SMTP server may send (e.g. 000)
+                text = Text(f"{reply.code}: {exc}", style=self._style("permanent"))
+            else:
+                text = self._render_explanation(explanation, _chrome(origin, lang))
+        elif shown[0] == "row":
+            text = self._render_row(shown[1])
+        else:
+            text = Text(_chrome("idle", lang), style=self._style("muted"))
+        self.query_one("#reference-explanation", Static).update(text)
+        self.query_one("#reference-explanation-scroll", VerticalScroll).scroll_home(animate=False)
+        return explanation
+
+    def _field(self, out: Text, key: str, value: str, style: str | None = None) -> None:
+        colon = _chrome("colon", self.lang)
+        out.append(f"\n{t(f'ui.label.{key}', self.lang)}{colon}", style=self._style("label"))
+        out.append(value, style=self._style(style) if style else "")
+
+    def _render_explanation(self, e: Explanation, origin: str) -> Text:
+        lang = self.lang
+        out = Text()
+        phase = e.phase
+        if phase:
+            phase = t(f"ui.phase.{phase}", lang) if has(f"ui.phase.{phase}") else phase
+        out.append(
+            f"▸ {origin}" + (f" · {phase}" if phase else "") + "\n", style=self._style("muted")
+        )
+        code = " ".join(str(x) for x in (e.code, e.enhanced) if x is not None)
+        kind_style = self._style(e.kind if e.kind in KIND_GLYPHS else "none")
+        out.append(
+            f"{code} {KIND_GLYPHS.get(e.kind, '·')} {t(f'kind.{e.kind}', lang)}\n",
+            style=kind_style + Style(bold=True),
+        )
+        out.append(e.title, style=Style(bold=True))
+        if e.mismatch:
+            style = "mismatch" if e.mismatch_severity == "error" else "note"
+            out.append("\n")
+            out.append(
+                f" ⚠ {t('ui.label.mismatch', lang)}: {e.mismatch} ", style=self._style(style)
+            )
+        if e.text:
+            self._field(out, "server_text", e.text, "muted")
+        if e.decoded:
+            self._field(out, "decoded", e.decoded, "hint")
+        if e.hint:
+            self._field(out, "hint", e.hint, "hint")
+        self._field(out, "explanation", e.explanation)
+        if e.enhanced_title and e.enhanced_explanation:
+            self._field(
+                out, "enhanced", f"{e.enhanced} {e.enhanced_title}\n{e.enhanced_explanation}"
+            )
+        if e.vendor and e.vendor_title:
+            note = t("ui.vendor_inline", lang, vendor=e.vendor)
+            self._field(out, "vendor", f"{e.vendor_title}\n{e.vendor_note or ''}\n{note}", "vendor")
+        self._steps(out, e.next_steps)
+        if not e.registered and e.structure:
+            self._field(out, "structure", "\n".join(e.structure))
+        if e.rfc:
+            self._field(out, "rfc", t("ui.sep", lang).join(e.rfc), "muted")
+        return out
+
+    def _steps(self, out: Text, steps: tuple[str, ...]) -> None:
+        if steps:
+            colon = _chrome("colon", self.lang).rstrip()
+            out.append(
+                f"\n{t('ui.label.next_steps', self.lang)}{colon}", style=self._style("label")
+            )
+            for step in steps:
+                out.append(f"\n • {step}")
+
+    def _render_row(self, key: str) -> Text:
+        lang = self.lang
+        out = Text()
+        if key.startswith("h:"):
+            section = key[2:]
+            if section in _HEADINGS:
+                out.append(
+                    t(f"ui.heading.{_HEADINGS[section]}", lang), style=self._style("heading")
+                )
+            return out
+        row = self._rows[int(key)]
+        kind = row.kind or "none"
+        head = row.label
+        if kind != "none":
+            head += f" {KIND_GLYPHS.get(kind, '·')} {t(f'kind.{kind}', lang)}"
+        out.append(head + "\n", style=self._style(kind) + Style(bold=True))
+        out.append(row.title, style=Style(bold=True))
+        if row.vendor:
+            out.append(
+                "\n" + t("ui.vendor_inline", lang, vendor=row.vendor), style=self._style("vendor")
+            )
+        if row.sample:
+            self._field(out, "sample", row.sample, "muted")
+        if row.phases:
+            phases = t("ui.sep", lang).join(
+                t(f"ui.phase.{p}", lang) for p in row.phases if has(f"ui.phase.{p}")
+            )
+            self._field(out, "phases", phases)
+        self._field(out, "explanation", row.explanation)
+        self._steps(out, row.next_steps)
+        refs = t("ui.sep", lang).join(row.rfc)
+        if row.associated:
+            out.append(
+                "\n" + t("ui.assoc_inline", lang, codes=row.associated, rfc=refs),
+                style=self._style("muted"),
+            )
+        elif refs:
+            self._field(out, "rfc", refs, "muted")
+        return out
+
+    # ---------------------------------------------------------------- styles
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(f"reference--{name}", partial=True)
+            self._styles[name] = style
+        return style
+
+    def _theme_changed(self, _theme) -> None:
+        self._styles.clear()
+        self._build_table()
+        self._render_shown()
