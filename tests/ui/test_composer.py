@@ -68,6 +68,7 @@ async def test_typing_a_bad_recipient_shows_the_error_under_to_and_disables_send
         to.value = ""
         await pilot.press(*"friend-at-demo")
         await pilot.pause(SETTLE)
+        assert to.value == "friend-at-demo"
         assert "has no @" in _hint(composer, "to")
         assert composer.query_one("#composer-to-label", Label).has_class("-bad")
         assert _send_button(composer).disabled
@@ -189,7 +190,7 @@ async def test_preview_shows_the_dot_stuffed_body_the_blank_line_and_the_final_d
         assert all(":" in t or t[:1].isspace() for t in texts[:blank])
         summary = str(screen.query_one("#preview-summary", Static).render())
         assert f"{len(screen.payload):,} bytes" in summary
-        assert f"{len(texts)} lines" in summary
+        assert f"{len(texts)} lines, 1 dot-stuffed" in summary
         envelope = str(screen.query_one("#preview-envelope", Static).render())
         assert "MAIL FROM:<demo@demo.local>" in envelope
         assert "RCPT TO:<secret@demo.local>   (Bcc: envelope only" in envelope
@@ -284,3 +285,28 @@ async def test_composer_fits_the_narrow_layout() -> None:
         assert body.region.height >= 5
         assert _send_button(composer).region.height == 1
         assert composer.region.contains_region(_send_button(composer).region)
+
+
+async def test_preview_says_an_internationalised_address_needs_smtputf8_and_the_server_offers_it() -> (
+    None
+):
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        app.query_one("#profile-list").focus()
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.current_controller is not None and app.current_controller.status == "connected":
+                break
+        composer.query_one("#composer-to", Input).value = "用户@demo.local"
+        await pilot.pause(SETTLE)
+        assert not _send_button(composer).disabled
+        await pilot.click("#composer-preview")
+        await pilot.pause(0.2)
+        notes = str(app.screen.query_one("#preview-notes", Static).render())
+        assert "SMTPUTF8: an address is not ASCII" in notes
+        assert "(this server offers it)" in notes
+        assert "RCPT TO:<用户@demo.local>" in str(
+            app.screen.query_one("#preview-envelope", Static).render()
+        )

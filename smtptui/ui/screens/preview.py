@@ -290,7 +290,7 @@ class PreviewScreen(ModalScreen[None]):
             )
             yield DataView(self.lines, id="preview-data")
             yield Static(
-                "escape close · c hide/show \\r\\n marks and notes · y copy all · select text with the mouse",
+                "escape close · c show/hide \\r\\n and notes · y copy all · the mouse selects",
                 id="preview-keys",
                 markup=False,
             )
@@ -300,8 +300,8 @@ class PreviewScreen(ModalScreen[None]):
         stuffed = sum(1 for line in self.lines if line.kind == "stuffed")
         extra = f", {stuffed} dot-stuffed" if stuffed else ""
         return (
-            f"{len(self.payload):,} bytes on the wire in {len(self.lines):,} lines{extra} "
-            f"(message {self.built.size:,} bytes + dot-stuffing + the final '.')"
+            f"{len(self.payload):,} bytes on the wire · {len(self.lines):,} lines{extra} "
+            f"(message {self.built.size:,} bytes + stuffing + the final '.')"
         )
 
     def on_mount(self) -> None:
