@@ -222,3 +222,36 @@ async def test_small_terminal_shows_the_pane_full_width() -> None:
         await pilot.pause()
         assert pane.region.width > 70
         assert any(title == "Authentication credentials invalid" for _, _, title in _rows(pane))
+
+
+async def test_following_resumes_by_itself_after_the_reader_pauses(monkeypatch) -> None:
+    monkeypatch.setattr("smtptui.ui.widgets.reference_pane.HOLD_SECONDS", 1.0)
+    async with SmtpTuiApp(lang="en").run_test(size=(120, 40)) as pilot:
+        pane = await _connect_demo(pilot)
+        pane.query_one(CodeTable).focus()
+        await pilot.press("up")
+        pilot.app.action_send()
+        await _settle(pilot)
+        assert _cursor_row(pane)[0] == "221 2.0.0"
+        await pilot.pause(1.5)
+        assert _cursor_row(pane)[0] == "250"
+        assert "queued as" in pane.explanation_text
+
+
+async def test_unregistered_and_impossible_codes_are_explained_without_a_crash() -> None:
+    async with SmtpTuiApp(lang="en").run_test(size=(120, 40)) as pilot:
+        pane = await _connect_demo(pilot)
+        controller = pilot.app.current_controller
+        old_iis = Reply(
+            code=571, lines=("Delivery not authorized",), raw=b"571 Delivery not authorized\r\n"
+        )
+        pane.show_reply(ev.Received(reply=old_iis), controller)
+        await pilot.pause()
+        assert _cursor_row(pane)[0] == "5.XXX.YYY"
+        assert "571" in pane.explanation_text and "5 = " in pane.explanation_text
+
+        broken = Reply(code=999, lines=("what",), raw=b"999 what\r\n")
+        pane.show_reply(ev.Received(reply=broken), controller)
+        await pilot.pause()
+        assert pane.explanation_text.startswith("999: ")
+        assert "Traceback" not in pane.explanation_text

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from smtptui.protocol.events import Received
     from smtptui.protocol.reply import Reply
 
-HOLD_SECONDS = 5.0
+HOLD_SECONDS = 8.0
 """How long after the user's last move in this pane following pauses."""
 
 CODE_WIDTH = 11
@@ -198,6 +198,8 @@ class ReferencePane(Vertical):
         self._styles: dict[str, Style] = {}
 
     def compose(self):
+        # The app may have switched language before this lazily mounted pane existed.
+        self.lang = getattr(self.app, "lang", None) or self.lang
         yield Input(placeholder=_chrome("filter", self.lang), id="reference-filter")
         yield CodeTable(id="reference-table", cursor_type="row", show_header=False, cell_padding=0)
         with VerticalScroll(id="reference-explanation-scroll"):
@@ -330,8 +332,7 @@ class ReferencePane(Vertical):
         table = self.query_one(CodeTable)
         query = self.query_one("#reference-filter", Input).value.strip().lower()
         terms = query.split()
-        width = table.scrollable_content_region.width or 36
-        self._title_width = max(8, width - 1 - (self._code_width + 1) - 2)
+        self._title_width = self._title_width_for(table.scrollable_content_region.width or 36)
         keys: list[str] = []
         cells: list[tuple[Text, Text, Text]] = []
         section = None
@@ -366,26 +367,29 @@ class ReferencePane(Vertical):
         if self._selected in self._row_keys:
             table.move_cursor(row=table.get_row_index(self._row_keys[self._selected]))
 
-    def _cell(self, text: str, style: str) -> Text:
-        return Text(text, style=self._style(style), no_wrap=True, overflow="ellipsis", end="")
+    def _cell(self, text: str, style: str | None) -> Text:
+        rich_style = self._style(style) if style else Style()
+        return Text(text, style=rich_style, no_wrap=True, overflow="ellipsis", end="")
 
     def _cells(self, row: TableRow) -> tuple[Text, Text, Text]:
         kind = row.kind or "none"
-        code_style = (
-            "vendor" if row.table == "vendor" else (kind if row.table == "basic" else "none")
-        )
+        code_style = "vendor" if row.table == "vendor" else (kind if row.kind else None)
         return (
             self._cell(code_text(row), code_style),
             self._cell(KIND_GLYPHS.get(kind, "·"), kind),
-            Text(row.title, no_wrap=True, overflow="ellipsis", end=""),
+            self._cell(row.title, None),
         )
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_columns)
 
+    def _title_width_for(self, table_width: int) -> int:
+        """What the code column, the kind glyph and the scrollbar leave for titles."""
+        return max(8, table_width - (self._code_width + 1) - 2 - 1)
+
     def _fit_columns(self) -> None:
         width = self.query_one(CodeTable).scrollable_content_region.width
-        if width and max(8, width - 1 - (self._code_width + 1) - 2) != self._title_width:
+        if width and self._title_width_for(width) != self._title_width:
             self._build_table()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -421,7 +425,7 @@ class ReferencePane(Vertical):
     def _row_for(self, e: Explanation) -> str | None:
         """The most specific row for an explained reply: the vendor's own,
         else the basic variant explain chose, else the code's general row,
-        else the enhanced detail."""
+        else the enhanced detail, else (an unregistered code) its class."""
         rows = self._rows
         if e.vendor_title:
             for i, row in enumerate(rows):
@@ -438,6 +442,9 @@ class ReferencePane(Vertical):
             for i, row in enumerate(rows):
                 if row.table == "enhanced" and row.label == f"X.{s}.{d}":
                     return str(i)
+        if general is None and e.code is not None:
+            label = f"{e.code // 100}.XXX.YYY"
+            general = next((str(i) for i, r in enumerate(rows) if r.label == label), None)
         return general
 
     # ----------------------------------------------------------- explanation
@@ -491,9 +498,8 @@ class ReferencePane(Vertical):
         if e.mismatch:
             style = "mismatch" if e.mismatch_severity == "error" else "note"
             out.append("\n")
-            out.append(
-                f" ⚠ {t('ui.label.mismatch', lang)}: {e.mismatch} ", style=self._style(style)
-            )
+            label = t("ui.label.mismatch", lang) + _chrome("colon", lang)
+            out.append(f" ⚠ {label}{e.mismatch} ", style=self._style(style))
         if e.text:
             self._field(out, "server_text", e.text, "muted")
         if e.decoded:
@@ -507,7 +513,8 @@ class ReferencePane(Vertical):
             )
         if e.vendor and e.vendor_title:
             note = t("ui.vendor_inline", lang, vendor=e.vendor)
-            self._field(out, "vendor", f"{e.vendor_title}\n{e.vendor_note or ''}\n{note}", "vendor")
+            parts = (e.vendor_title, e.vendor_note, note)
+            self._field(out, "vendor", "\n".join(p for p in parts if p), "vendor")
         self._steps(out, e.next_steps)
         if not e.registered and e.structure:
             self._field(out, "structure", "\n".join(e.structure))
