@@ -168,6 +168,11 @@ async def test_each_profile_keeps_its_own_draft() -> None:
         assert composer.query_one("#composer-subject", Input).value == "my edited demo subject"
         assert composer.query_one("#composer-from", Input).value == "demo@demo.local"
 
+        composer.query_one("#composer-subject", Input).focus()
+        await pilot.press("f8")
+        await pilot.pause(0.1)
+        assert composer.query_one("#composer-subject", Input).value == "Hello from smtptui"
+
 
 async def test_preview_shows_the_dot_stuffed_body_the_blank_line_and_the_final_dot() -> None:
     app = SmtpTuiApp()

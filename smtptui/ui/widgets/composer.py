@@ -351,8 +351,8 @@ class ComposerPane(Vertical):
     def switch_profile(self, previous_name: str | None, profile: Profile) -> None:
         """Keep the current draft under the profile it belongs to and show
         ``profile``'s draft (or its ``[message]`` defaults the first time)."""
-        if not self._ready:
-            self.profile = profile
+        if not self._ready or (self.profile is not None and self.profile.name == profile.name):
+            self.profile = profile  # the same draft stays, mid-word, cursor and all
             return
         owner = self.profile.name if self.profile is not None else previous_name
         if owner is not None:
