@@ -1,43 +1,597 @@
-"""PLACEHOLDER (being written): the session panel (state, step buttons, raw line)."""
+"""The session panel: step through SMTP one command at a time, or type it raw.
+
+It shows where the session is (the reference state machine's state, TLS and
+AUTH facts, the commands that make sense next), one button per command, and a
+raw command line (telnet mode) with history and completion.  Nothing here
+decides SMTP: the controller's state machine says what is legal and predicts
+what a line will get; the panel shows that prediction *before* anything is
+sent — and still sends an out-of-sequence command on a second press, because
+seeing the ``503`` is the lesson.
+"""
 
 from __future__ import annotations
 
-from textual.containers import Vertical
+import time
+from collections import deque
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.actions import SkipAction
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, Label
+from textual.suggester import Suggester
+from textual.widgets import Button, Checkbox, Input, Static
+
+from smtptui.protocol import events as ev
+from smtptui.protocol.errors import AuthError
+from smtptui.reference.commands import completions, verb_of
+from smtptui.reference.states import State
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+    from textual.timer import Timer
+
+    from smtptui.reference.sequencing import Expectation
+    from smtptui.ui.controller import SessionController
+
+#: The step buttons, in the order of a session (CONNECT shows only when not connected).
+STEP_VERBS = (
+    "CONNECT",
+    "EHLO",
+    "STARTTLS",
+    "AUTH",
+    "MAIL",
+    "RCPT",
+    "DATA",
+    "RSET",
+    "NOOP",
+    "VRFY",
+    "HELP",
+    "QUIT",
+)
+#: A second press of an out-of-sequence step within this many seconds sends it anyway.
+ARM_SECONDS = 4.0
+HISTORY_LIMIT = 200
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Session",
+        "no_session": "no session: highlight a profile, then CONNECT (or enter)",
+        "next": "next:",
+        "next_connect": "CONNECT",
+        "next_auth": "a base64 answer to the 334, or * to cancel",
+        "next_data": "message lines, then a single '.'",
+        "next_none": "wait for the server",
+        "auth_offered": "AUTH {mechs}",
+        "handshake": "EHLO, TLS and AUTH on connect",
+        "handshake_tip": "Off: connect and stop after the greeting, then step through EHLO, STARTTLS, AUTH yourself",
+        "helper": "AUTH helper",
+        "helper_tip": "Compute the base64 lines of AUTH PLAIN / LOGIN / CRAM-MD5 and put one in the command line",
+        "placeholder": "raw command: enter sends, ↑↓ history, → completes",
+        "placeholder_data": "message line (a single '.' ends the message)",
+        "placeholder_auth": "base64 answer to the 334 (* cancels)",
+        "data_mode": "message mode: lines are sent as typed; a single '.' ends the message",
+        "auth_mode": "AUTH exchange: answer the server's 334 with one base64 line (the AUTH helper computes it); * cancels",
+        "auth_secret": "the server asks for a secret: what you type is hidden and never kept in the history",
+        "not_connected": "not connected: press CONNECT (or enter on the profile) first",
+        "likely": "likely {codes}",
+        "armed": "press {verb} again within {s} s to send it anyway",
+        "no_credentials": "this profile has no user name: the AUTH helper computes the lines to type",
+        "step_tip": "Send {line}",
+    },
+    "zh": {
+        "title": "会话",
+        "no_session": "没有会话：选中一个配置，然后按 CONNECT（或回车）",
+        "next": "下一步：",
+        "next_connect": "CONNECT",
+        "next_auth": "用一行 base64 回答 334 质询，或输入 * 取消",
+        "next_data": "逐行输入邮件内容，最后单独一行 '.'",
+        "next_none": "等待服务器",
+        "auth_offered": "AUTH {mechs}",
+        "handshake": "连接时自动 EHLO、TLS 和 AUTH",
+        "handshake_tip": "关闭：连接后停在问候语，之后自己逐步发送 EHLO、STARTTLS、AUTH",
+        "helper": "AUTH 助手",
+        "helper_tip": "计算 AUTH PLAIN / LOGIN / CRAM-MD5 的 base64 行，并填入命令行",
+        "placeholder": "原始命令：回车发送，↑↓ 历史，→ 补全",
+        "placeholder_data": "邮件内容行（单独一行 '.' 结束邮件）",
+        "placeholder_auth": "用 base64 回答 334（* 取消）",
+        "data_mode": "正文模式：每行按原样发送；单独一行 '.' 结束邮件",
+        "auth_mode": "AUTH 交互：用一行 base64 回答服务器的 334（AUTH 助手可以计算）；* 取消",
+        "auth_secret": "服务器在要密码：输入内容已隐藏，也不会记入历史",
+        "not_connected": "未连接：请先按 CONNECT（或在配置上按回车）",
+        "likely": "可能得到 {codes}",
+        "armed": "{s} 秒内再按一次 {verb} 仍然发送",
+        "no_credentials": "此配置没有用户名：AUTH 助手会计算要输入的行",
+        "step_tip": "发送 {line}",
+    },
+}
+
+
+def ui_text(lang: str, key: str, **values: object) -> str:
+    """The panel's own words (the reference catalogue holds the SMTP ones)."""
+    table = TEXTS.get(lang, TEXTS["en"])
+    text = table.get(key, TEXTS["en"][key])
+    return text.format(**values) if values else text
+
+
+class CommandSuggester(Suggester):
+    """Completes command names as the learner types (``ma`` → ``MAIL FROM:<``),
+    then the lines the step buttons would send (``MAIL FROM:<`` → the composer's
+    sender).  Off while the session waits for message lines or an AUTH answer."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.enabled = True
+        self.templates: tuple[str, ...] = completions()
+        self.lines: tuple[str, ...] = ()
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not self.enabled or not value.strip():
+            return None
+        for candidate in (*self.templates, *self.lines):
+            if len(candidate) > len(value) and candidate.casefold().startswith(value):
+                return candidate
+        return None
+
+
+class RawCommandInput(Input):
+    """The telnet-mode line: ↑/↓ walk a bounded history, tab takes a completion."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "up",
+            "history(-1)",
+            "Previous line",
+            show=False,
+            id="session.history_previous",
+            tooltip="Recall the previous raw command",
+        ),
+        Binding(
+            "down",
+            "history(1)",
+            "Next line",
+            show=False,
+            id="session.history_next",
+            tooltip="Recall the next raw command",
+        ),
+        Binding(
+            "tab",
+            "complete",
+            "Complete",
+            show=False,
+            id="session.complete",
+            tooltip="Take the suggested completion (otherwise move focus)",
+        ),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.history: deque[str] = deque(maxlen=HISTORY_LIMIT)
+        self._position: int | None = None
+        self._draft = ""
+
+    def remember(self, line: str) -> None:
+        if line and (not self.history or self.history[-1] != line):
+            self.history.append(line)
+        self._position = None
+
+    def action_history(self, delta: int) -> None:
+        if not self.history:
+            return
+        if self._position is None:
+            if delta > 0:
+                return
+            self._draft = self.value
+            position = len(self.history) - 1
+        else:
+            position = self._position + delta
+        if position >= len(self.history):
+            self._position = None
+            self.value = self._draft
+        else:
+            self._position = max(0, position)
+            self.value = self.history[self._position]
+        self.cursor_position = len(self.value)
+
+    def action_complete(self) -> None:
+        if not (self.cursor_at_end and self._suggestion):
+            raise SkipAction
+        self.action_cursor_right()
 
 
 class SessionPanel(Vertical):
+    """State, step buttons and the raw command line of the current session."""
+
+    DEFAULT_CSS = """
+    SessionPanel {
+        padding: 0 1;
+        #session-state { height: auto; max-height: 2; }
+        #session-next { height: auto; max-height: 2; color: $text-muted; }
+        #session-steps {
+            height: auto;
+            grid-size: 4;
+            grid-columns: 1fr;
+            grid-rows: 1;
+            grid-gutter: 0 1;
+            margin: 1 0 0 0;
+        }
+        #session-steps Button {
+            min-width: 6;
+            width: 1fr;
+            height: 1;
+        }
+        #session-steps Button.-dim { text-opacity: 60%; text-style: none; }
+        #session-options { height: 1; margin: 1 0 0 0; }
+        #session-handshake { width: 1fr; height: 1; }
+        #session-helper { min-width: 13; width: auto; height: 1; }
+        #raw-command { background: $boost; }
+        #session-hint { height: auto; max-height: 3; color: $text-muted; }
+        #session-hint.-warning { color: $text-warning; }
+        #session-hint.-info { color: $text-accent; }
+    }
+    """
+
     class RawSubmitted(Message):
+        """The learner pressed enter on the raw command line."""
+
         def __init__(self, line: str) -> None:
             super().__init__()
             self.line = line
 
+    class StepRequested(Message):
+        """A step button: ``verb`` is one of :data:`STEP_VERBS`."""
+
+        def __init__(self, verb: str) -> None:
+            super().__init__()
+            self.verb = verb
+
+    class HandshakeToggled(Message):
+        """``value``: connect with EHLO, STARTTLS and AUTH (``False``: stop at the greeting)."""
+
+        def __init__(self, value: bool) -> None:
+            super().__init__()
+            self.value = value
+
     def __init__(self, *, lang: str = "en", id: str | None = None) -> None:
         super().__init__(id=id)
         self.lang = lang
-        self.controller = None
+        self.controller: SessionController | None = None
+        self._signature: tuple | None = None
+        self._ready = False
+        self._mode = "command"
+        self._armed: tuple[str, float] | None = None
+        self._arm_timer: Timer | None = None
+        self._suggester = CommandSuggester()
+        self._state = Static(id="session-state")
+        self._next = Static(id="session-next")
+        self._buttons = {
+            verb: Button(verb, id=f"step-{verb.lower()}", compact=True) for verb in STEP_VERBS
+        }
+        self._handshake = Checkbox(
+            ui_text(lang, "handshake"), True, id="session-handshake", compact=True
+        )
+        self._helper = Button(ui_text(lang, "helper"), id="session-helper", compact=True)
+        self._raw = RawCommandInput(
+            id="raw-command",
+            compact=True,
+            suggester=self._suggester,
+            placeholder=ui_text(lang, "placeholder"),
+        )
+        self._hint = Static(id="session-hint")
 
-    def compose(self):
-        yield Label("", id="session-state")
-        yield Input(placeholder=": raw command", id="raw-command")
+    def compose(self) -> ComposeResult:
+        yield self._state
+        yield self._next
+        with Grid(id="session-steps"):
+            yield from self._buttons.values()
+        with Horizontal(id="session-options"):
+            yield self._handshake
+            yield self._helper
+        yield self._raw
+        yield self._hint
 
-    def show(self, controller) -> None:
+    def on_mount(self) -> None:
+        self._ready = True
+        auto = getattr(self.app, "auto_handshake", True)
+        with self.prevent(Checkbox.Changed):
+            self._handshake.value = bool(auto)
+        self._apply_language()
+        self.show(getattr(self.app, "current_controller", None))
+
+    def on_resize(self) -> None:
+        columns = max(3, min(6, self.size.width // 11))
+        grid = self.query_one("#session-steps", Grid)
+        if grid.styles.grid_size_columns != columns:
+            grid.styles.grid_size_columns = columns
+
+    # ------------------------------------------------------ app interface
+    def show(self, controller: SessionController | None) -> None:
+        """Show another session (switching profiles)."""
         self.controller = controller
+        self._signature = None
+        self._disarm(update=False)
         self.refresh_state()
 
     def refresh_state(self) -> None:
-        if self.controller is not None:
-            self.query_one("#session-state", Label).update(self.controller.state.describe(self.lang))
+        """Called on every event of the current session: repaint only on change."""
+        if not self._ready:
+            return
+        c = self.controller
+        signature = (
+            id(c),
+            c.state if c else None,
+            c.connected if c else False,
+            id(c.last_reply) if c else 0,
+            self.lang,
+        )
+        if signature == self._signature:
+            return
+        self._signature = signature
+        self._disarm(update=False)
+        self._render_state()
+        self._update_hint()
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
+        self._apply_language()
         self.refresh_state()
 
     def focus_raw(self) -> None:
-        self.query_one("#raw-command", Input).focus()
+        self._raw.focus()
+
+    # ----------------------------------------------------------- rendering
+    def _apply_language(self) -> None:
+        self.border_title = ui_text(self.lang, "title")
+        self._handshake.label = ui_text(self.lang, "handshake")
+        self._handshake.tooltip = ui_text(self.lang, "handshake_tip")
+        self._helper.label = ui_text(self.lang, "helper")
+        self._helper.tooltip = ui_text(self.lang, "helper_tip")
+
+    def _render_state(self) -> None:
+        c = self.controller
+        lang = self.lang
+        if c is None:
+            self._state.update(ui_text(lang, "no_session"))
+            self._next.update(f"{ui_text(lang, 'next')} {ui_text(lang, 'next_connect')}")
+            self._mode = "command"
+        else:
+            state = c.state
+            label = state.label(lang)
+            text = state.describe(lang)
+            rest = text[len(label) :] if text.startswith(label) else f" · {text}"
+            caps = state.caps or c.capabilities
+            if (
+                c.connected
+                and caps is not None
+                and caps.auth_mechanisms
+                and not state.authenticated
+            ):
+                rest = rest.replace(
+                    " — ",
+                    f" · {ui_text(lang, 'auth_offered', mechs=' '.join(caps.auth_mechanisms))} — ",
+                    1,
+                )
+            self._state.update(
+                Content.from_markup("[b $accent]$label[/]$rest", label=label, rest=rest)
+            )
+            self._next.update(f"{ui_text(lang, 'next')} {self._next_words(c)}")
+            self._mode = {State.DATA: "data", State.AUTH: "auth"}.get(state.state, "command")
+        connected = c is not None and c.connected
+        self._buttons["CONNECT"].display = not connected
+        for verb, button in self._buttons.items():
+            self._style_button(verb, button)
+        self._suggester.enabled = self._mode == "command"
+        self._suggester.lines = self._step_suggestions()
+        secret = self._mode == "auth" and self._challenge_wants_secret()
+        if self._raw.password != secret:
+            self._raw.password = secret
+        self._raw.placeholder = ui_text(
+            lang,
+            {"command": "placeholder", "data": "placeholder_data", "auth": "placeholder_auth"}[
+                self._mode
+            ],
+        )
+
+    def _next_words(self, c: SessionController) -> str:
+        if not c.connected:
+            return ui_text(self.lang, "next_connect")
+        legal = c.legal_commands()
+        if legal == ("*",):
+            return ui_text(self.lang, "next_auth")
+        if legal == (".",):
+            return ui_text(self.lang, "next_data")
+        return " ".join(legal) if legal else ui_text(self.lang, "next_none")
+
+    def _style_button(self, verb: str, button: Button) -> None:
+        armed = self._armed is not None and self._armed[0] == verb
+        legal = self._step_is_legal(verb)
+        button.variant = "warning" if armed else ("primary" if legal else "default")
+        button.set_class(not legal and not armed, "-dim")
+
+    def _step_is_legal(self, verb: str) -> bool:
+        c = self.controller
+        if c is None or not c.connected:
+            return verb == "CONNECT"
+        if verb == "DATA" and c.state.state is State.DATA:
+            return True
+        return verb in c.legal_commands()
+
+    def _challenge_wants_secret(self) -> bool:
+        """In an AUTH exchange, hide the typing unless the server asked for the
+        user name (a password, a PLAIN token or a digest may follow)."""
+        c = self.controller
+        if c is None:
+            return False
+        for event in reversed(c.transcript.events):
+            if isinstance(event, ev.Received):
+                return "user" not in (event.annotation or "").lower()
+        return True
+
+    def _update_hint(self) -> None:
+        if self._armed is not None:
+            return
+        c = self.controller
+        value = self._raw.value
+        if self._mode == "data":
+            self._set_hint(ui_text(self.lang, "data_mode"), "info")
+        elif self._mode == "auth":
+            key = "auth_secret" if self._raw.password else "auth_mode"
+            self._set_hint(ui_text(self.lang, key), "info")
+        elif not value.strip():
+            self._set_hint("", "")
+        elif c is None or not c.connected:
+            self._set_hint(f"⚠ {ui_text(self.lang, 'not_connected')}", "warning")
+        else:
+            x = c.expect(value)
+            if x.legal and not x.warning:
+                self._set_hint(f"✓ {x.message(self.lang)}", "")
+            else:
+                self._set_hint(f"⚠ {self._prediction(x)}", "warning")
+
+    def _prediction(self, x: Expectation) -> str:
+        head = x.label(self.lang)
+        if x.likely_codes:
+            head += f", {ui_text(self.lang, 'likely', codes='/'.join(map(str, x.likely_codes)))}"
+        return f"{head}: {x.message(self.lang)}"
+
+    def _set_hint(self, text: str, kind: str) -> None:
+        self._hint.update(text)
+        self._hint.set_class(kind == "warning", "-warning")
+        self._hint.set_class(kind == "info", "-info")
+
+    @property
+    def hint(self) -> str:
+        """The line under the raw command (what the learner reads before sending)."""
+        return str(self._hint.content)
+
+    # ---------------------------------------------------------- raw line
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self._raw:
+            event.stop()
+            if self._armed is not None:
+                self._disarm()
+            self._update_hint()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input is not self._raw:
+            return
         event.stop()
-        self.post_message(self.RawSubmitted(event.value))
-        event.input.value = ""
+        line = event.value
+        if self._mode == "command" and not line.strip():
+            return
+        if self._mode != "auth" and not _carries_secret(line):
+            self._raw.remember(line)
+        self._raw.value = ""
+        self.post_message(self.RawSubmitted(line))
+
+    # -------------------------------------------------------- step buttons
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button is self._helper:
+            self.open_auth_helper()
+            return
+        verb = (event.button.id or "").removeprefix("step-").upper()
+        if verb in STEP_VERBS:
+            self.press_step(verb)
+
+    def press_step(self, verb: str) -> None:
+        """A step button: legal ones are sent at once; an out-of-sequence one
+        first says what will likely happen and is sent on a second press."""
+        c = self.controller
+        if (
+            verb == "AUTH"
+            and c is not None
+            and c.connected
+            and not (c.profile.auth.enabled and c.profile.auth.username)
+        ):
+            self.open_auth_helper()
+            self.notify(ui_text(self.lang, "no_credentials"), timeout=4)
+            return
+        if self._step_is_legal(verb):
+            self._disarm()
+            self.post_message(self.StepRequested(verb))
+            return
+        if c is None or not c.connected:
+            self._set_hint(f"⚠ {ui_text(self.lang, 'not_connected')}", "warning")
+            return
+        armed = self._armed
+        if armed is not None and armed[0] == verb and time.monotonic() - armed[1] <= ARM_SECONDS:
+            self._disarm()
+            self.post_message(self.StepRequested(verb))
+            return
+        self._disarm(update=False)
+        x = c.expect(self.step_line(verb))
+        self._armed = (verb, time.monotonic())
+        self._arm_timer = self.set_timer(ARM_SECONDS, self._disarm)
+        self._style_button(verb, self._buttons[verb])
+        again = ui_text(self.lang, "armed", verb=verb, s=int(ARM_SECONDS))
+        self._set_hint(f"⚠ {verb}: {self._prediction(x)} — {again}", "warning")
+
+    def step_line(self, verb: str) -> str:
+        """The (first) line a step button sends, as the app's step action builds it."""
+        from smtptui.ui.panes import composer_pane
+        from smtptui.ui.session_actions import step_lines
+
+        c = self.controller
+        if c is None:
+            return verb
+        if verb == "AUTH":
+            return f"AUTH {_auth_mechanism(c)}"
+        lines = step_lines(c, verb, composer_pane(self.app))
+        return lines[0] if lines else verb
+
+    def _step_suggestions(self) -> tuple[str, ...]:
+        c = self.controller
+        if c is None or not c.connected or self._mode != "command":
+            return ()
+        try:
+            return tuple(self.step_line(verb) for verb in ("EHLO", "MAIL", "RCPT", "VRFY"))
+        except Exception:  # the composer is being rebuilt: completion can do without it
+            return ()
+
+    def _disarm(self, update: bool = True) -> None:
+        if self._arm_timer is not None:
+            self._arm_timer.stop()
+            self._arm_timer = None
+        armed, self._armed = self._armed, None
+        if armed is not None and armed[0] in self._buttons:
+            self._style_button(armed[0], self._buttons[armed[0]])
+        if update and self._ready:
+            self._update_hint()
+
+    # --------------------------------------------------------- the rest
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox is self._handshake:
+            event.stop()
+            self.post_message(self.HandshakeToggled(event.value))
+
+    def open_auth_helper(self) -> None:
+        from smtptui.ui.screens.auth_helper import AuthHelperScreen
+
+        self.app.push_screen(
+            AuthHelperScreen.for_session(self.controller, lang=self.lang), self._helper_done
+        )
+
+    def _helper_done(self, line: str | None) -> None:
+        if line:
+            self._raw.value = line
+            self._raw.cursor_position = len(line)
+            self.focus_raw()
+
+
+def _carries_secret(line: str) -> bool:
+    """``AUTH PLAIN <base64>``: the initial response holds the password."""
+    return verb_of(line) == "AUTH" and len(line.split()) > 2
+
+
+def _auth_mechanism(c: SessionController) -> str:
+    """The mechanism the AUTH step will use, as the engine resolves it."""
+    from smtptui.protocol.auth import choose_mechanism
+
+    requested = c.profile.auth.mechanism if c.profile.auth.mechanism not in ("none", "") else "auto"
+    caps = c.state.caps or c.capabilities
+    try:
+        return choose_mechanism(requested, caps.auth_mechanisms if caps else ())
+    except AuthError:
+        return requested.upper() if requested != "auto" else "PLAIN"
