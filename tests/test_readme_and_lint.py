@@ -68,7 +68,7 @@ def test_bundled_examples_are_documented():
 
 def test_keymap_example_in_readme_parses():
     block = README.split("keymap.toml`")[1].split("```toml\n")[1].split("```")[0]
-    assert tomllib.loads(block)["keymap"]["composer.send"] == "f6"
+    assert tomllib.loads(block)["keymap"]["composer.send"] == "f9"
 
 
 @pytest.mark.skipif(shutil.which("ruff") is None and not (Path(sys.executable).parent / "ruff").exists(), reason="ruff not installed")

@@ -14,7 +14,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
@@ -35,17 +35,53 @@ class SmtpTuiApp(App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {lambda: _profile_commands()}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Close every session with QUIT and leave"),
-        Binding("d", "disconnect", "Disconnect", id="session.disconnect", tooltip="QUIT the highlighted profile's session"),
+        Binding(
+            "q", "quit", "Quit", id="app.quit", tooltip="Close every session with QUIT and leave"
+        ),
+        Binding(
+            "d",
+            "disconnect",
+            "Disconnect",
+            id="session.disconnect",
+            tooltip="QUIT the highlighted profile's session",
+        ),
         Binding("n", "new_profile", "New", id="profile.new", tooltip="Create a profile"),
-        Binding("e", "edit_profile", "Edit", id="profile.edit", tooltip="Edit the highlighted profile"),
+        Binding(
+            "e", "edit_profile", "Edit", id="profile.edit", tooltip="Edit the highlighted profile"
+        ),
         Binding("D", "duplicate_profile", "Duplicate", show=False, id="profile.duplicate"),
         Binding("delete,X", "delete_profile", "Delete", show=False, id="profile.delete"),
-        Binding("slash", "filter", "Filter", id="profiles.filter", tooltip="Filter profiles (name, host, #tag)"),
-        Binding("f5", "send", "Send", id="composer.send", tooltip="Send the composer's message on this session"),
-        Binding("i", "inbox", "Inbox", id="demo.inbox", tooltip="What the built-in demo server received"),
-        Binding("colon", "focus_raw", "Raw", id="session.raw", tooltip="Type a raw SMTP command (telnet mode)"),
-        Binding("l", "toggle_language", "中文/EN", id="app.language", tooltip="Switch the reference between English and Chinese"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="profiles.filter",
+            tooltip="Filter profiles (name, host, #tag)",
+        ),
+        Binding(
+            "f5",
+            "send",
+            "Send",
+            id="composer.send",
+            tooltip="Send the composer's message on this session",
+        ),
+        Binding(
+            "i", "inbox", "Inbox", id="demo.inbox", tooltip="What the built-in demo server received"
+        ),
+        Binding(
+            "colon",
+            "focus_raw",
+            "Raw",
+            id="session.raw",
+            tooltip="Type a raw SMTP command (telnet mode)",
+        ),
+        Binding(
+            "l",
+            "toggle_language",
+            "中文/EN",
+            id="app.language",
+            tooltip="Switch the reference between English and Chinese",
+        ),
         Binding("x", "export", "Export", show=False, id="transcript.export"),
         Binding("y", "copy_transcript", "Copy", show=False, id="transcript.copy"),
         Binding("s", "search", "Search", show=False, id="transcript.search"),
@@ -88,7 +124,10 @@ class SmtpTuiApp(App[None]):
             with Vertical(id="transcript"):
                 yield Label("Transcript", id="transcript-title")
                 yield TranscriptView(id="transcript-view")
-                yield Input(placeholder="search the transcript (enter: next, escape: close)", id="transcript-search")
+                yield Input(
+                    placeholder="search the transcript (enter: next, escape: close)",
+                    id="transcript-search",
+                )
             yield Lazy(ReferencePane(lang=self.lang, id="reference"))
         with Horizontal(id="bottom"):
             yield Lazy(ComposerPane(id="composer"))
@@ -133,6 +172,8 @@ class SmtpTuiApp(App[None]):
 
     # ------------------------------------------------------------ profiles
     def reload_profiles(self, *, select: str | None = None) -> None:
+        from smtptui.ui.panes import composer_pane
+
         result = self.store.load()
         for error in result.errors:
             self.notify(str(error), title="profile skipped", severity="warning", timeout=10)
@@ -151,6 +192,8 @@ class SmtpTuiApp(App[None]):
             profile = next((p for p in result.profiles if p.name == name), None)
             if profile is not None and not controller.connected:
                 controller.profile = profile
+                if name == self.current and (composer := composer_pane(self)) is not None:
+                    composer.switch_profile(name, profile)  # same name: keeps the draft
 
     def profile(self, name: str | None):
         if name is None:
@@ -246,7 +289,9 @@ class SmtpTuiApp(App[None]):
         self._update_titles()
 
     def run_session_work(self, name: str, coro, description: str) -> Worker:
-        return self.run_worker(coro, group=f"session-{name}", exit_on_error=False, description=description)
+        return self.run_worker(
+            coro, group=f"session-{name}", exit_on_error=False, description=description
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -294,7 +339,9 @@ class SmtpTuiApp(App[None]):
         if self.current is None:
             return
         controller = self.controller(self.current)
-        self.run_session_work(self.current, send_composed(self, controller), f"sending on {self.current}")
+        self.run_session_work(
+            self.current, send_composed(self, controller), f"sending on {self.current}"
+        )
 
     def on_transcript_view_reply_selected(self, message: TranscriptView.ReplySelected) -> None:
         from smtptui.ui.panes import reference_pane
@@ -309,7 +356,11 @@ class SmtpTuiApp(App[None]):
         controller = self.controllers.get(self.current) if self.current else None
         if controller is None:
             return
-        self.run_session_work(controller.key, raw_line(self, controller, message.line), f"sending {message.line.split(' ')[0]}")
+        self.run_session_work(
+            controller.key,
+            raw_line(self, controller, message.line),
+            f"sending {message.line.split(' ')[0]}",
+        )
 
     def on_session_panel_step_requested(self, message) -> None:
         from smtptui.ui.session_actions import step
@@ -317,7 +368,9 @@ class SmtpTuiApp(App[None]):
         controller = self.controller(self.current) if self.current else None
         if controller is None:
             return
-        self.run_session_work(controller.key, step(self, controller, message.verb), f"sending {message.verb}")
+        self.run_session_work(
+            controller.key, step(self, controller, message.verb), f"sending {message.verb}"
+        )
 
     def on_session_panel_handshake_toggled(self, message) -> None:
         self.auto_handshake = message.value
@@ -430,13 +483,37 @@ class SmtpTuiApp(App[None]):
         await close_all(self)
         self.exit()
 
+    #: Actions that still make sense while a dialog (form, inbox, preview) is open.
+    _MODAL_SAFE = frozenset({"quit", "help", "command_palette", "toggle_theme", "toggle_language"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The dashboard's letter keys belong to the dashboard: inside a dialog,
+        ``n`` or ``d`` must not open or close things behind it."""
+        return action in self._MODAL_SAFE or not isinstance(self.screen, ModalScreen)
+
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             if binding.action in ("command_palette", "help"):
                 continue
-            yield SystemCommand(binding.description, binding.tooltip or binding.description, lambda a=binding.action: self.run_action(a))
+            yield SystemCommand(
+                binding.description,
+                binding.tooltip or binding.description,
+                lambda a=binding.action: self.run_action(a),
+            )
+        yield SystemCommand("Preview DATA", "Exactly the bytes sent after 354", self._preview_data)
+        yield SystemCommand(
+            "Reload profiles",
+            "Read the profile files again (after editing them elsewhere)",
+            self.reload_profiles,
+        )
+
+    def _preview_data(self) -> None:
+        from smtptui.ui.panes import composer_pane
+
+        if (composer := composer_pane(self)) is not None:
+            composer.action_preview()
 
 
 def _profile_commands():

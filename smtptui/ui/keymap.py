@@ -2,7 +2,7 @@
 
 ```toml
 [keymap]
-"composer.send" = "f6"
+"composer.send" = "f9"
 "session.raw" = "colon,r"
 ```
 """

@@ -67,6 +67,7 @@ async def send_composed(app: SmtpTuiApp, controller: SessionController) -> None:
 
     composer = composer_pane(app)
     if composer is None:
+        app.notify("the composer is still loading; press F5 again in a moment", timeout=3)
         return
     try:
         built = composer.build()
@@ -84,8 +85,11 @@ async def send_composed(app: SmtpTuiApp, controller: SessionController) -> None:
         composer.stop_progress()
     if result.final is not None:
         refused = f"; refused: {', '.join(a for a, _ in result.refused)}" if result.refused else ""
-        app.notify(f"accepted for {len(result.accepted)} recipient(s): {result.final.code}{refused}",
-                   title=controller.key, timeout=5)
+        app.notify(
+            f"accepted for {len(result.accepted)} recipient(s): {result.final.code}{refused}",
+            title=controller.key,
+            timeout=5,
+        )
 
 
 async def raw_line(app: SmtpTuiApp, controller: SessionController, line: str) -> None:
@@ -129,13 +133,19 @@ def step_lines(controller: SessionController, verb: str, composer) -> list[str]:
     if composer is not None:
         sender, recipients = composer.envelope_preview()
     if verb == "EHLO":
-        return [f"EHLO {controller.session.default_helo()}"] if controller.session else ["EHLO localhost"]
+        return (
+            [f"EHLO {controller.session.default_helo()}"]
+            if controller.session
+            else ["EHLO localhost"]
+        )
     if verb == "MAIL":
         return [f"MAIL FROM:<{sender}>"]
     if verb == "RCPT":
         return [f"RCPT TO:<{r}>" for r in recipients] or ["RCPT TO:<>"]
     if verb == "VRFY":
-        return [f"VRFY {recipients[0] if recipients else controller.profile.auth.username or 'postmaster'}"]
+        return [
+            f"VRFY {recipients[0] if recipients else controller.profile.auth.username or 'postmaster'}"
+        ]
     return [verb]
 
 

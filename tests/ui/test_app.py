@@ -1,0 +1,211 @@
+"""The dashboard's flows, as a person uses them (pilot), against real servers."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from smtptui.profiles import Profile, ProfileStore
+from smtptui.ui.app import SmtpTuiApp
+from smtptui.ui.widgets.transcript_view import TranscriptView
+from tests.protocol.scripted import ScriptedServer, read_command
+
+
+async def wait_until(pilot, predicate, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition never became true")
+        await pilot.pause(0.05)
+
+
+async def ready(pilot) -> None:
+    """Wait for the lazily mounted panes (a person never types that fast)."""
+    from smtptui.ui.panes import composer_pane, session_panel
+
+    app = pilot.app
+    await wait_until(
+        pilot, lambda: composer_pane(app) is not None and session_panel(app) is not None
+    )
+
+
+def transcript_text(app) -> str:
+    return "\n".join(line.plain() for line in app.query_one(TranscriptView).lines)
+
+
+async def test_start_selects_demo_and_focuses_the_profiles_list():
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "profile-list"
+        assert app.current == "demo"
+        assert "demo" in app.sub_title
+
+
+async def test_enter_connects_demo_and_f5_sends_and_i_shows_it():
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+        assert "« Username: »" in transcript_text(app)
+        await pilot.press("f5")
+        await wait_until(
+            pilot, lambda: app.builtin.server is not None and app.builtin.server.messages
+        )
+        assert app.builtin.server.messages[0].subject == "Hello from smtptui"
+        await pilot.press("i")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "InboxScreen"
+
+
+async def test_two_live_sessions_keep_their_own_transcripts(tmp_path):
+    ProfileStore().save(
+        Profile(name="second", host="127.0.0.1", builtin_server=True, security="plain")
+    )
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.connect("demo")
+        await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+        app.connect("second")
+        await wait_until(pilot, lambda: app.controllers["second"].status == "connected")
+        second = transcript_text(app)
+        assert " -> STARTTLS" not in second  # a plain profile never starts TLS
+        app.switch_to("demo")
+        await pilot.pause()
+        demo = transcript_text(app)
+        assert " -> STARTTLS" in demo and "TLSv1" in demo
+        assert app.controllers["demo"].connected and app.controllers["second"].connected
+
+
+async def test_language_switch_changes_the_reference_to_chinese():
+    app = SmtpTuiApp(lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.lang == "zh"
+        await pilot.press("l")
+        assert app.lang == "en"
+
+
+async def test_keymap_file_remaps_send(tmp_path, _isolated_user_dirs):
+    config = _isolated_user_dirs / ".config" / "smtptui"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "keymap.toml").write_text('[keymap]\n"composer.send" = "f9"\n')
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f9")
+        await wait_until(
+            pilot, lambda: app.builtin.server is not None and app.builtin.server.messages
+        )
+
+
+async def test_broken_keymap_is_reported_not_fatal(_isolated_user_dirs):
+    config = _isolated_user_dirs / ".config" / "smtptui"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "keymap.toml").write_text("[keymap\n")
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        assert any("keymap.toml" in n.message for n in app._notifications)
+
+
+async def test_letter_keys_do_nothing_behind_a_dialog():
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("n")  # would open the new-profile form on the dashboard
+        await pilot.pause()
+        assert type(app.screen).__name__ == "InboxScreen"
+
+
+async def test_silent_server_leaves_the_app_responsive_with_a_clear_error():
+    async def silent(reader, writer):
+        await asyncio.sleep(30)
+
+    async with ScriptedServer(silent) as srv:
+        ProfileStore().save(
+            Profile(name="silent", host="127.0.0.1", port=srv.port, security="plain", timeout=1)
+        )
+        app = SmtpTuiApp(profile_name="silent")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            await pilot.press("enter")
+            await pilot.press("t")  # the UI answers while the session waits
+            await pilot.pause()
+            assert app.theme == "textual-light"
+            await wait_until(pilot, lambda: app.controllers["silent"].status == "error", timeout=8)
+            assert "sent nothing for 1 s" in transcript_text(app)
+            assert any("sent nothing" in n.message for n in app._notifications)
+
+
+async def test_server_dropping_mid_data_is_an_error_in_the_transcript():
+    async def dropper(reader, writer):
+        writer.write(b"220 hi\r\n")
+        while True:
+            line = await read_command(reader)
+            if line.startswith(b"EHLO"):
+                writer.write(b"250 x\r\n")
+            elif line.startswith(b"DATA"):
+                writer.write(b"354 go\r\n")
+                await reader.read(5)
+                writer.transport.abort()
+                return
+            else:
+                writer.write(b"250 ok\r\n")
+
+    async with ScriptedServer(dropper) as srv:
+        profile = Profile.from_toml(
+            f'name = "dropper"\nhost = "127.0.0.1"\nport = {srv.port}\nsecurity = "plain"\ntimeout = 5\n'
+            '[message]\nfrom = "a@example.com"\nto = ["b@example.com"]\n'
+        )
+        ProfileStore().save(profile)
+        app = SmtpTuiApp(profile_name="dropper")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            await pilot.press("f5")
+            await wait_until(pilot, lambda: app.controllers["dropper"].status == "error")
+            assert "***" in transcript_text(app)
+            assert app.is_running
+
+
+async def test_unknown_start_profile_is_reported():
+    app = SmtpTuiApp(profile_name="nope")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        assert any("no profile named 'nope'" in n.message for n in app._notifications)
+
+
+async def test_quit_closes_sessions_with_quit():
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+        controller = app.controllers["demo"]
+        await pilot.press("q")
+        await pilot.pause()
+    assert "QUIT" in "\n".join(line.plain() for line in controller.lines)
+    assert not controller.connected
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_layouts_from_80x24_to_large(size):
+    app = SmtpTuiApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        narrow = app.screen.has_class("-narrow")
+        assert narrow == (size[0] < 110)
+        if narrow:
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
