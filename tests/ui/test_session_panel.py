@@ -146,11 +146,11 @@ async def test_out_of_sequence_step_button_explains_first_and_sends_on_second_pr
 
         await _step(pilot, "DATA")
         assert len(_wire(app)) == sent_before, "the first press only explains"
-        assert "503" in panel.hint and "again" in panel.hint
+        assert "503" in panel.hint and "again" in panel.hint, panel.hint
         assert data.variant == "warning"
 
         await _step(pilot, "DATA")
-        assert _wire(app)[-2].endswith("DATA")
+        assert _wire(app)[-2].endswith("DATA"), (_wire(app)[-3:], panel.hint)
         assert "503" in _wire(app)[-1]
 
 

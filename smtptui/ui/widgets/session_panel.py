@@ -75,10 +75,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "auth_mode": "AUTH exchange: answer the server's 334 with one base64 line (the AUTH helper computes it); * cancels",
         "auth_secret": "the server asks for a secret: what you type is hidden and never kept in the history",
         "not_connected": "not connected: press CONNECT (or enter on the profile) first",
-        "likely": "likely {codes}",
+        "likely": ", likely {codes}: ",
+        "colon": ": ",
         "armed": "press {verb} again within {s} s to send it anyway",
         "no_credentials": "this profile has no user name: the AUTH helper computes the lines to type",
-        "step_tip": "Send {line}",
+        "connect_tip": "Connect and stop after the server's greeting (220)",
+        "data_body": "Send the composer's message (dot-stuffed) and the final '.'",
     },
     "zh": {
         "title": "会话",
@@ -100,10 +102,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "auth_mode": "AUTH 交互：用一行 base64 回答服务器的 334（AUTH 助手可以计算）；* 取消",
         "auth_secret": "服务器在要密码：输入内容已隐藏，也不会记入历史",
         "not_connected": "未连接：请先按 CONNECT（或在配置上按回车）",
-        "likely": "可能得到 {codes}",
+        "likely": "，可能得到 {codes}：",
+        "colon": "：",
         "armed": "{s} 秒内再按一次 {verb} 仍然发送",
         "no_credentials": "此配置没有用户名：AUTH 助手会计算要输入的行",
-        "step_tip": "发送 {line}",
+        "connect_tip": "连接，收到服务器问候（220）后停下",
+        "data_body": "发送撰写区的邮件（已做点填充）和结尾的 '.'",
     },
 }
 
@@ -379,10 +383,14 @@ class SessionPanel(Vertical):
             self._mode = {State.DATA: "data", State.AUTH: "auth"}.get(state.state, "command")
         connected = c is not None and c.connected
         self._buttons["CONNECT"].display = not connected
+        lines = self._current_step_lines()
         for verb, button in self._buttons.items():
             self._style_button(verb, button)
+            button.tooltip = self._tooltip_for(verb, lines.get(verb))
         self._suggester.enabled = self._mode == "command"
-        self._suggester.lines = self._step_suggestions()
+        self._suggester.lines = tuple(
+            lines[v] for v in ("EHLO", "MAIL", "RCPT", "VRFY") if v in lines
+        )
         secret = self._mode == "auth" and self._challenge_wants_secret()
         if self._raw.password != secret:
             self._raw.password = secret
@@ -450,10 +458,9 @@ class SessionPanel(Vertical):
                 self._set_hint(f"⚠ {self._prediction(x)}", "warning")
 
     def _prediction(self, x: Expectation) -> str:
-        head = x.label(self.lang)
-        if x.likely_codes:
-            head += f", {ui_text(self.lang, 'likely', codes='/'.join(map(str, x.likely_codes)))}"
-        return f"{head}: {x.message(self.lang)}"
+        codes = "/".join(map(str, x.likely_codes))
+        sep = ui_text(self.lang, "likely", codes=codes) if codes else ui_text(self.lang, "colon")
+        return f"{x.label(self.lang)}{sep}{x.message(self.lang)}"
 
     def _set_hint(self, text: str, kind: str) -> None:
         self._hint.update(text)
@@ -541,14 +548,25 @@ class SessionPanel(Vertical):
         lines = step_lines(c, verb, composer_pane(self.app))
         return lines[0] if lines else verb
 
-    def _step_suggestions(self) -> tuple[str, ...]:
+    def _current_step_lines(self) -> dict[str, str]:
+        """What each step button would send now (for tooltips and completion)."""
         c = self.controller
-        if c is None or not c.connected or self._mode != "command":
-            return ()
+        if c is None or not c.connected:
+            return {}
         try:
-            return tuple(self.step_line(verb) for verb in ("EHLO", "MAIL", "RCPT", "VRFY"))
-        except Exception:  # the composer is being rebuilt: completion can do without it
-            return ()
+            return {verb: self.step_line(verb) for verb in STEP_VERBS if verb != "CONNECT"}
+        except Exception:  # the composer is being rebuilt: tooltips can do without it
+            return {verb: verb for verb in STEP_VERBS if verb != "CONNECT"}
+
+    def _tooltip_for(self, verb: str, line: str | None) -> str:
+        c = self.controller
+        if verb == "CONNECT":
+            return ui_text(self.lang, "connect_tip")
+        if c is None or not c.connected or line is None:
+            return ui_text(self.lang, "not_connected")
+        if verb == "DATA" and c.state.state is State.DATA:
+            return ui_text(self.lang, "data_body")
+        return f"{line}\n{c.expect(line).message(self.lang)}"
 
     def _disarm(self, update: bool = True) -> None:
         if self._arm_timer is not None:
