@@ -36,7 +36,10 @@ _SECTION_TITLES = {
     help="Time limit for each whole check (default: 30 s).",
 )
 @click.option(
-    "--insecure", "-k", is_flag=True, help="Do not verify certificates (shown as a difference)."
+    "--insecure",
+    "-k",
+    is_flag=True,
+    help="Do not verify certificates (the TLS 'verified' row then says so).",
 )
 @click.option(
     "--json", "json_mode", is_flag=True, help="Print one JSON object: both results and every row."
