@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import datetime as _dt
 import inspect
-import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import replace
@@ -302,9 +301,8 @@ async def close_session(session: Session, deadline: float | None = None) -> None
         pass
     finally:
         if session.connected:
-            # Session has no public synchronous abort yet: drop the transport now,
-            # so a second cancellation cannot leave the socket open.
-            session._abort("closed (the check ended)")
+            # drop the transport now, so a second cancellation cannot leave the socket open
+            session.abort("closed (the check ended)")
 
 
 class _Recorder:
@@ -413,14 +411,8 @@ async def _credentials(
 
 
 def _verification_failed(error: SmtpError | None) -> bool:
-    """The handshake failed because the certificate did not verify.  TlsError has
-    no field for that, so look at the ssl error it was raised from (``establish``
-    re-raises ``from None``, which keeps it as the context, not the cause)."""
-    if not isinstance(error, TlsError):
-        return False
-    return any(
-        isinstance(e, ssl.SSLCertVerificationError) for e in (error.__cause__, error.__context__)
-    )
+    """The handshake failed because the certificate did not verify."""
+    return isinstance(error, TlsError) and error.verify_error is not None
 
 
 async def _probe_certificate(

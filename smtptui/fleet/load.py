@@ -27,7 +27,14 @@ from smtptui.fleet.health import close_session
 from smtptui.protocol.connect import host_label
 from smtptui.protocol.errors import ReplyError, SmtpError, exit_code_for
 from smtptui.protocol.session import Session
-from smtptui.protocol.transaction import Credentials, Plan, establish, send_transaction
+from smtptui.protocol.transaction import (
+    Credentials,
+    Plan,
+    TransactionResult,
+    establish,
+    send_stream,
+    send_transaction,
+)
 
 if TYPE_CHECKING:
     from smtptui.protocol.config import SessionConfig
@@ -216,35 +223,63 @@ class LoadTest:
 
     async def _send_all(self, session: Session) -> None:
         plan = self.plan
-        envelope, message, pipelining = plan.envelope, plan.message, plan.pipelining
         latencies = self._latencies
         clock = time.perf_counter
-        while self._next < plan.count and session.connected:
+
+        def claim() -> bool:
+            if self._next >= plan.count or not session.connected:
+                return False
             self._next += 1
-            began = clock()
-            try:
-                result = await send_transaction(session, envelope, message, pipelining=pipelining)
-            except ReplyError as exc:
-                latencies.append((clock() - began) * 1000)
-                if exc.reply is None:
-                    self._errors += 1
-                    self._note_error(exc)
-                else:
-                    self._refused += 1
-                    self._codes[exc.reply.code] += 1
-            except SmtpError as exc:
-                self._errors += 1
-                self._note_error(exc)
-                return
+            return True
+
+        def record(result: TransactionResult | ReplyError, began: float) -> None:
+            latencies.append((clock() - began) * 1000)
+            if isinstance(result, ReplyError):
+                assert result.reply is not None
+                self._refused += 1
+                self._codes[result.reply.code] += 1
             else:
-                latencies.append((clock() - began) * 1000)
-                final = result.final
-                assert final is not None
+                assert result.final is not None
                 self._accepted += 1
-                self._codes[final.code] += 1
+                self._codes[result.final.code] += 1
                 if result.pipelined:
                     self._pipelined = True
             self._report_progress()
+
+        if plan.pipelining is False:
+            # The caller asked for no PIPELINING at all: one transaction at a time.
+            while claim():
+                began = clock()
+                try:
+                    record(
+                        await send_transaction(
+                            session, plan.envelope, plan.message, pipelining=False
+                        ),
+                        began,
+                    )
+                except ReplyError as exc:
+                    if exc.reply is None:
+                        self._errors += 1
+                        self._note_error(exc)
+                    else:
+                        record(exc, began)
+                except SmtpError as exc:
+                    self._errors += 1
+                    self._note_error(exc)
+                    return
+            return
+        try:
+            await send_stream(
+                session,
+                plan.envelope,
+                plan.message,
+                plan.count,
+                on_result=record,
+                should_continue=claim,
+            )
+        except SmtpError as exc:
+            self._errors += 1
+            self._note_error(exc)
 
     def _note_error(self, exc: SmtpError) -> None:
         if self._first_error is None:

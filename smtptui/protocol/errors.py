@@ -74,9 +74,11 @@ class ReplyError(SmtpError):
 
 
 class TlsError(SmtpError):
-    """STARTTLS not offered, the handshake failed, or the certificate did not verify."""
+    """STARTTLS not offered, the handshake failed, or the certificate did not verify
+    (then ``verify_error`` holds OpenSSL's reason, e.g. "certificate has expired")."""
 
     phase = Phase.TLS
+    verify_error: str | None = None
 
 
 class AuthError(SmtpError):

@@ -180,11 +180,12 @@ class Session:
             async with asyncio.timeout(cfg.timeout_for("connect")):
                 await self._writer.start_tls(ctx, server_hostname=_sni(server_name))
         except (ssl.SSLError, OSError, EOFError, TimeoutError) as exc:
-            raise self._fatal(
-                TlsError(
-                    f"TLS with {self.host_label} failed: {explain_handshake_error(exc, server_name)}"
-                )
-            ) from exc
+            error = TlsError(
+                f"TLS with {self.host_label} failed: {explain_handshake_error(exc, server_name)}"
+            )
+            if isinstance(exc, ssl.SSLCertVerificationError):
+                error.verify_error = (exc.verify_message or str(exc)).strip()
+            raise self._fatal(error) from exc
         ssl_object = self._writer.get_extra_info("ssl_object")
         info = describe(ssl_object, server_name, True if cfg.tls.verify else None)
         self.tls_info = info
@@ -541,6 +542,34 @@ class Session:
                 )
             return replies
 
+    async def pipeline_after_payload(
+        self, payload: bytes, lines: list[str]
+    ) -> tuple[Reply, list[Reply]]:
+        """RFC 2920 across messages: the end of one message and the next
+        transaction's commands (ending with DATA) in one write.  Returns the
+        reply to the message and one reply per command."""
+        async with self._lock:
+            self.in_data = False
+            started = time.monotonic()
+            wire = payload + "".join(f"{line}\r\n" for line in lines).encode("utf-8")
+            await self._write(wire, self.config.timeout_for("data_block"), Phase.DATA)
+            if self._subscribers:
+                self._emit(ev.DataSent(payload=payload, tls=self.tls_active))
+                for line in lines:
+                    self._sent(line)
+            final = await self._read_reply(
+                self.config.timeout_for("data_end"), Phase.DATA, started, command="DATA"
+            )
+            replies = []
+            for line in lines:
+                key = "data_init" if line.upper() == "DATA" else "command"
+                replies.append(
+                    await self._read_reply(
+                        self.config.timeout_for(key), phase_of(line), started, command=line
+                    )
+                )
+            return final, replies
+
     async def _send_payload(
         self, payload: bytes, progress: ProgressCallback | None, *, kind: str = "data"
     ) -> Reply:
@@ -756,6 +785,11 @@ class Session:
         else:
             exc.announced = True  # the connection already ended with its own report
         return exc
+
+    def abort(self, reason: str = "aborted") -> None:
+        """Drop the connection now, without QUIT (synchronous: safe in a
+        ``finally`` after a second cancellation)."""
+        self._abort(reason)
 
     def _abort(self, reason: str) -> None:
         self._deadline.close()

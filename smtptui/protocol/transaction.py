@@ -204,6 +204,96 @@ async def _pipelined(
     return TransactionResult(mail, rcpts, data, final, pipelined=True)
 
 
+async def send_stream(
+    session: Session,
+    envelope: Envelope,
+    message: bytes,
+    count: int,
+    *,
+    on_result: Callable[[TransactionResult | ReplyError, float], None],
+    should_continue: Callable[[], bool] = lambda: True,
+) -> int:
+    """Send ``message`` up to ``count`` times on one session (a load test).
+
+    With PIPELINING, transactions are pipelined back to back: each write
+    carries the end of one message and the next MAIL/RCPT/DATA group (RFC 2920
+    §3.1 only requires DATA to end a group), so one round trip sends one
+    message.  ``on_result(result_or_refusal, began)`` is called per message with
+    the :func:`time.perf_counter` time its first command was written.  Returns
+    how many messages got a final answer; a broken connection raises
+    :class:`SmtpError` (the message in flight then has none).
+    ``should_continue()`` is asked once before each message is started (a
+    load test shares one budget between connections)."""
+    import time
+
+    clock = time.perf_counter
+    caps = session.capabilities
+    if caps is None or not caps.pipelining:
+        done = 0
+        while done < count and should_continue():
+            began = clock()
+            try:
+                on_result(
+                    await send_transaction(session, envelope, message, pipelining=False), began
+                )
+            except ReplyError as exc:
+                if exc.reply is None:
+                    raise
+                on_result(exc, began)
+            done += 1
+        return done
+    message = normalise_line_ends(message)
+    group = (
+        [" ".join((f"MAIL FROM:<{envelope.sender}>", *mail_params(session, envelope, message)))]
+        + [f"RCPT TO:<{a}>" for a in envelope.recipients]
+        + ["DATA"]
+    )
+    payload = dot_stuff(message) + b".\r\n"
+    done = 0
+    if count <= 0 or not should_continue():
+        return 0
+    began = clock()
+    replies = await session.pipeline(group)
+    while True:
+        mail, *rcpt_replies, data = replies
+        rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
+        if data.code != 354 or not mail.ok or not any(r.ok for r in rcpt_replies):
+            if data.code == 354:
+                await session.end_data_empty()
+            await session.rset()
+            if not mail.ok:
+                refusal = _refused(
+                    session, Phase.MAIL, "the server refused the sender (MAIL FROM)", mail
+                )
+            elif data.code == 354 or not any(r.ok for r in rcpt_replies):
+                refusal = _refused(
+                    session, Phase.RCPT, "the server refused every recipient", rcpt_replies[-1]
+                )
+            else:
+                refusal = _refused(session, Phase.DATA, "the server refused DATA", data)
+            on_result(refusal, began)
+            done += 1
+            if done >= count or not should_continue():
+                return done
+            began = clock()
+            replies = await session.pipeline(group)
+            continue
+        done += 1
+        more = done < count and should_continue()
+        if more:
+            next_began = clock()
+            final, replies = await session.pipeline_after_payload(payload, group)
+        else:
+            final = await session.send_payload(payload)
+        if final.ok:
+            on_result(TransactionResult(mail, rcpts, data, final, pipelined=True), began)
+        else:
+            on_result(_refused(session, Phase.DATA, "the server refused the message", final), began)
+        if not more:
+            return done
+        began = next_began
+
+
 def _refused(session: Session, phase: Phase, what: str, reply: Reply) -> ReplyError:
     return session.report_failure(
         ReplyError(f"{what}: {reply.summary()}", phase=phase, reply=reply)

@@ -254,3 +254,47 @@ async def test_bdat_when_chunking_is_offered_or_fallback(demo):
     else:
         assert any(isinstance(e, ev.Note) and "CHUNKING" in e.text for e in seen)
     assert demo.messages[0].subject == "Hi 你好"
+
+
+async def test_send_stream_pipelines_across_messages(demo):
+    from smtptui.protocol.transaction import send_stream
+
+    s = Session(cfg(demo, "plain"))
+    await s.connect()
+    await s.ehlo()
+    results = []
+    budget = iter(range(40))
+    sent = await send_stream(
+        s,
+        Envelope("a@demo.local", ("b@demo.local",)),
+        MESSAGE,
+        100,
+        on_result=lambda r, began: results.append(r),
+        should_continue=lambda: next(budget, None) is not None,
+    )
+    await s.quit()
+    assert sent == 40 and len(results) == 40
+    assert all(r.final.code == 250 and r.pipelined for r in results)
+    assert demo.received_count == 40
+
+
+async def test_send_stream_counts_refusals_and_goes_on(demo):
+    from smtptui.protocol.errors import ReplyError
+    from smtptui.protocol.transaction import send_stream
+
+    s = Session(cfg(demo, "plain"))
+    await s.connect()
+    await s.ehlo()
+    results = []
+    sent = await send_stream(
+        s,
+        Envelope("a@demo.local", ("x@elsewhere.example",)),
+        MESSAGE,
+        5,
+        on_result=lambda r, began: results.append(r),
+    )
+    assert s.connected
+    await s.quit()
+    assert sent == 5
+    assert all(isinstance(r, ReplyError) and r.reply.code == 554 for r in results)
+    assert demo.received_count == 0
