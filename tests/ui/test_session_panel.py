@@ -41,7 +41,12 @@ def _wire(app: SmtpTuiApp) -> list[str]:
 
 
 async def _step(pilot, verb: str) -> None:
-    await pilot.click(f"#step-{verb.lower()}")
+    button = pilot.app.query_one(f"#step-{verb.lower()}", Button)
+    for _ in range(20):  # a button ignores clicks during its own press animation
+        if not button.has_class("-active"):
+            break
+        await pilot.pause(0.05)
+    await pilot.click(button)
     await _settle(pilot)
 
 

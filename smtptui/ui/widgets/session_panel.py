@@ -263,6 +263,7 @@ class SessionPanel(Vertical):
         self.controller: SessionController | None = None
         self._signature: tuple | None = None
         self._ready = False
+        self._pending = False
         self._mode = "command"
         self._armed: tuple[str, float] | None = None
         self._arm_timer: Timer | None = None
@@ -318,15 +319,26 @@ class SessionPanel(Vertical):
         self.refresh_state()
 
     def refresh_state(self) -> None:
-        """Called on every event of the current session: repaint only on change."""
-        if not self._ready:
-            return
+        """Called on every event of the current session: O(1) here; one repaint
+        per burst of events, and only if what the panel shows changed."""
+        if self._ready and not self._pending:
+            self._pending = True
+            self.call_later(self._flush_state)
+
+    def _sync(self) -> None:
+        """Catch up with events whose repaint is still pending (before acting)."""
+        if self._pending:
+            self._flush_state()
+
+    def _flush_state(self) -> None:
+        self._pending = False
         c = self.controller
         signature = (
             id(c),
             c.state if c else None,
             c.connected if c else False,
-            id(c.last_reply) if c else 0,
+            # inside an AUTH exchange each 334 may ask for something else
+            id(c.last_reply) if c and c.state.state is State.AUTH else 0,
             self.lang,
         )
         if signature == self._signature:
@@ -484,6 +496,7 @@ class SessionPanel(Vertical):
         if event.input is not self._raw:
             return
         event.stop()
+        self._sync()
         line = event.value
         if self._mode == "command" and not line.strip():
             return
@@ -505,6 +518,7 @@ class SessionPanel(Vertical):
     def press_step(self, verb: str) -> None:
         """A step button: legal ones are sent at once; an out-of-sequence one
         first says what will likely happen and is sent on a second press."""
+        self._sync()
         c = self.controller
         if (
             verb == "AUTH"
