@@ -157,10 +157,10 @@ class SmtpTuiApp(App[None]):
             self.show_pane(active.removeprefix("tab-"))
 
     def show_pane(self, pane: str) -> None:
-        """At 80×24 only one pane shows at a time; the tabs choose it."""
+        """At 80×24 only one pane shows at a time; the tabs choose it.  The
+        choice is a class on the screen, so lazily mounted panes follow it too."""
         for name in PANES:
-            for widget in self.query(f"#{name}"):
-                widget.set_class(name == pane, "-shown")
+            self.screen.set_class(name == pane, f"-pane-{name}")
         self.screen.set_class(pane in ("composer", "session"), "-bottom-shown")
         tabs = self.query_one("#pane-tabs", Tabs)
         if tabs.active != f"tab-{pane}":
@@ -320,7 +320,7 @@ class SmtpTuiApp(App[None]):
             return
         if name != self.current:
             self.switch_to(name)
-        if controller.connected:
+        if controller.connected or controller.status == "connecting":
             self.notify(f"{name} is already connected; d disconnects", timeout=3)
             return
         self.run_session_work(name, connect(self, controller), f"connecting {name}")

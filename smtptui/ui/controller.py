@@ -27,6 +27,7 @@ from smtptui.protocol.transaction import (
     establish,
     send_transaction,
 )
+from smtptui.reference.explain import ExplainContext
 from smtptui.reference.states import SessionState, State
 from smtptui.transcript import Line, Transcript, event_lines
 
@@ -65,6 +66,7 @@ class SessionController:
         self.last_command: str | None = None
         self.on_change: Callable[[SessionController, list[Line]], None] | None = None
         self._awaiting: deque[str] = deque()
+        self._answered: dict[int, tuple[str | None, SessionState]] = {}
 
     # ----------------------------------------------------------------- views
     @property
@@ -110,6 +112,7 @@ class SessionController:
             self.last_latency_ms = event.elapsed_ms
             if not event.unsolicited:
                 command = self._awaiting.popleft() if self._awaiting else None
+                self._answered[id(reply)] = (command, self.state)
                 self.state = self.state.after(command, reply)
         elif isinstance(event, ev.TlsEstablished):
             self.state = self.state.after_tls()
@@ -126,6 +129,12 @@ class SessionController:
         self.lines.extend(new_lines)
         if self.on_change is not None:
             self.on_change(self, new_lines)
+
+    def explain_context(self, reply: Reply) -> ExplainContext:
+        """What ``explain`` needs for one of this session's replies: the command
+        it answered and the state before it (the greeting answers "connect")."""
+        command, state = self._answered.get(id(reply), (None, None))
+        return ExplainContext(command=command, host=self.profile.host, state=state)
 
     def note(self, text: str, level: str = "info") -> None:
         """A note of the app's own in this transcript (e.g. "password prompt cancelled")."""
@@ -144,12 +153,13 @@ class SessionController:
     async def connect(self, credentials: Credentials | None, *, handshake: bool = True) -> None:
         """Connect; with ``handshake``, also EHLO, STARTTLS (+EHLO) and AUTH.
         Errors are already in the transcript when this raises."""
-        if self.connected:
-            return
+        if self.connected or self.status == "connecting":
+            return  # a second Enter while the first connection is being made
         self.status = "connecting"
         self.error = None
         self.state = SessionState()
         self._awaiting.clear()
+        self._answered.clear()
         try:
             cfg = await self._config()
         except Exception as exc:  # the built-in server could not start
@@ -226,6 +236,7 @@ class SessionController:
         self._changed()
 
     def clear(self) -> None:
+        self._answered.clear()
         self.transcript.clear()
         self.lines.clear()
         self._changed()

@@ -106,6 +106,9 @@ class TranscriptView(ScrollView, can_focus=True):
     def lines(self) -> list[Line]:
         return self._lines
 
+    def on_mount(self) -> None:
+        self.anchor()  # follow new lines until the reader moves away
+
     def show(self, lines: list[Line]) -> None:
         """Show another session's lines (switching profiles): instant, no copy."""
         self._lines = lines
@@ -114,7 +117,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._cache.clear()
         self.cursor = -1
         self._measure()
-        self.scroll_end(animate=False, immediate=True)
+        self.anchor()
 
     def lines_appended(self) -> None:
         """The model grew; repaint once per burst, not once per line."""
@@ -124,9 +127,8 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def _flush(self) -> None:
         self._flush_pending = False
-        at_bottom = self.cursor < 0 and self.scroll_y >= self.max_scroll_y - 1
         self._measure()
-        if at_bottom:
+        if self.is_anchored and self.cursor < 0:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
         self.refresh()
 
@@ -255,6 +257,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._cache.pop(old, None)
         self._cache.pop(new, None)
         if new >= 0:
+            self.release_anchor()
             self.scroll_to_region_line(new)
             line = self._lines[new] if new < len(self._lines) else None
             if line is not None and isinstance(line.source, ev.Received):
@@ -284,7 +287,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def action_follow(self) -> None:
         self.cursor = -1
-        self.scroll_end(animate=False, immediate=True)
+        self.anchor()
 
     def select_last_reply(self) -> None:
         """Put the cursor on the newest server reply (e.g. after a failure)."""
