@@ -394,6 +394,13 @@ class SmtpTuiApp(App[None]):
         if (panel := session_panel(self)) is not None:
             panel.focus_raw()
 
+    def action_auth_helper(self) -> None:
+        from smtptui.ui.panes import session_panel
+
+        self.show_pane("session")
+        if (panel := session_panel(self)) is not None:
+            panel.open_auth_helper()
+
     def action_search(self) -> None:
         self.show_pane("transcript")
         search = self.query_one("#transcript-search", Input)
@@ -503,6 +510,7 @@ class SmtpTuiApp(App[None]):
                 lambda a=binding.action: self.run_action(a),
             )
         yield SystemCommand("Preview DATA", "Exactly the bytes sent after 354", self._preview_data)
+        yield SystemCommand("AUTH helper", "Compute the base64 lines of AUTH PLAIN / LOGIN / CRAM-MD5", self.action_auth_helper)
         yield SystemCommand(
             "Reload profiles",
             "Read the profile files again (after editing them elsewhere)",

@@ -106,7 +106,7 @@ async def step(app: SmtpTuiApp, controller: SessionController, verb: str) -> Non
 
     composer = composer_pane(app)
     if verb == "CONNECT":
-        await controller.connect(None, handshake=False)
+        await connect(app, controller)  # honours the panel's "EHLO, TLS and AUTH on connect" switch
         return
     if not controller.connected:
         raise SmtpError("not connected: press CONNECT (or enter on the profile) first")
