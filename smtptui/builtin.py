@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from smtptui.protocol.config import SessionConfig
-    from smtptui.server import DemoServer
+    from smtptui.server import DemoServer, ServerConfig
 
 
 class BuiltinServer:
     """Starts the embedded server on first use; ``stop()`` when the app ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: ServerConfig | None = None) -> None:
+        self._config = config  # default: loopback, free ports, a generated certificate
         self._server: DemoServer | None = None
         self._lock = asyncio.Lock()
 
@@ -34,7 +35,7 @@ class BuiltinServer:
             if self._server is None:
                 from smtptui.server import DemoServer, ServerConfig
 
-                server = DemoServer(ServerConfig(host="127.0.0.1", port=0, tls_port=0))
+                server = DemoServer(self._config or ServerConfig(host="127.0.0.1", port=0, tls_port=0))
                 await server.start()
                 self._server = server
             return self._server

@@ -256,7 +256,12 @@ class SmtpTuiApp(App[None]):
         badge = controller.badge
         tls = " · TLS" if badge.tls else ""
         state = {"idle": "not connected"}.get(badge.status, badge.status)
-        self.sub_title = f"{profile.name} ({profile.address} {profile.security}) · {state}{tls}"
+        session = controller.session
+        if session is not None:
+            where = session.host_label  # the real address (the demo's port is chosen at start)
+        else:
+            where = "built-in demo server" if profile.builtin_server else profile.address
+        self.sub_title = f"{profile.name} ({where} {profile.security}) · {state}{tls}"
         title = f"Transcript: {profile.name}"
         if controller.session is not None and controller.session.tls_info is not None:
             title += f" · {controller.session.tls_info.version}"
@@ -482,6 +487,13 @@ class SmtpTuiApp(App[None]):
         from smtptui.ui.profile_actions import delete_profile
 
         delete_profile(self, self.profile(self.highlighted))
+
+    async def on_unmount(self) -> None:
+        """However the app ends (q, ctrl+c, a test harness), sessions get QUIT and
+        the demo server's port is released."""
+        from smtptui.ui.session_actions import close_all
+
+        await close_all(self)
 
     async def action_quit(self) -> None:
         """QUIT every open session (bounded in time), stop the demo server, leave."""

@@ -235,6 +235,26 @@ class SessionController:
         self.status = "closed" if self.status != "error" else self.status
         self._changed()
 
+    def show_check(self, events) -> bool:
+        """Show a finished health check's conversation (from the fleet dashboard)
+        as this profile's transcript, replies explained as usual.  Only when no
+        session is live: a live one is never overwritten (returns False).  The
+        check's own connection is closed, so the state ends disconnected."""
+        if self.connected or self.status in ("connecting", "busy"):
+            return False
+        self.error = None
+        self.last_reply = None
+        self.last_latency_ms = None
+        self._awaiting.clear()
+        self._answered.clear()
+        self.transcript.clear()
+        self.lines.clear()
+        self.state = SessionState()
+        for event in events:
+            self._on_event(event)
+        self.note("the dashboard's health check (its connection is closed; enter connects)")
+        return True
+
     def clear(self) -> None:
         self._answered.clear()
         self.transcript.clear()

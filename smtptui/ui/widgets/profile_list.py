@@ -46,12 +46,13 @@ def badge_text(badge: Badge | None) -> Text:
 
 
 def profile_prompt(profile: Profile, badge: Badge | None) -> Text:
-    """Two lines: status, name, last code and latency; then where and tags."""
+    """Status, name, last code and latency; then where; then tags (if any)."""
     badge_line = badge_text(badge)
     row = Text.assemble(badge_line[:1], (f" {profile.name}", "bold"), badge_line[1:])
-    detail = Text(f"\n  {profile.address} {profile.security}", style="dim")
+    where = "built-in" if profile.builtin_server else profile.address
+    detail = Text(f"\n  {where} · {profile.security}", style="dim")
     if profile.tags:
-        detail.append("  " + " ".join(f"#{t}" for t in profile.tags), style="dim italic")
+        detail.append("\n  " + " ".join(f"#{t}" for t in profile.tags), style="dim italic")
     row.append_text(detail)
     return row
 

@@ -58,9 +58,9 @@ class TranscriptView(ScrollView, can_focus=True):
         & > .transcript--error { color: $error; text-style: bold; }
         & > .transcript--warning { color: $warning; }
         & > .transcript--refused { color: $error; }
-        & > .transcript--annotation { color: $secondary; text-style: italic; }
+        & > .transcript--annotation { color: $text-primary; text-style: italic; }
         & > .transcript--elapsed { color: $text-muted; }
-        & > .transcript--cursor { background: $boost; text-style: bold; }
+        & > .transcript--cursor { background: $primary-darken-2; text-style: bold; }
         & > .transcript--match { background: $warning 30%; }
     }
     """

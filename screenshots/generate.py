@@ -1,0 +1,345 @@
+"""Regenerate the README's screenshots from the real app and the built-in server.
+
+    python screenshots/generate.py            # writes screenshots/*.svg
+    python screenshots/generate.py --png      # also PNGs (needs rsvg-convert)
+
+The pictures are deterministic: the demo server listens on a fixed loopback
+port with a certificate of fixed dates, the session clock is a counter instead
+of the wall clock, the client's local port and "today" are fixed, and the
+composed message has a fixed Date and Message-ID.  Everything else is the real
+app talking to the real server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import types
+from dataclasses import replace
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+DEMO_PORT = 2525
+DEMO_TLS_PORT = 4650
+CLIENT_PORT = 50000
+TODAY = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
+CERT_DATES = (dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2027, 1, 1, tzinfo=dt.UTC))
+
+
+class FakeClock:
+    """``time.monotonic`` for the session modules: advances 0.4 ms per reading."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        self.now += 0.0004
+        return self.now
+
+    def perf_counter(self) -> float:
+        return self.monotonic()
+
+
+def freeze_time() -> None:
+    import smtptui.protocol.connect as connect_mod
+    import smtptui.protocol.events as events_mod
+    import smtptui.protocol.session as session_mod
+    import smtptui.protocol.tls as tls_mod
+    import smtptui.ui.controller as controller_mod
+
+    clock = FakeClock()
+    fake_time = types.SimpleNamespace(
+        monotonic=clock.monotonic, perf_counter=clock.perf_counter, time=lambda: 1.78e9
+    )
+    for module in (events_mod, session_mod, connect_mod, controller_mod):
+        module.time = fake_time  # type: ignore[attr-defined]
+
+    class FrozenDateTime(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):  # noqa: ANN001 - mirrors datetime.now
+            return TODAY if tz is not None else TODAY.replace(tzinfo=None)
+
+    tls_mod._dt = types.SimpleNamespace(datetime=FrozenDateTime, UTC=dt.UTC, timedelta=dt.timedelta)  # type: ignore[attr-defined]
+
+
+def fixed_local_port() -> None:
+    """The client's ephemeral port is the one random number left on screen."""
+    from smtptui.protocol import events as ev
+    from smtptui.ui.controller import SessionController
+
+    original = SessionController._on_event
+
+    def on_event(self, event):  # noqa: ANN001
+        if isinstance(event, ev.Connected):
+            event = replace(event, local=(event.local[0], CLIENT_PORT))
+        original(self, event)
+
+    SessionController._on_event = on_event  # type: ignore[method-assign]
+
+
+def demo_certificate(folder: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "smtptui demo server"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "smtptui.demo"),
+        ]
+    )
+    import ipaddress
+
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(0x5A17)
+        .not_valid_before(CERT_DATES[0])
+        .not_valid_after(CERT_DATES[1])
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [
+                    x509.DNSName("localhost"),
+                    x509.DNSName("smtptui.demo"),
+                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                ]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, False, False, False, False, True, False, False, False),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    key_file.chmod(0o600)
+    return cert_file, key_file
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as asyncio's servers do
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+class Shooter:
+    def __init__(self, out: Path, work: Path) -> None:
+        self.out = out
+        self.work = work
+        self.cert, self.key = demo_certificate(work)
+        self.written: list[Path] = []
+
+    def app(self, **kw):
+        from smtptui.builtin import BuiltinServer
+        from smtptui.server import ServerConfig
+        from smtptui.ui.app import SmtpTuiApp
+
+        app = SmtpTuiApp(profiles_dir=str(self.work / "profiles"), **kw)
+        app.builtin = BuiltinServer(
+            ServerConfig(
+                port=DEMO_PORT, tls_port=DEMO_TLS_PORT, cert_file=self.cert, key_file=self.key
+            )
+        )
+        return app
+
+    async def settle(self, pilot) -> None:
+        from textual.widgets import Input, TextArea
+
+        app = pilot.app
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.2)
+        for widget in app.screen.query(Input):
+            widget.cursor_blink = False
+        for widget in app.screen.query(TextArea):
+            widget.cursor_blink = False
+        app.clear_notifications()
+        await pilot.pause(0.3)
+
+    async def ready(self, pilot) -> None:
+        from smtptui.ui.panes import composer_pane, reference_pane, session_panel
+
+        app = pilot.app
+        for _ in range(200):
+            if composer_pane(app) and reference_pane(app) and session_panel(app):
+                break
+            await pilot.pause(0.05)
+        composer = composer_pane(app)
+        composer.fixed_date = TODAY
+        composer.fixed_message_id = "<screenshot.1@demo.local>"
+
+    async def connected(self, pilot, name: str = "demo") -> None:
+        app = pilot.app
+        for _ in range(200):
+            controller = app.controllers.get(name)
+            if controller is not None and controller.status in ("connected", "error", "closed"):
+                break
+            await pilot.pause(0.05)
+
+    def save(self, app, name: str) -> None:
+        path = self.out / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(self.out))
+        self.written.append(path)
+        print(f"wrote {path.relative_to(ROOT)}")
+
+    async def dashboard(self) -> None:
+        """120×40: a whole session — EHLO, STARTTLS, AUTH LOGIN, a message sent."""
+        app = self.app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await self.ready(pilot)
+            await pilot.press("enter")
+            await self.connected(pilot)
+            await pilot.press("f5")
+            await self.settle(pilot)
+            self.save(app, "dashboard")
+
+    async def auth_login(self) -> None:
+        """A finished session, the cursor on the AUTH LOGIN exchange, decoded."""
+        from smtptui.ui.widgets.transcript_view import TranscriptView
+
+        app = self.app()
+        async with app.run_test(size=(140, 44)) as pilot:
+            await self.ready(pilot)
+            await pilot.press("enter")
+            await self.connected(pilot)
+            await pilot.press("f5")
+            await self.settle(pilot)
+            await pilot.press("d")
+            await self.settle(pilot)
+            view = app.query_one(TranscriptView)
+            view.focus()
+            index = next(
+                i for i, line in enumerate(view.lines) if "Username:" in (line.annotation or "")
+            )
+            view.cursor = index
+            await self.settle(pilot)
+            self.save(app, "session-auth-login")
+
+    async def reference_chinese(self) -> None:
+        """A refusal explained in Chinese: relaying without AUTH gets 554 5.7.1."""
+        from smtptui.ui.panes import session_panel
+
+        app = self.app(lang="zh")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await self.ready(pilot)
+            app.auto_handshake = False
+            panel = session_panel(app)
+            panel.query_one("Checkbox").value = False
+            await pilot.press("enter")
+            await self.connected(pilot)
+            controller = app.controllers["demo"]
+            for line in (
+                "EHLO learner.example",
+                "MAIL FROM:<demo@demo.local>",
+                "RCPT TO:<friend@example.com>",
+            ):
+                await controller.raw(line)
+            await self.settle(pilot)
+            self.save(app, "reference-chinese")
+
+    async def preview(self) -> None:
+        """The composer's DATA preview: the exact bytes after 354."""
+        from smtptui.ui.panes import composer_pane
+
+        app = self.app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await self.ready(pilot)
+            composer = composer_pane(app)
+            from textual.widgets import TextArea
+
+            composer.query_one("#composer-subject").value = "测试 hello: a UTF-8 subject"
+            body = (
+                composer.query_one(TextArea)
+                if not composer.query("#composer-body")
+                else composer.query_one("#composer-body")
+            )
+            body.text = "Hello,\n.a line starting with a dot is dot-stuffed on the wire\nBye\n"
+            await self.settle(pilot)
+            composer.action_preview()
+            await self.settle(pilot)
+            self.save(app, "composer-preview")
+
+    async def narrow(self) -> None:
+        """80×24: the panes become tabs."""
+        app = self.app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await self.ready(pilot)
+            await pilot.press("enter")
+            await self.connected(pilot)
+            app.show_pane("transcript")
+            await self.settle(pilot)
+            self.save(app, "narrow-80x24")
+
+
+async def main(out: Path) -> list[Path]:
+    if not (port_free(DEMO_PORT) and port_free(DEMO_TLS_PORT)):
+        raise SystemExit(
+            f"ports {DEMO_PORT} and {DEMO_TLS_PORT} must be free on 127.0.0.1 for deterministic pictures"
+        )
+    freeze_time()
+    fixed_local_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        shooter = Shooter(out, Path(tmp))
+        for shot in (
+            shooter.dashboard,
+            shooter.auth_login,
+            shooter.reference_chinese,
+            shooter.preview,
+            shooter.narrow,
+        ):
+            await shot()
+        return shooter.written
+
+
+def to_png(paths: list[Path]) -> None:
+    tool = shutil.which("rsvg-convert")
+    if tool is None:
+        raise SystemExit("rsvg-convert not found (Debian: apt install librsvg2-bin)")
+    for svg in paths:
+        subprocess.run([tool, str(svg), "-o", str(svg.with_suffix(".png"))], check=True)
+        print(f"wrote {svg.with_suffix('.png').relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--png", action="store_true", help="also convert each SVG to PNG with rsvg-convert"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=HERE, help="output folder (default: screenshots/)"
+    )
+    args = parser.parse_args()
+    written = asyncio.run(main(args.out))
+    if args.png:
+        to_png(written)
