@@ -65,7 +65,7 @@ def freeze_time() -> None:
 
     class FrozenDateTime(dt.datetime):
         @classmethod
-        def now(cls, tz=None):  # noqa: ANN001 - mirrors datetime.now
+        def now(cls, tz=None):
             return TODAY if tz is not None else TODAY.replace(tzinfo=None)
 
     tls_mod._dt = types.SimpleNamespace(datetime=FrozenDateTime, UTC=dt.UTC, timedelta=dt.timedelta)  # type: ignore[attr-defined]
@@ -78,7 +78,7 @@ def fixed_local_port() -> None:
 
     original = SessionController._on_event
 
-    def on_event(self, event):  # noqa: ANN001
+    def on_event(self, event):
         if isinstance(event, ev.Connected):
             event = replace(event, local=(event.local[0], CLIENT_PORT))
         original(self, event)
