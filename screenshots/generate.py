@@ -49,7 +49,8 @@ class FakeClock:
         return self.monotonic()
 
 
-def freeze_time() -> None:
+def freeze_time(setattr=setattr) -> None:
+    """Session timings from :class:`FakeClock`, certificate expiry against TODAY."""
     import smtptui.protocol.connect as connect_mod
     import smtptui.protocol.events as events_mod
     import smtptui.protocol.session as session_mod
@@ -61,17 +62,21 @@ def freeze_time() -> None:
         monotonic=clock.monotonic, perf_counter=clock.perf_counter, time=lambda: 1.78e9
     )
     for module in (events_mod, session_mod, connect_mod, controller_mod):
-        module.time = fake_time  # type: ignore[attr-defined]
+        setattr(module, "time", fake_time)
 
     class FrozenDateTime(dt.datetime):
         @classmethod
         def now(cls, tz=None):
             return TODAY if tz is not None else TODAY.replace(tzinfo=None)
 
-    tls_mod._dt = types.SimpleNamespace(datetime=FrozenDateTime, UTC=dt.UTC, timedelta=dt.timedelta)  # type: ignore[attr-defined]
+    setattr(
+        tls_mod,
+        "_dt",
+        types.SimpleNamespace(datetime=FrozenDateTime, UTC=dt.UTC, timedelta=dt.timedelta),
+    )
 
 
-def fixed_local_port() -> None:
+def fixed_local_port(setattr=setattr) -> None:
     """The client's ephemeral port is the one random number left on screen."""
     from smtptui.protocol import events as ev
     from smtptui.ui.controller import SessionController
@@ -83,7 +88,7 @@ def fixed_local_port() -> None:
             event = replace(event, local=(event.local[0], CLIENT_PORT))
         original(self, event)
 
-    SessionController._on_event = on_event  # type: ignore[method-assign]
+    setattr(SessionController, "_on_event", on_event)
 
 
 def demo_certificate(folder: Path) -> tuple[Path, Path]:
@@ -151,6 +156,21 @@ def port_free(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def demo_app(
+    work: Path, cert: Path, key: Path, *, port: int = DEMO_PORT, tls_port: int = DEMO_TLS_PORT, **kw
+):
+    """The real app, its built-in server on fixed ports with a fixed certificate."""
+    from smtptui.builtin import BuiltinServer
+    from smtptui.server import ServerConfig
+    from smtptui.ui.app import SmtpTuiApp
+
+    app = SmtpTuiApp(profiles_dir=str(work / "profiles"), **kw)
+    app.builtin = BuiltinServer(
+        ServerConfig(port=port, tls_port=tls_port, cert_file=cert, key_file=key)
+    )
+    return app
 
 
 class Shooter:

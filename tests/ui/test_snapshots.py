@@ -1,0 +1,163 @@
+"""Snapshot tests of the main screens at fixed sizes (pytest-textual-snapshot).
+
+The app runs for real against its built-in server, made deterministic the way
+``screenshots/generate.py`` does it: fixed ports and certificate, a counter
+for a clock.  ``pytest --snapshot-update`` accepts a deliberate change; look at
+the report (``snapshot_report.html``) before you do.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location(
+    "screenshot_generate", ROOT / "screenshots" / "generate.py"
+)
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+
+PORT, TLS_PORT = 35251, 35252
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.fixture
+def demo_app(tmp_path, monkeypatch):
+    if not (_free(PORT) and _free(TLS_PORT)):
+        pytest.fail(
+            f"snapshot tests need 127.0.0.1 ports {PORT} and {TLS_PORT} free (fixed, so pictures are stable)"
+        )
+    generate.freeze_time(monkeypatch.setattr)
+    generate.fixed_local_port(monkeypatch.setattr)
+    cert, key = generate.demo_certificate(tmp_path)
+
+    def make(**kw):
+        return generate.demo_app(tmp_path, cert, key, port=PORT, tls_port=TLS_PORT, **kw)
+
+    return make
+
+
+async def _ready(pilot, *, composer_fixed: bool = True) -> None:
+    from smtptui.ui.panes import composer_pane, reference_pane, session_panel
+
+    app = pilot.app
+    for _ in range(200):
+        if composer_pane(app) and reference_pane(app) and session_panel(app):
+            break
+        await pilot.pause(0.05)
+    composer = composer_pane(app)
+    composer.fixed_date = generate.TODAY
+    composer.fixed_message_id = "<snapshot.1@demo.local>"
+
+
+async def _settle(pilot) -> None:
+    from textual.widgets import Input, TextArea
+
+    app = pilot.app
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+    for widget in app.screen.query(TextArea):
+        widget.cursor_blink = False
+    app.clear_notifications()
+    await pilot.pause(0.2)
+
+
+async def _connected(pilot) -> None:
+    for _ in range(200):
+        controller = pilot.app.controllers.get("demo")
+        if controller is not None and controller.status in ("connected", "error", "closed"):
+            return
+        await pilot.pause(0.05)
+
+
+class TestDashboard:
+    def test_start_120x40(self, snap_compare, demo_app):
+        async def run_before(pilot):
+            await _ready(pilot)
+            await _settle(pilot)
+
+        assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)
+
+    def test_after_send_120x40(self, snap_compare, demo_app):
+        async def run_before(pilot):
+            await _ready(pilot)
+            await pilot.press("enter")
+            await _connected(pilot)
+            await pilot.press("f5")
+            await _settle(pilot)
+
+        assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)
+
+    def test_narrow_80x24(self, snap_compare, demo_app):
+        async def run_before(pilot):
+            await _ready(pilot)
+            await pilot.press("enter")
+            await _connected(pilot)
+            await _settle(pilot)
+
+        assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+class TestReference:
+    def test_refusal_in_chinese(self, snap_compare, demo_app):
+        async def run_before(pilot):
+            await _ready(pilot)
+            pilot.app.auto_handshake = False
+            await pilot.press("enter")
+            await _connected(pilot)
+            controller = pilot.app.controllers["demo"]
+            for line in (
+                "EHLO learner.example",
+                "MAIL FROM:<demo@demo.local>",
+                "RCPT TO:<friend@example.com>",
+            ):
+                await controller.raw(line)
+            await _settle(pilot)
+
+        assert snap_compare(demo_app(lang="zh"), terminal_size=(120, 40), run_before=run_before)
+
+
+class TestComposer:
+    def test_data_preview(self, snap_compare, demo_app):
+        async def run_before(pilot):
+            from smtptui.ui.panes import composer_pane
+
+            await _ready(pilot)
+            composer_pane(pilot.app).action_preview()
+            await _settle(pilot)
+
+        assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+class TestScreens:
+    def test_empty_demo_inbox(self, snap_compare, demo_app):
+        async def run_before(pilot):
+            await _ready(pilot)
+            await pilot.press("i")
+            await _settle(pilot)
+
+        assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)
+
+    def test_new_profile_form(self, snap_compare, demo_app):
+        async def run_before(pilot):
+            await _ready(pilot)
+            await pilot.press("n")
+            await _settle(pilot)
+
+        assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)
