@@ -1,0 +1,129 @@
+"""Two health checks side by side: outcome, TLS facts, capabilities, phase
+latencies, each differing row marked ``*`` and coloured.
+
+Which rows differ is decided by :func:`smtptui.fleet.compare_results` (it knows
+that a millisecond of loopback jitter is no change); this screen only lays the
+rows out, grouped by section, and can hide the equal ones (``d``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, Static
+
+from smtptui.fleet.compare import compare_results
+
+if TYPE_CHECKING:
+    from smtptui.fleet import CheckResult, Comparison
+
+SECTION_TITLES = {
+    "outcome": "Outcome",
+    "tls": "TLS",
+    "capabilities": "Capabilities (EHLO)",
+    "latency": "Latency",
+}
+_DIFF_STYLE = "bold dark_orange"
+
+
+def summary_text(comparison: Comparison) -> Text:
+    count = len(comparison.differences)
+    if not count:
+        return Text("no differences", style="bold green")
+    return Text(f"{count} difference{'s' if count != 1 else ''} (marked *)", style=_DIFF_STYLE)
+
+
+class CompareScreen(ModalScreen[None]):
+    """``a`` on the left, ``b`` on the right (see the module docstring)."""
+
+    DEFAULT_CSS = """
+    CompareScreen { align: center middle; }
+    CompareScreen > #compare-frame {
+        width: 90%; height: 90%; min-width: 60; max-width: 140;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    CompareScreen #compare-title { text-style: bold; width: 1fr; padding: 0 1; background: $boost; }
+    CompareScreen #compare-summary { height: 1; padding: 0 1; }
+    CompareScreen #compare-table { height: 1fr; }
+    CompareScreen #compare-keys { color: $text-muted; height: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="compare.close", tooltip="Back to the dashboard"),
+        Binding(
+            "d",
+            "toggle_diff_only",
+            "Differences only",
+            id="compare.diff_only",
+            tooltip="Show only the rows that differ (again: every row)",
+        ),
+    ]
+
+    def __init__(
+        self,
+        a: CheckResult,
+        b: CheckResult,
+        *,
+        title: str,
+        labels: tuple[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.comparison = compare_results(a, b)
+        self.heading = title
+        self.labels = labels or (f"{a.profile} ({a.address})", f"{b.profile} ({b.address})")
+        self.diff_only = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="compare-frame"):
+            yield Label(self.heading, id="compare-title", markup=False)
+            yield Static(summary_text(self.comparison), id="compare-summary")
+            yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=False)
+            yield Label("d differences only · escape close", id="compare-keys")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(" ", key="mark")
+        table.add_column("", key="field")
+        table.add_column(Text(self.labels[0], style="bold"), key="left")
+        table.add_column(Text(self.labels[1], style="bold"), key="right")
+        self._fill()
+        table.focus()
+
+    @property
+    def shown_rows(self):
+        """The comparison rows on screen now (all, or the differing ones)."""
+        return [r for r in self.comparison.rows if r.differs or not self.diff_only]
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        section = None
+        for index, row in enumerate(self.shown_rows):
+            if row.section != section:
+                section = row.section
+                title = SECTION_TITLES.get(section, section)
+                table.add_row("", Text(title, style="bold underline"), "", "", key=f"s-{section}")
+            style = _DIFF_STYLE if row.differs else ""
+            table.add_row(
+                Text("*" if row.differs else " ", style=style),
+                Text(row.field, style=style),
+                Text(row.left, style=style),
+                Text(row.right, style=style),
+                key=f"r-{index}-{row.section}-{row.field}",
+            )
+        if not table.row_count:
+            table.add_row("", Text("no differences", style="green"), "", "", key="none")
+
+    def action_toggle_diff_only(self) -> None:
+        self.diff_only = not self.diff_only
+        self._fill()
+        what = "differences only" if self.diff_only else "every row"
+        self.notify(what, timeout=2)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,223 @@
+"""The swaks command line for a profile and the composer's message.
+
+Swaks is in many admins' runbooks, so the TUI hands a test over as one shell
+line, built by :func:`smtptui.fleet.swaks_command` exactly as ``smtptui swaks``
+builds it: the password is an environment-variable reference, never the
+secret.  What swaks cannot do (the in-process demo server, XOAUTH2) becomes
+one sentence instead of a line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from email.utils import formataddr
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static, TextArea
+
+from smtptui.fleet.swaks import (
+    SwaksAuth,
+    SwaksCommand,
+    SwaksExportError,
+    SwaksMessage,
+    swaks_command,
+)
+
+if TYPE_CHECKING:
+    from smtptui.profiles import Profile
+    from smtptui.ui.widgets.composer import ComposerFields
+
+NO_RECIPIENT_NOTE = (
+    "no recipient yet, so this line checks the server like the dashboard does "
+    "(--quit-after AUTH); fill in To to export a send"
+)
+
+
+def swaks_for_profile(
+    profile: Profile, fields: ComposerFields | None = None
+) -> tuple[SwaksCommand, tuple[str, ...]]:
+    """The command for ``profile`` sending ``fields`` (default: the profile's own
+    message defaults), and the notes to show with it.  Raises
+    :class:`SwaksExportError` with one sentence when it cannot be expressed."""
+    from smtptui.profiles import ProfileError
+    from smtptui.ui.widgets.composer import ComposerFields
+
+    if profile.builtin_server:
+        raise SwaksExportError(
+            f"{profile.name} talks to smtptui's built-in demo server, which exists only inside "
+            "smtptui; run `smtptui serve` and export a profile for its host:port instead"
+        )
+    try:
+        config = profile.session_config()
+    except ProfileError as exc:
+        raise SwaksExportError(f"{profile.name}: {exc}") from None
+    message = _message(fields if fields is not None else ComposerFields.from_profile(profile))
+    recipients = message.to or message.cc or message.bcc
+    command = swaks_command(
+        config,
+        message=message if recipients else None,
+        auth=_auth(profile),
+        quit_after=None if recipients else "auth",
+    )
+    notes = command.comments if recipients else (*command.comments, NO_RECIPIENT_NOTE)
+    return command, tuple(notes)
+
+
+def _auth(profile: Profile) -> SwaksAuth | None:
+    settings = profile.auth
+    if not settings.enabled:
+        return None
+    if not settings.username:
+        raise SwaksExportError(
+            f"{profile.name} logs in (AUTH {settings.mechanism}) but has no user name; "
+            "add one to the profile (e edits it)"
+        )
+    source = settings.password
+    if source.kind == "env" and source.env:
+        return SwaksAuth(settings.mechanism, settings.username, source.env, env_is_set_up=True)
+    return SwaksAuth(settings.mechanism, settings.username)
+
+
+def _message(fields: ComposerFields) -> SwaksMessage:
+    """The composer's fields as swaks options; a field that does not parse yet
+    is named in the error (the composer shows the same problem)."""
+    from smtptui.message import MessageError, parse_address_list, parse_header_line
+
+    def boxes(key: str, label: str) -> list[tuple[str, str]]:
+        try:
+            return parse_address_list(getattr(fields, key), field_name=label)
+        except MessageError as exc:
+            raise SwaksExportError(f"the composer's {exc}") from None
+
+    senders = boxes("sender", "From")
+    to, cc, bcc = boxes("to", "To"), boxes("cc", "Cc"), boxes("bcc", "Bcc")
+    headers: list[str] = []
+    if senders and senders[0][0]:
+        headers.append("From: " + formataddr(senders[0], charset="utf-8"))
+    if any(name for name, _ in to):
+        headers.append("To: " + ", ".join(formataddr(box, charset="utf-8") for box in to))
+    try:
+        headers.extend(": ".join(parse_header_line(h)) for h in fields.header_lines())
+    except MessageError as exc:
+        raise SwaksExportError(f"the composer's {exc}") from None
+    return SwaksMessage(
+        sender=senders[0][1] if senders else None,
+        to=tuple(addr for _, addr in to),
+        cc=tuple(addr for _, addr in cc),
+        bcc=tuple(addr for _, addr in bcc),
+        subject=fields.subject or None,
+        body=fields.body or None,
+        headers=tuple(headers),
+        attachments=tuple(fields.attachment_paths()),
+    )
+
+
+def swaks_for(app: Any, profile: Profile | None = None) -> tuple[SwaksCommand, tuple[str, ...]]:
+    """The command for ``profile`` (default: the current one), with the
+    composer's fields when the composer is showing that profile."""
+    from smtptui.ui.panes import composer_pane
+
+    if profile is None:
+        name = getattr(app, "current", None)
+        profile = app.profile(name) if name else None
+        if profile is None:
+            raise SwaksExportError("no profile is selected; highlight one in the profiles list")
+    composer = composer_pane(app)
+    fields = None
+    if (
+        composer is not None
+        and composer.profile is not None
+        and composer.profile.name == profile.name
+    ):
+        fields = composer.values
+    return swaks_for_profile(profile, fields)
+
+
+def open_swaks(app: Any, profile: Profile | None = None) -> None:
+    """Show the swaks line for ``profile`` (default: the current one), or say
+    in one sentence why there is none."""
+    try:
+        command, notes = swaks_for(app, profile)
+    except SwaksExportError as exc:
+        app.notify(str(exc), title="swaks", severity="warning", timeout=8)
+        return
+    app.push_screen(SwaksScreen(command.command_line(), notes))
+
+
+class SwaksScreen(ModalScreen[None]):
+    """The command line (selectable, wrapped), its notes, Copy and Close."""
+
+    DEFAULT_CSS = """
+    SwaksScreen { align: center middle; }
+    SwaksScreen > #swaks-frame {
+        width: 90%; max-width: 120; height: auto; max-height: 90%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    SwaksScreen #swaks-title { text-style: bold; width: 1fr; padding: 0 1; background: $boost; }
+    SwaksScreen #swaks-command { height: auto; min-height: 3; max-height: 16; margin: 1 0 0 0; }
+    SwaksScreen .swaks-note { color: $warning; padding: 0 1; }
+    SwaksScreen #swaks-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    SwaksScreen #swaks-buttons Button { margin-left: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="swaks.close", tooltip="Back"),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            id="swaks.copy",
+            tooltip="Copy the command (and its notes) to the clipboard (OSC 52)",
+        ),
+    ]
+
+    def __init__(self, command_text: str, notes: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.command_text = command_text
+        self.notes = tuple(notes)
+
+    @property
+    def shell_text(self) -> str:
+        """What Copy puts on the clipboard: the notes as shell comments, then the line."""
+        return "".join(f"# {note}\n" for note in self.notes) + self.command_text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="swaks-frame"):
+            yield Label("The same with swaks", id="swaks-title")
+            yield TextArea(
+                self.command_text,
+                id="swaks-command",
+                read_only=True,
+                soft_wrap=True,
+                show_line_numbers=False,
+            )
+            for note in self.notes:
+                yield Static(f"# {note}", classes="swaks-note", markup=False)
+            with Horizontal(id="swaks-buttons"):
+                yield Button("Copy", id="swaks-copy", variant="primary")
+                yield Button("Close", id="swaks-close")
+
+    def on_mount(self) -> None:
+        self.query_one("#swaks-copy", Button).focus()
+
+    @on(Button.Pressed, "#swaks-copy")
+    def _copy_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_copy()
+
+    @on(Button.Pressed, "#swaks-close")
+    def _close_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_close()
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.shell_text)
+        self.notify("swaks command copied (the password stays an environment variable)", timeout=3)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
