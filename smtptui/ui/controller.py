@@ -250,9 +250,11 @@ class SessionController:
         self.transcript.clear()
         self.lines.clear()
         self.state = SessionState()
-        for event in events:
-            self._on_event(event)
-        self.note("the dashboard's health check (its connection is closed; enter connects)")
+        last = None
+        for last in events:
+            self._on_event(last)
+        note = "the dashboard's health check; its connection is closed (enter connects)"
+        self._on_event(ev.Note(text=note, at=last.at) if last else ev.Note(text=note))
         return True
 
     def clear(self) -> None:

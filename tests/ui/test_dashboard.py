@@ -174,6 +174,24 @@ async def test_sorting_by_total_puts_the_slow_servers_last_and_S_reverses(fleet)
         assert row_order(screen)[0] == "expired"
 
 
+async def test_clicking_a_column_header_sorts_by_it(fleet):
+    app = SmtpTuiApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        await finished(pilot, screen)
+        table = screen.table
+        columns = table.ordered_columns
+        index = table.get_column_index("total")
+        x = sum(c.get_render_width(table) for c in columns[:index]) + 2
+        await pilot.click("#fleet-table", offset=(x, 0))
+        await pilot.pause()
+        assert screen.sort_column == "total" and not screen.sort_reverse
+        assert set(row_order(screen)[-3:]) == set(SLOW)
+        await pilot.click("#fleet-table", offset=(x, 0))  # again: descending
+        await pilot.pause()
+        assert screen.sort_reverse and set(row_order(screen)[:3]) == set(SLOW)
+
+
 async def test_the_filter_of_the_profiles_pane_chooses_the_rows(fleet):
     app = SmtpTuiApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -204,9 +222,10 @@ async def test_recheck_one_row_keeps_the_others(fleet):
 # ------------------------------------------------------------- enter, escape
 
 
-async def test_enter_opens_the_session_with_the_check_transcript(fleet):
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_enter_opens_the_session_with_the_check_transcript(fleet, size):
     app = SmtpTuiApp()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = await open_dashboard(pilot)
         await finished(pilot, screen)
         await highlight(pilot, screen, "refusing")
@@ -217,6 +236,31 @@ async def test_enter_opens_the_session_with_the_check_transcript(fleet):
         assert "554 5.3.2" in text and "the dashboard's health check" in text
         assert not app.controllers["refusing"].connected
         assert app.query_one("ProfilesPane").highlighted_name == "refusing"
+        if size == (80, 24):  # panes are tabs: the transcript's is shown
+            assert app.screen.has_class("-pane-transcript")
+
+
+async def test_show_check_fills_an_idle_controller_and_spares_a_live_one(fleet):
+    from smtptui.fleet import check_profile
+    from smtptui.reference.states import State
+    from smtptui.ui.controller import SessionController
+
+    store = ProfileStore()
+    refused = await check_profile(store.get("refusing"), timeout=5)
+    idle = SessionController(store.get("refusing"))
+    assert idle.show_check(refused.events)
+    assert [line.code for line in idle.lines if line.code is not None][0] == 554
+    assert idle.state.state is State.CLOSED and idle.status == "error"
+    assert idle.lines[-1].offset == idle.lines[-2].offset  # the note is not "later"
+
+    live = SessionController(store.get("fast-01"))
+    await live.connect(None)
+    try:
+        before = list(live.lines)
+        assert not live.show_check(refused.events)
+        assert live.lines == before and live.connected
+    finally:
+        await live.disconnect()
 
 
 async def test_enter_keeps_a_live_session_instead_of_the_check():

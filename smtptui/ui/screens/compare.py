@@ -86,13 +86,12 @@ class CompareScreen(ModalScreen[None]):
             yield Label("d differences only · escape close", id="compare-keys")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column(" ", key="mark")
-        table.add_column("", key="field")
-        table.add_column(Text(self.labels[0], style="bold"), key="left")
-        table.add_column(Text(self.labels[1], style="bold"), key="right")
+        self.query_one(DataTable).focus()
         self._fill()
-        table.focus()
+        self.call_after_refresh(self._fill)  # again, at the laid-out width
+
+    def on_resize(self, event) -> None:
+        self.call_after_refresh(self._fill)
 
     @property
     def shown_rows(self):
@@ -100,8 +99,17 @@ class CompareScreen(ModalScreen[None]):
         return [r for r in self.comparison.rows if r.differs or not self.diff_only]
 
     def _fill(self) -> None:
+        """(Re)build the table: two value columns of equal width that fit the
+        frame; long values (certificate subjects) wrap instead of running off."""
         table = self.query_one(DataTable)
-        table.clear()
+        field_w = max(len(r.field) for r in self.comparison.rows)
+        room = (table.size.width or 76) - 2 - 4 * 2 * table.cell_padding - 1 - field_w
+        value_w = max(12, room // 2)
+        table.clear(columns=True)
+        table.add_column(" ", key="mark", width=1)
+        table.add_column("", key="field", width=field_w)
+        for key, label in zip(("left", "right"), self.labels, strict=True):
+            table.add_column(Text(label, style="bold"), key=key, width=value_w)
         section = None
         for index, row in enumerate(self.shown_rows):
             if row.section != section:
@@ -115,6 +123,7 @@ class CompareScreen(ModalScreen[None]):
                 Text(row.left, style=style),
                 Text(row.right, style=style),
                 key=f"r-{index}-{row.section}-{row.field}",
+                height=None,
             )
         if not table.row_count:
             table.add_row("", Text("no differences", style="green"), "", "", key="none")

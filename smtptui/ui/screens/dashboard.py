@@ -55,6 +55,8 @@ EXTENSION_FLAGS = (
     ("R", "REQUIRETLS", "requiretls"),
 )
 SORTS = ("profile", "result", "total", "cert")
+#: Below this height the summary moves into the header and the legend hides.
+SHORT_HEIGHT = 30
 _COLUMNS = (
     ("mark", " "),
     ("profile", "profile"),
@@ -254,17 +256,11 @@ class DashboardScreen(Screen[None]):
         height: auto; max-height: 9; border-top: solid $panel-lighten-2; padding: 0 1;
     }
     DashboardScreen #fleet-legend { height: auto; max-height: 2; color: $text-muted; padding: 0 1; }
+    DashboardScreen.-short #fleet-summary, DashboardScreen.-short #fleet-legend { display: none; }
+    DashboardScreen.-short #fleet-detail-box { max-height: 6; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            id="fleet.back",
-            tooltip="Cancel running checks; when none run, back to the sessions",
-        ),
-        Binding("h", "close", "Sessions", id="fleet.close", tooltip="Back to the sessions"),
         Binding(
             "enter",
             "open",
@@ -272,13 +268,9 @@ class DashboardScreen(Screen[None]):
             id="fleet.open",
             tooltip="Open this profile's session showing the check's transcript",
         ),
-        Binding("r", "recheck", "Re-check", id="fleet.recheck", tooltip="Check this profile again"),
+        Binding("r", "recheck", "Check", id="fleet.recheck", tooltip="Check this profile again"),
         Binding(
-            "R",
-            "recheck_all",
-            "Re-check all",
-            id="fleet.recheck_all",
-            tooltip="Check every row again",
+            "R", "recheck_all", "Check all", id="fleet.recheck_all", tooltip="Check every row again"
         ),
         Binding(
             "s",
@@ -291,13 +283,6 @@ class DashboardScreen(Screen[None]):
             "S", "reverse_sort", "Reverse", id="fleet.reverse", tooltip="Reverse the sort order"
         ),
         Binding(
-            "space",
-            "mark",
-            "Mark",
-            id="fleet.mark",
-            tooltip="Mark this row (c with two marked rows compares them)",
-        ),
-        Binding(
             "c",
             "compare",
             "Compare",
@@ -305,11 +290,26 @@ class DashboardScreen(Screen[None]):
             tooltip="Compare with its last saved check, or the two marked profiles",
         ),
         Binding(
+            "space",
+            "mark",
+            "Mark",
+            id="fleet.mark",
+            tooltip="Mark this row (c with two marked rows compares them)",
+        ),
+        Binding(
             "x",
             "swaks",
             "swaks",
             id="fleet.swaks",
             tooltip="The swaks command line for this profile",
+        ),
+        Binding("h", "close", "Sessions", id="fleet.close", tooltip="Back to the sessions"),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="fleet.back",
+            tooltip="Cancel running checks; when none run, back to the sessions",
         ),
     ]
 
@@ -362,6 +362,7 @@ class DashboardScreen(Screen[None]):
             table.add_row(*self._cells(row), key=row.name)
         table.focus()
         self._show_detail()
+        self.set_class(self.size.height < SHORT_HEIGHT, "-short")
         if self.rows:
             self._start(list(self.rows), exclusive=True)
         else:
@@ -369,6 +370,9 @@ class DashboardScreen(Screen[None]):
             self.query_one("#fleet-summary", Static).update(
                 f"No profiles{where}; clear the filter (/) or create one (n)"
             )
+
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.height < SHORT_HEIGHT, "-short")
 
     @property
     def table(self) -> DataTable:
@@ -449,6 +453,7 @@ class DashboardScreen(Screen[None]):
         if self._marked:
             parts.append("marked: " + ", ".join(self._marked))
         summary = Text(" · ").join(Text(p, style=_summary_style(p)) for p in parts)
+        self.sub_title = summary.plain
         self.query_one("#fleet-summary", Static).update(summary)
 
     # ------------------------------------------------------------ sorting
@@ -732,6 +737,8 @@ class DashboardScreen(Screen[None]):
         self.action_close()
         app.switch_to(row.name)
         _highlight_in_profiles(app, row.name)
+        if app.screen.has_class("-narrow") and hasattr(app, "show_pane"):
+            app.show_pane("transcript")  # at 80x24 the panes are tabs
 
     def action_swaks(self) -> None:
         from smtptui.ui.screens.swaks import open_swaks
