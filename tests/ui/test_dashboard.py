@@ -124,6 +124,9 @@ async def test_rows_appear_at_once_and_fill_in_live_with_failures_flagged(fleet)
         assert cell(screen, "slow-0", "result") in ("· queued", "… checking")
         await wait_until(pilot, lambda: cell(screen, "fast-00", "result") == "✓ ok", 3)
         assert cell(screen, "slow-0", "result") == "… checking"  # live: fast ones first
+        fast = [n for n in fleet.names if n not in SLOW]
+        await wait_until(pilot, lambda: all(screen.rows[n].result is not None for n in fast), 3)
+        assert loop.time() - started < 3  # 17 servers filled in live, within seconds
         await finished(pilot, screen)
         assert loop.time() - started < 6
 
@@ -202,6 +205,12 @@ async def test_the_filter_of_the_profiles_pane_chooses_the_rows(fleet):
         assert sorted(row_order(screen)) == list(SLOW)
         await finished(pilot, screen)
         assert "filter: #slow" in str(screen.query_one("#fleet-summary", Static).render())
+        await pilot.press("h")
+        app.query_one("#profile-filter", Input).value = "no-such-server"
+        await pilot.pause()
+        screen = await open_dashboard(pilot)
+        assert screen.table.row_count == 0
+        assert "No profiles match" in str(screen.query_one("#fleet-summary", Static).render())
 
 
 async def test_recheck_one_row_keeps_the_others(fleet):
@@ -366,17 +375,29 @@ async def test_c_compares_a_profile_with_its_last_saved_check(fleet):
         screen = await open_dashboard(pilot)
         await finished(pilot, screen)
         await highlight(pilot, screen, "fast-02")
-        await pilot.press("c")  # nothing saved before this run
+        await pilot.press("c")  # nothing was saved before this run
         await pilot.pause()
         assert app.screen is screen
-        await pilot.press("r")
+        await pilot.press("h")
+        assert app.screen is not screen
+
+        screen = await open_dashboard(pilot)  # later: the saved check is history
+        await finished(pilot, screen)
+        assert len(cell(screen, "fast-02", "history")) == 2
+        await highlight(pilot, screen, "fast-02")
+        await pilot.press("c")
+        await pilot.pause()
+        compare = app.screen
+        assert isinstance(compare, CompareScreen) and compare.labels[1] == "now"
+        assert compare.comparison.left.started_at < compare.comparison.right.started_at
+        fields = {r.field for r in compare.comparison.rows}
+        assert {"version", "PIPELINING", "total"} <= fields
+        await pilot.press("escape")
+        await pilot.press("r")  # and after a re-check: that one against this one
         await finished(pilot, screen)
         await pilot.press("c")
         await pilot.pause()
-        assert isinstance(app.screen, CompareScreen)
-        assert app.screen.labels[1] == "now"
-        fields = {r.field for r in app.screen.comparison.rows}
-        assert {"version", "PIPELINING", "total"} <= fields
+        assert app.screen.comparison.right is screen.rows["fast-02"].result
 
 
 # --------------------------------------------------------------------- swaks

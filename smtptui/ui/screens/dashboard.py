@@ -26,6 +26,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import RowDoesNotExist
+from textual.worker import Worker, WorkerState
 
 from smtptui.fleet.results import EXPIRY_WARNING_DAYS
 
@@ -216,13 +217,19 @@ class FleetRow:
     state: str = "queued"  # queued | checking | done | cancelled
     result: CheckResult | None = None
     previous: CheckResult | None = None  # the saved check before ``result``
-    history: list[float | None] = field(default_factory=list)
+    saved: list[CheckResult] = field(default_factory=list)  # before this screen opened
+    checked: list[CheckResult] = field(default_factory=list)  # since it opened
     marked: bool = False
     run: int = 0
 
     @property
     def name(self) -> str:
         return self.profile.name
+
+    @property
+    def history(self) -> list[float | None]:
+        """Total milliseconds of every known check, oldest first (the sparkline)."""
+        return [r.latencies.total for r in (*self.saved, *self.checked)]
 
     @property
     def busy(self) -> bool:
@@ -337,8 +344,8 @@ class DashboardScreen(Screen[None]):
         self.sort_column = "profile"
         self.sort_reverse = False
         self._runs = 0
+        self._all_run = 0
         self._flush_pending = False
-        self._history_loaded = False
         self._started_at: float | None = None
         self._elapsed: float | None = None
 
@@ -364,12 +371,17 @@ class DashboardScreen(Screen[None]):
         self._show_detail()
         self.set_class(self.size.height < SHORT_HEIGHT, "-short")
         if self.rows:
+            self.run_worker(
+                self._load_history(),
+                group="fleet-history",
+                exit_on_error=False,
+                description="reading the saved checks",
+            )
             self._start(list(self.rows), exclusive=True)
         else:
             where = f" match {self.query_text!r}" if self.query_text else " exist"
-            self.query_one("#fleet-summary", Static).update(
-                f"No profiles{where}; clear the filter (/) or create one (n)"
-            )
+            self.sub_title = f"No profiles{where}; clear the filter (/) or create one (n)"
+            self.query_one("#fleet-summary", Static).update(self.sub_title)
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.height < SHORT_HEIGHT, "-short")
@@ -530,6 +542,7 @@ class DashboardScreen(Screen[None]):
             row.state, row.run = "queued", run
             self._paint(row)
         if exclusive:
+            self._all_run = run
             self._started_at = asyncio.get_running_loop().time()
             self._elapsed = None
         self._update_summary()
@@ -545,9 +558,6 @@ class DashboardScreen(Screen[None]):
         from smtptui.fleet import DEFAULT_TIMEOUT, ResultStore, stream_checks
 
         store = ResultStore()
-        if not self._history_loaded:
-            self._history_loaded = True
-            await self._load_history(store)
         rows = [self.rows[n] for n in names]
 
         def on_event(name: str, _event: object) -> None:
@@ -573,7 +583,7 @@ class DashboardScreen(Screen[None]):
                 if row.run == run and row.busy:
                     row.state = "cancelled"
                     self._paint(row)
-            if run == self._runs and self._started_at is not None:
+            if run == self._all_run and self._started_at is not None:
                 self._elapsed = asyncio.get_running_loop().time() - self._started_at
             if self.is_attached:
                 self._update_summary()
@@ -585,8 +595,12 @@ class DashboardScreen(Screen[None]):
         if then is not None and len(finished) == len(rows):
             then({r.profile: r for r in finished})
 
-    async def _load_history(self, store) -> None:
-        """Saved results, for the sparklines and "compare with the last check"."""
+    async def _load_history(self) -> None:
+        """Saved results, for the sparklines and "compare with the last check";
+        read while the first checks already run."""
+        from smtptui.fleet import ResultStore
+
+        store = ResultStore()
         names = list(self.rows)
 
         def read() -> dict[str, list[CheckResult]]:
@@ -598,9 +612,11 @@ class DashboardScreen(Screen[None]):
             return
         for name, results in saved.items():
             row = self.rows[name]
-            if results and row.result is None:
-                row.previous = results[-1]
-                row.history = [r.latencies.total for r in results] + row.history
+            ours = {r.started_at for r in row.checked}  # saved already by this screen
+            row.saved = [r for r in results if r.started_at not in ours]
+            if row.saved and len(row.checked) <= 1:
+                row.previous = row.saved[-1]
+            if results:
                 self._paint(row)
 
     def _record(self, result: CheckResult, run: int) -> None:
@@ -611,8 +627,20 @@ class DashboardScreen(Screen[None]):
             row.previous = row.result
         row.result = result
         row.state = "done"
-        row.history.append(result.latencies.total)
+        row.checked.append(result)
         self._paint(row)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug in a check run is one sentence, not a silent stop."""
+        worker = event.worker
+        if event.state is WorkerState.ERROR and (worker.group or "").startswith("fleet"):
+            error = worker.error
+            self.notify(
+                f"internal error while {worker.description}: {type(error).__name__}: {error}",
+                title="fleet",
+                severity="error",
+                timeout=10,
+            )
 
     # ------------------------------------------------------------- actions
     def _fleet_workers(self) -> list:
