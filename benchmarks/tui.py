@@ -114,6 +114,7 @@ class Tmux:
     def __init__(self, env: dict[str, str]) -> None:
         self.binary = shutil.which("tmux") or "tmux"
         self.socket = f"smtptui-bench-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.socket_path: Path | None = None
         self.env = env
 
     def run(self, *args: str, timeout: float = 10.0) -> str:
@@ -130,6 +131,7 @@ class Tmux:
         program is timed without the server's own start-up."""
         self.run("new-session", "-d", "-s", "main", "-x", str(WIDTH), "-y", str(HEIGHT),
                  "exec sleep 600")
+        self.socket_path = Path(self.run("display-message", "-p", "#{socket_path}").strip())
         self.run("set-option", "-t", "main", "remain-on-exit", "on")
 
     def launch(self, argv: list[str]) -> float:
@@ -192,6 +194,9 @@ class Tmux:
             deadline = time.monotonic() + 5
             while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
                 time.sleep(0.02)
+        if self.socket_path is not None:  # tmux leaves its socket file behind
+            with contextlib.suppress(OSError):
+                self.socket_path.unlink()
 
 
 def bench_env(config_home: Path) -> dict[str, str]:
