@@ -58,19 +58,20 @@ EXTENSION_FLAGS = (
 SORTS = ("profile", "result", "total", "cert")
 #: Below this height the summary moves into the header and the legend hides.
 SHORT_HEIGHT = 30
+#: (key, header); the facts people scan first come first, the address last.
 _COLUMNS = (
     ("mark", " "),
     ("profile", "profile"),
-    ("address", "address"),
     ("result", "result"),
     ("total", "total ms"),
+    ("history", "history"),
     *PHASE_COLUMNS,
     ("tlsv", "TLS ver"),
     ("cert", "cert"),
     ("mechs", "AUTH mechanisms"),
     ("size", "SIZE"),
     ("ext", "ext"),
-    ("history", "history (total)"),
+    ("address", "address"),
 )
 _PHASE_KEYS = {key: f"ph-{key}" for key, _ in PHASE_COLUMNS}
 _AMBER = "dark_orange"
@@ -171,9 +172,9 @@ def detail_text(row: FleetRow) -> Text:
     if result.error:
         text.append(f"\n✗ {result.error}", style="bold red")
     if result.reply is not None:
-        enhanced = f" {result.reply.enhanced}" if result.reply.enhanced else ""
-        text.append(f"\n  {result.reply.code}{enhanced}: ", style="red")
-        text.append(" / ".join(result.reply.lines) or "")
+        text.append(
+            "\n  " + (" / ".join(result.reply.lines) or str(result.reply.code)), style="red"
+        )
     if result.explanation is not None:
         text.append(f"\n  {result.explanation.title}", style="bold")
         if result.explanation.hint:
@@ -397,6 +398,7 @@ class DashboardScreen(Screen[None]):
         return Text(label + arrow, style="bold" if key == self.sort_column else "")
 
     def _cells(self, row: FleetRow) -> list[Any]:
+        """The row's cells in :data:`_COLUMNS` order."""
         result = row.result
         caps = result.capabilities if result else None
         lat = result.latencies if result else None
@@ -407,20 +409,21 @@ class DashboardScreen(Screen[None]):
             version = "none"
         else:
             version = "—"
-        return [
-            Text("◆" if row.marked else " ", style="bold magenta"),
-            Text(row.name, style="bold"),
-            Text(result.address if result else row.profile.address, style="dim"),
-            result_cell(row),
-            ms_cell(lat.total if lat else None),
-            *(ms_cell(lat.get(phase) if lat else None) for phase, _ in PHASE_COLUMNS),
-            Text(version),
-            cert_cell(tls),
-            Text(" ".join(caps.auth) if caps and caps.auth else "—"),
-            Text(size_text(caps.size) if caps else "—"),
-            Text(extension_flags(caps)),
-            Text(sparkline(row.history), style="cyan"),
-        ]
+        cells = {
+            "mark": Text("◆" if row.marked else " ", style="bold magenta"),
+            "profile": Text(row.name, style="bold"),
+            "result": result_cell(row),
+            "total": ms_cell(lat.total if lat else None),
+            "history": Text(sparkline(row.history), style="cyan"),
+            **{phase: ms_cell(lat.get(phase) if lat else None) for phase, _ in PHASE_COLUMNS},
+            "tlsv": Text(version),
+            "cert": cert_cell(tls),
+            "mechs": Text(" ".join(caps.auth) if caps and caps.auth else "—"),
+            "size": Text(size_text(caps.size) if caps else "—"),
+            "ext": Text(extension_flags(caps)),
+            "address": Text(result.address if result else row.profile.address, style="dim"),
+        }
+        return [cells[key] for key, _ in _COLUMNS]
 
     def _paint(self, row: FleetRow) -> None:
         if not self.is_attached:
