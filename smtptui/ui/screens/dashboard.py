@@ -405,7 +405,7 @@ class DashboardScreen(Screen[None]):
         tls = result.tls if result else None
         if tls is not None and tls.version:
             version = tls.version
-        elif result is not None and result.security == "plain":
+        elif result is not None and result.security == "plain" and caps is not None:
             version = "none"
         else:
             version = "—"
