@@ -20,7 +20,7 @@ import click
 from smtptui.reference.i18n import LANGUAGES, resolve_lang, t
 
 if TYPE_CHECKING:
-    from smtptui.reference.explain import Explanation
+    from smtptui.reference.explanation import Explanation
 
 _KIND_COLOURS = {
     "success": "green",
@@ -75,8 +75,8 @@ def explain(
       smtptui explain "535 Login Fail. Please enter your authorization code to login." --host smtp.qq.com
       smtptui explain --list --json
     """
-    from smtptui.reference.explain import ExplainContext, InputError
-    from smtptui.reference.explain import explain as explain_reply
+    from smtptui.reference.explanation import ExplainContext, InputError
+    from smtptui.reference.explanation import explain as explain_reply
 
     root_lang = ctx.find_root().params.get("lang")
     language = resolve_lang(lang or root_lang)
@@ -154,7 +154,7 @@ def _field(label: str, value: str, label_w: int, width: int | None) -> list[str]
 
 
 def render(e: Explanation, width: int | None = None) -> list[str]:
-    """The human form of an :class:`~smtptui.reference.explain.Explanation`."""
+    """The human form of an :class:`~smtptui.reference.explanation.Explanation`."""
     lang = e.lang
     code = " ".join(str(x) for x in (e.code, e.enhanced) if x is not None)
     colour = _KIND_COLOURS.get(e.kind)

@@ -442,7 +442,7 @@ async def _probe_certificate(
 
 def _explain(reply: Any, error: SmtpError | None, host: str, lang: str | None) -> Explained | None:
     try:
-        from smtptui.reference.explain import ExplainContext, explain
+        from smtptui.reference.explanation import ExplainContext, explain
 
         phase = error.phase if error is not None else Phase.COMMAND
         found = explain(

@@ -6,83 +6,71 @@ package in a subprocess and checks). The CLI (``smtptui explain``) and the TUI
 (reference pane, session panel) are renderers of what lives here.
 """
 
-from smtptui.reference.codes import BASIC_CODES, BasicCode, lookup_basic, structure
-from smtptui.reference.commands import (
-    COMMANDS,
-    MECHANISMS,
-    CommandInfo,
-    MechanismInfo,
-    command_names,
-    completions,
-    lookup_command,
-    lookup_mechanism,
-)
-from smtptui.reference.enhanced import (
-    DETAILS,
-    EnhancedDetail,
-    EnhancedInfo,
-    Mismatch,
-    check_mismatch,
-    find_mismatch,
-    lookup_enhanced,
-)
-from smtptui.reference.explain import (
-    ExplainContext,
-    Explanation,
-    InputError,
-    decode_auth_challenge,
-    explain,
-)
-from smtptui.reference.i18n import LANGUAGE_NAMES, LANGUAGES, resolve_lang, t, tl
-from smtptui.reference.sequencing import Expectation, Verdict
-from smtptui.reference.states import SessionState, State
-from smtptui.reference.table import TableRow, reference_table
-from smtptui.reference.transcript import Surprise, parse_transcript, replay, reply, surprises
-from smtptui.reference.vendors import VENDOR_CODES, VendorCode, match_vendor, vendor_for_host
+from __future__ import annotations
 
-__all__ = [
-    "BASIC_CODES",
-    "COMMANDS",
-    "DETAILS",
-    "LANGUAGES",
-    "LANGUAGE_NAMES",
-    "MECHANISMS",
-    "VENDOR_CODES",
-    "BasicCode",
-    "CommandInfo",
-    "EnhancedDetail",
-    "EnhancedInfo",
-    "Expectation",
-    "ExplainContext",
-    "Explanation",
-    "InputError",
-    "MechanismInfo",
-    "Mismatch",
-    "SessionState",
-    "State",
-    "Surprise",
-    "TableRow",
-    "VendorCode",
-    "Verdict",
-    "check_mismatch",
-    "command_names",
-    "completions",
-    "decode_auth_challenge",
-    "explain",
-    "find_mismatch",
-    "lookup_basic",
-    "lookup_command",
-    "lookup_enhanced",
-    "lookup_mechanism",
-    "match_vendor",
-    "parse_transcript",
-    "reference_table",
-    "replay",
-    "reply",
-    "resolve_lang",
-    "structure",
-    "surprises",
-    "t",
-    "tl",
-    "vendor_for_host",
-]
+import importlib
+from typing import Any
+
+#: name -> module that defines it (loaded on first access: the TUI's first paint
+#: needs only ``i18n``, not every code table).
+_EXPORTS: dict[str, str] = {
+    "BASIC_CODES": "smtptui.reference.codes",
+    "BasicCode": "smtptui.reference.codes",
+    "COMMANDS": "smtptui.reference.commands",
+    "CommandInfo": "smtptui.reference.commands",
+    "DETAILS": "smtptui.reference.enhanced",
+    "EnhancedDetail": "smtptui.reference.enhanced",
+    "EnhancedInfo": "smtptui.reference.enhanced",
+    "Expectation": "smtptui.reference.sequencing",
+    "ExplainContext": "smtptui.reference.explanation",
+    "Explanation": "smtptui.reference.explanation",
+    "InputError": "smtptui.reference.explanation",
+    "LANGUAGES": "smtptui.reference.i18n",
+    "LANGUAGE_NAMES": "smtptui.reference.i18n",
+    "MECHANISMS": "smtptui.reference.commands",
+    "MechanismInfo": "smtptui.reference.commands",
+    "Mismatch": "smtptui.reference.enhanced",
+    "SessionState": "smtptui.reference.states",
+    "State": "smtptui.reference.states",
+    "Surprise": "smtptui.reference.transcript",
+    "TableRow": "smtptui.reference.table",
+    "VENDOR_CODES": "smtptui.reference.vendors",
+    "VendorCode": "smtptui.reference.vendors",
+    "Verdict": "smtptui.reference.sequencing",
+    "check_mismatch": "smtptui.reference.enhanced",
+    "command_names": "smtptui.reference.commands",
+    "completions": "smtptui.reference.commands",
+    "decode_auth_challenge": "smtptui.reference.explanation",
+    "explain": "smtptui.reference.explanation",
+    "find_mismatch": "smtptui.reference.enhanced",
+    "lookup_basic": "smtptui.reference.codes",
+    "lookup_command": "smtptui.reference.commands",
+    "lookup_enhanced": "smtptui.reference.enhanced",
+    "lookup_mechanism": "smtptui.reference.commands",
+    "match_vendor": "smtptui.reference.vendors",
+    "parse_transcript": "smtptui.reference.transcript",
+    "reference_table": "smtptui.reference.table",
+    "replay": "smtptui.reference.transcript",
+    "reply": "smtptui.reference.transcript",
+    "resolve_lang": "smtptui.reference.i18n",
+    "structure": "smtptui.reference.codes",
+    "surprises": "smtptui.reference.transcript",
+    "t": "smtptui.reference.i18n",
+    "tl": "smtptui.reference.i18n",
+    "vendor_for_host": "smtptui.reference.vendors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smtptui.reference' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -13,12 +13,12 @@ from typing import ClassVar
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.lazy import Lazy
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
 from smtptui.protocol.errors import SmtpError
+from smtptui.ui.deferred import Deferred
 from smtptui.ui.widgets.profile_list import ProfilesPane
 from smtptui.ui.widgets.transcript_view import TranscriptView
 
@@ -82,6 +82,13 @@ class SmtpTuiApp(App[None]):
             id="app.language",
             tooltip="Switch the reference between English and Chinese",
         ),
+        Binding(
+            "h",
+            "dashboard",
+            "Fleet",
+            id="fleet.dashboard",
+            tooltip="Check every (filtered) profile at once: health, TLS, AUTH, latency",
+        ),
         Binding("x", "export", "Export", show=False, id="transcript.export"),
         Binding("y", "copy_transcript", "Copy", show=False, id="transcript.copy"),
         Binding("s", "search", "Search", show=False, id="transcript.search"),
@@ -109,14 +116,10 @@ class SmtpTuiApp(App[None]):
         self.controllers: dict[str, object] = {}
         self.current: str | None = None
         self.auto_handshake = True
-        self._badge_dirty: set[str] = set()
+        self._dirty: set[str] = set()  # profiles whose session changed since the last repaint
 
     # ------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
-        from smtptui.ui.widgets.composer import ComposerPane
-        from smtptui.ui.widgets.reference_pane import ReferencePane
-        from smtptui.ui.widgets.session_panel import SessionPanel
-
         yield Header(icon="✉")
         yield Tabs(*(Tab(p.capitalize(), id=f"tab-{p}") for p in PANES), id="pane-tabs")
         with Horizontal(id="main"):
@@ -128,11 +131,28 @@ class SmtpTuiApp(App[None]):
                     placeholder="search the transcript (enter: next, escape: close)",
                     id="transcript-search",
                 )
-            yield Lazy(ReferencePane(lang=self.lang, id="reference"))
+            yield Deferred(self._reference_pane)
         with Horizontal(id="bottom"):
-            yield Lazy(ComposerPane(id="composer"))
-            yield Lazy(SessionPanel(lang=self.lang, id="session"))
+            yield Deferred(self._composer_pane)
+            yield Deferred(self._session_panel)
         yield Footer()
+
+    # The heavy panes are imported, built and mounted after the first frame, so
+    # the profiles list is on screen as fast as Textual can draw it.
+    def _reference_pane(self):
+        from smtptui.ui.widgets.reference_pane import ReferencePane
+
+        return ReferencePane(lang=self.lang, id="reference")
+
+    def _composer_pane(self):
+        from smtptui.ui.widgets.composer import ComposerPane
+
+        return ComposerPane(id="composer")
+
+    def _session_panel(self):
+        from smtptui.ui.widgets.session_panel import SessionPanel
+
+        return SessionPanel(lang=self.lang, id="session")
 
     def on_mount(self) -> None:
         from smtptui.ui.keymap import load_keymap
@@ -269,28 +289,29 @@ class SmtpTuiApp(App[None]):
 
     # ------------------------------------------------------ session events
     def _controller_changed(self, controller, new_lines) -> None:
-        """Called by a controller for every event: repaint what shows it."""
+        """Called by a controller for every event.  Cheap on purpose: it only
+        notes what changed; one repaint per burst follows (a server may send
+        thousands of lines between two frames)."""
+        if not self._dirty:
+            self.call_later(self._flush_views)
+        self._dirty.add(controller.key)
+
+    def _flush_views(self) -> None:
         from smtptui.ui.panes import reference_pane, session_panel
 
-        name = controller.key
-        if name == self.current:
-            if new_lines:
-                self.query_one(TranscriptView).lines_appended()
-            if (panel := session_panel(self)) is not None:
-                panel.refresh_state()
-            if new_lines and (reference := reference_pane(self)) is not None:
-                reference.follow(controller)
-        if not self._badge_dirty:
-            self.call_later(self._flush_badges)
-        self._badge_dirty.add(name)
-
-    def _flush_badges(self) -> None:
+        dirty, self._dirty = self._dirty, set()
         pane = self.query_one(ProfilesPane)
-        for name in self._badge_dirty:
+        for name in dirty:
             controller = self.controllers.get(name)
             if controller is not None:
                 pane.update_badge(name, controller.badge)
-        self._badge_dirty.clear()
+        controller = self.controllers.get(self.current) if self.current else None
+        if controller is not None and controller.key in dirty:
+            self.query_one(TranscriptView).lines_appended()
+            if (panel := session_panel(self)) is not None:
+                panel.refresh_state()
+            if (reference := reference_pane(self)) is not None:
+                reference.follow(controller)
         self._update_titles()
 
     def run_session_work(self, name: str, coro, description: str) -> Worker:
@@ -399,6 +420,17 @@ class SmtpTuiApp(App[None]):
         if (panel := session_panel(self)) is not None:
             panel.focus_raw()
 
+    def action_dashboard(self) -> None:
+        from smtptui.ui.screens.dashboard import DashboardScreen
+
+        if not isinstance(self.screen, DashboardScreen):
+            self.push_screen(DashboardScreen(self))
+
+    def action_swaks(self) -> None:
+        from smtptui.ui.screens.swaks import open_swaks
+
+        open_swaks(self)
+
     def action_auth_helper(self) -> None:
         from smtptui.ui.panes import session_panel
 
@@ -506,9 +538,9 @@ class SmtpTuiApp(App[None]):
     _MODAL_SAFE = frozenset({"quit", "help", "command_palette", "toggle_theme", "toggle_language"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The dashboard's letter keys belong to the dashboard: inside a dialog,
-        ``n`` or ``d`` must not open or close things behind it."""
-        return action in self._MODAL_SAFE or not isinstance(self.screen, ModalScreen)
+        """The dashboard's letter keys belong to the main screen: inside a dialog
+        or the fleet view, ``n`` or ``d`` must not act on panes hidden behind it."""
+        return action in self._MODAL_SAFE or self.screen is self.screen_stack[0]
 
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
@@ -522,11 +554,20 @@ class SmtpTuiApp(App[None]):
                 lambda a=binding.action: self.run_action(a),
             )
         yield SystemCommand("Preview DATA", "Exactly the bytes sent after 354", self._preview_data)
-        yield SystemCommand("AUTH helper", "Compute the base64 lines of AUTH PLAIN / LOGIN / CRAM-MD5", self.action_auth_helper)
+        yield SystemCommand(
+            "AUTH helper",
+            "Compute the base64 lines of AUTH PLAIN / LOGIN / CRAM-MD5",
+            self.action_auth_helper,
+        )
         yield SystemCommand(
             "Reload profiles",
             "Read the profile files again (after editing them elsewhere)",
             self.reload_profiles,
+        )
+        yield SystemCommand(
+            "Export as swaks command",
+            "The swaks command line for this profile and the composer's message (password as $VAR)",
+            self.action_swaks,
         )
 
     def _preview_data(self) -> None:

@@ -27,7 +27,7 @@ from smtptui.protocol.transaction import (
     establish,
     send_transaction,
 )
-from smtptui.reference.explain import ExplainContext
+from smtptui.reference.explanation import ExplainContext
 from smtptui.reference.states import SessionState, State
 from smtptui.transcript import Line, Transcript, event_lines
 

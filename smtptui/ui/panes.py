@@ -15,10 +15,12 @@ if TYPE_CHECKING:
 
 
 def _find(app: App, selector: str):
+    """The pane, once it is mounted *and* has composed its children; None before."""
     try:
-        return app.screen_stack[0].query_one(selector)
+        widget = app.screen_stack[0].query_one(selector)
     except (NoMatches, IndexError):
         return None
+    return widget if widget.is_mounted and widget.children else None
 
 
 def composer_pane(app: App) -> ComposerPane | None:

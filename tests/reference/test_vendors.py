@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from smtptui.reference.explain import parse_input
+from smtptui.reference.explanation import parse_input
 from smtptui.reference.vendors import VENDOR_CODES, VENDORS, match_vendor, vendor_for_host
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -209,3 +209,18 @@ async def test_layouts_from_80x24_to_large(size):
         if narrow:
             await pilot.press("enter")
             await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+
+
+async def test_h_opens_the_fleet_view_where_dashboard_keys_do_nothing():
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("h")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DashboardScreen"
+        await pilot.press("f5")  # "send" belongs to the main screen
+        await app.workers.wait_for_complete()
+        assert app.builtin.server is None or not app.builtin.server.messages
+        await pilot.press("h")
+        await pilot.pause()
+        assert type(app.screen).__name__ != "DashboardScreen"

@@ -3,7 +3,7 @@ explanation of the reply the conversation is at.
 
 It renders :mod:`smtptui.reference` and decides nothing about SMTP: the rows
 come from :func:`~smtptui.reference.table.reference_table`, the explanation of
-a reply from :func:`~smtptui.reference.explain.explain`.  It *follows* the
+a reply from :func:`~smtptui.reference.explanation.explain`.  It *follows* the
 session: each new reply moves the table's cursor to that reply's row and
 explains that very reply (command, host, mismatch, vendor) underneath.
 
@@ -28,7 +28,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
-from smtptui.reference.explain import ExplainContext, Explanation, explain
+from smtptui.reference.explanation import ExplainContext, Explanation, explain
 from smtptui.reference.i18n import has, t
 from smtptui.reference.table import TableRow, reference_table
 
