@@ -1,4 +1,4 @@
-from smtptui.cli import main
+from smtptui.launch import main
 
 if __name__ == "__main__":
     main()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from smtptui.protocol import events as ev
 from smtptui.protocol.text import escape_text
+from smtptui.timing import format_ms
 
 #: swaks' markers: server, client, the same inside TLS, notes, errors.
 MARKERS = {
@@ -58,14 +59,6 @@ class Line:
         if timestamps:
             text = f"[{self.offset:8.3f}s] {text}"
         return text
-
-
-def format_ms(ms: float) -> str:
-    if ms < 10:
-        return f"{ms:.1f} ms"
-    if ms < 10_000:
-        return f"{ms:.0f} ms"
-    return f"{ms / 1000:.1f} s"
 
 
 def event_lines(

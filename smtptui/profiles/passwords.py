@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import shlex
 import stat
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +129,8 @@ def _from_env(name: str) -> Secret:
 def _from_command(argv: tuple[str, ...], timeout: float) -> Secret:
     if not argv:
         raise ProfileError('auth.password has source = "command" but no argv')
+    import subprocess  # only when a password command runs
+
     program = argv[0]
     try:
         done = subprocess.run(

@@ -11,7 +11,6 @@ Nothing read from ``auth.password`` is ever put in a message.
 
 from __future__ import annotations
 
-import email.utils
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -197,6 +196,8 @@ def _host(data: Mapping[str, Any], key: str, prefix: str = "") -> str | None:
 def _address(value: object, key: str) -> str:
     if not isinstance(value, str):
         raise _fail(key, f"must be an email address in quotes, not {_kind(value)}")
+    import email.utils  # only when an address is checked (keeps start-up light)
+
     _, addr = email.utils.parseaddr(value)
     if _CONTROL.search(value) or not _ADDRESS.fullmatch(addr):
         raise _fail(

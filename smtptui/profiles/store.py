@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +77,8 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _write_temp(folder: Path, stem: str, text: str) -> str:
+    import tempfile  # only when something is saved
+
     fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:

@@ -1,39 +1,45 @@
 """smtptui's own asyncio SMTP client.  No Textual or Rich here: a test imports this
 package in a subprocess and checks that neither is loaded."""
 
-from smtptui.protocol.capabilities import Capabilities
-from smtptui.protocol.config import DEFAULT_PORTS, SECURITY_MODES, SessionConfig, TlsConfig
-from smtptui.protocol.errors import (
-    AuthError,
-    ConnectError,
-    Phase,
-    ProtocolError,
-    ReplyError,
-    SmtpError,
-    SmtpTimeout,
-    TlsError,
-    UsageError,
-)
-from smtptui.protocol.reply import EnhancedCode, Reply, ReplyParser
-from smtptui.protocol.secret import Secret
+from __future__ import annotations
 
-__all__ = [
-    "DEFAULT_PORTS",
-    "SECURITY_MODES",
-    "AuthError",
-    "Capabilities",
-    "ConnectError",
-    "EnhancedCode",
-    "Phase",
-    "ProtocolError",
-    "Reply",
-    "ReplyError",
-    "ReplyParser",
-    "Secret",
-    "SessionConfig",
-    "SmtpError",
-    "SmtpTimeout",
-    "TlsConfig",
-    "TlsError",
-    "UsageError",
-]
+import importlib
+from typing import Any
+
+#: name -> module that defines it, loaded on first access (the TUI's first
+#: frame needs none of the engine).
+_EXPORTS: dict[str, str] = {
+    "AuthError": "smtptui.protocol.errors",
+    "Capabilities": "smtptui.protocol.capabilities",
+    "ConnectError": "smtptui.protocol.errors",
+    "DEFAULT_PORTS": "smtptui.protocol.config",
+    "EnhancedCode": "smtptui.protocol.reply",
+    "Phase": "smtptui.protocol.errors",
+    "ProtocolError": "smtptui.protocol.errors",
+    "Reply": "smtptui.protocol.reply",
+    "ReplyError": "smtptui.protocol.errors",
+    "ReplyParser": "smtptui.protocol.reply",
+    "SECURITY_MODES": "smtptui.protocol.config",
+    "Secret": "smtptui.protocol.secret",
+    "SessionConfig": "smtptui.protocol.config",
+    "SmtpError": "smtptui.protocol.errors",
+    "SmtpTimeout": "smtptui.protocol.errors",
+    "TlsConfig": "smtptui.protocol.config",
+    "TlsError": "smtptui.protocol.errors",
+    "UsageError": "smtptui.protocol.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smtptui.protocol' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -8,19 +8,23 @@ that session's transcript and as a notification, never as a crash.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Tab, Tabs
+from textual.widgets import Footer, Header, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
 from smtptui.protocol.errors import SmtpError
 from smtptui.ui.deferred import Deferred
+from smtptui.ui.panes import transcript_pane
 from smtptui.ui.widgets.profile_list import ProfilesPane
-from smtptui.ui.widgets.transcript_view import TranscriptView
+
+if TYPE_CHECKING:
+    from smtptui.ui.widgets.transcript_view import TranscriptView
 
 NARROW_WIDTH = 110
 NARROW_HEIGHT = 30
@@ -30,7 +34,9 @@ PANES = ("profiles", "transcript", "reference", "composer", "session")
 class SmtpTuiApp(App[None]):
     """Talk SMTP to many servers and see every byte."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name(
+        "app.tcss"
+    )  # absolute: subclasses (tests, tools) find it too
     TITLE = "smtptui"
     COMMANDS: ClassVar = App.COMMANDS | {lambda: _profile_commands()}
 
@@ -107,38 +113,50 @@ class SmtpTuiApp(App[None]):
         super().__init__()
         from smtptui.builtin import BuiltinServer
         from smtptui.profiles import ProfileStore
-        from smtptui.reference.i18n import resolve_lang
 
         self.store = ProfileStore(profiles_dir)
         self.start_profile = profile_name
-        self.lang = resolve_lang(lang)
+        self._lang = lang  # resolved on first use (SMTPTUI_LANG, then the locale)
         self.builtin = BuiltinServer()
         self.controllers: dict[str, object] = {}
         self.current: str | None = None
         self.auto_handshake = True
+        self._pane = "profiles"  # the pane shown when the terminal is too small for all
         self._dirty: set[str] = set()  # profiles whose session changed since the last repaint
 
     # ------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
-        yield Header(icon="✉")
-        yield Tabs(*(Tab(p.capitalize(), id=f"tab-{p}") for p in PANES), id="pane-tabs")
+        # Only the profiles list is in the first frame; everything else is built
+        # right after it (STYLE.md: first paint is a feature).
+        yield Deferred(lambda: Header(icon="✉"))
         with Horizontal(id="main"):
             yield ProfilesPane(id="profiles")
-            with Vertical(id="transcript"):
-                yield Label("Transcript", id="transcript-title")
-                yield TranscriptView(id="transcript-view")
-                yield Input(
-                    placeholder="search the transcript (enter: next, escape: close)",
-                    id="transcript-search",
-                )
+            yield Deferred(self._transcript_pane)
             yield Deferred(self._reference_pane)
         with Horizontal(id="bottom"):
             yield Deferred(self._composer_pane)
             yield Deferred(self._session_panel)
-        yield Footer()
+        yield Deferred(Footer)
 
     # The heavy panes are imported, built and mounted after the first frame, so
     # the profiles list is on screen as fast as Textual can draw it.
+    @property
+    def lang(self) -> str:
+        if self._lang not in ("en", "zh"):
+            from smtptui.reference.i18n import resolve_lang
+
+            self._lang = resolve_lang(self._lang)
+        return self._lang
+
+    @lang.setter
+    def lang(self, value: str) -> None:
+        self._lang = value
+
+    def _transcript_pane(self):
+        from smtptui.ui.widgets.transcript_pane import TranscriptPane
+
+        return TranscriptPane(id="transcript")
+
     def _reference_pane(self):
         from smtptui.ui.widgets.reference_pane import ReferencePane
 
@@ -155,6 +173,12 @@ class SmtpTuiApp(App[None]):
         return SessionPanel(lang=self.lang, id="session")
 
     def on_mount(self) -> None:
+        self.reload_profiles(select=self.start_profile)
+        self.call_after_refresh(self._load_keymap)
+        self.query_one("#profile-list").focus()
+        self._apply_layout(self.size.width, self.size.height)
+
+    def _load_keymap(self) -> None:
         from smtptui.ui.keymap import load_keymap
 
         keymap, problems = load_keymap()
@@ -162,9 +186,6 @@ class SmtpTuiApp(App[None]):
             self.set_keymap(keymap)
         for problem in problems:
             self.notify(problem, title="keymap", severity="warning")
-        self.reload_profiles(select=self.start_profile)
-        self.query_one("#profile-list").focus()
-        self._apply_layout(self.size.width, self.size.height)
 
     def on_resize(self, event) -> None:
         self._apply_layout(event.size.width, event.size.height)
@@ -173,18 +194,29 @@ class SmtpTuiApp(App[None]):
         narrow = width < NARROW_WIDTH or height < NARROW_HEIGHT
         self.screen.set_class(narrow, "-narrow")
         if narrow:
-            active = self.query_one("#pane-tabs", Tabs).active or "tab-profiles"
-            self.show_pane(active.removeprefix("tab-"))
+            if not self.query("#pane-tabs"):  # built only when a small terminal needs it
+                self.run_worker(self._mount_tabs(self._pane), group="layout")
+            self.show_pane(self._pane)
+
+    async def _mount_tabs(self, pane: str) -> None:
+        if self.query("#pane-tabs"):
+            return
+        tabs = Tabs(*(Tab(p.capitalize(), id=f"tab-{p}") for p in PANES), id="pane-tabs")
+        main = self.query("#main")
+        await self.screen.mount(tabs, before=main.first() if main else None)
+        tabs.active = f"tab-{pane}"
+        self.show_pane(pane)
 
     def show_pane(self, pane: str) -> None:
         """At 80×24 only one pane shows at a time; the tabs choose it.  The
         choice is a class on the screen, so lazily mounted panes follow it too."""
+        self._pane = pane
         for name in PANES:
             self.screen.set_class(name == pane, f"-pane-{name}")
         self.screen.set_class(pane in ("composer", "session"), "-bottom-shown")
-        tabs = self.query_one("#pane-tabs", Tabs)
-        if tabs.active != f"tab-{pane}":
-            tabs.active = f"tab-{pane}"
+        for tabs in self.query("#pane-tabs").results(Tabs):
+            if tabs.active != f"tab-{pane}" and tabs.query(f"#tab-{pane}"):  # not while it mounts
+                tabs.active = f"tab-{pane}"
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab.id:
@@ -258,7 +290,8 @@ class SmtpTuiApp(App[None]):
         controller = self.controller(name)
         if controller is None:
             return
-        self.query_one(TranscriptView).show(controller.lines)
+        if (pane := transcript_pane(self)) is not None:
+            pane.view.show(controller.lines)
         if (composer := composer_pane(self)) is not None:
             composer.switch_profile(previous, controller.profile)
         if (panel := session_panel(self)) is not None:
@@ -285,7 +318,8 @@ class SmtpTuiApp(App[None]):
         title = f"Transcript: {profile.name}"
         if controller.session is not None and controller.session.tls_info is not None:
             title += f" · {controller.session.tls_info.version}"
-        self.query_one("#transcript-title", Label).update(title)
+        if (pane := transcript_pane(self)) is not None:
+            pane.set_title(title)
 
     # ------------------------------------------------------ session events
     def _controller_changed(self, controller, new_lines) -> None:
@@ -307,7 +341,8 @@ class SmtpTuiApp(App[None]):
                 pane.update_badge(name, controller.badge)
         controller = self.controllers.get(self.current) if self.current else None
         if controller is not None and controller.key in dirty:
-            self.query_one(TranscriptView).lines_appended()
+            if (pane := transcript_pane(self)) is not None:
+                pane.view.lines_appended()
             if (panel := session_panel(self)) is not None:
                 panel.refresh_state()
             if (reference := reference_pane(self)) is not None:
@@ -346,7 +381,7 @@ class SmtpTuiApp(App[None]):
             return
         if name != self.current:
             self.switch_to(name)
-        if controller.connected or controller.status == "connecting":
+        if controller.connected or controller.connecting:
             self.notify(f"{name} is already connected; d disconnects", timeout=3)
             return
         self.run_session_work(name, connect(self, controller), f"connecting {name}")
@@ -440,22 +475,12 @@ class SmtpTuiApp(App[None]):
 
     def action_search(self) -> None:
         self.show_pane("transcript")
-        search = self.query_one("#transcript-search", Input)
-        search.add_class("-visible")
-        search.focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "transcript-search":
-            event.stop()
-            view = self.query_one(TranscriptView)
-            if not view.search(event.value):
-                self.notify(f"no line contains {event.value!r}", severity="warning", timeout=3)
+        if (pane := transcript_pane(self)) is not None:
+            pane.open_search()
 
     def key_escape(self) -> None:
-        search = self.query_one("#transcript-search", Input)
-        if search.has_class("-visible"):
-            search.remove_class("-visible")
-            self.query_one(TranscriptView).focus()
+        if (pane := transcript_pane(self)) is not None:
+            pane.close_search()
 
     def action_toggle_language(self) -> None:
         from smtptui.ui.panes import reference_pane, session_panel

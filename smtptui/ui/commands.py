@@ -16,8 +16,16 @@ class ProfileCommands(Provider):
         for profile in pane.profiles:
             where = f"{profile.address} {profile.security}"
             yield (f"Connect {profile.name}", f"{where}", partial(app.connect, profile.name))
-            yield (f"Show {profile.name}", f"switch to {profile.name}'s session", partial(app.switch_to, profile.name))
-            yield (f"Edit profile {profile.name}", where, partial(app.edit_named_profile, profile.name))
+            yield (
+                f"Show {profile.name}",
+                f"switch to {profile.name}'s session",
+                partial(app.switch_to, profile.name),
+            )
+            yield (
+                f"Edit profile {profile.name}",
+                where,
+                partial(app.edit_named_profile, profile.name),
+            )
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():

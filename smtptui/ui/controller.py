@@ -10,6 +10,7 @@ its coroutines in workers and repaints on its ``on_change`` callback.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
@@ -66,6 +67,7 @@ class SessionController:
         self.last_command: str | None = None
         self.on_change: Callable[[SessionController, list[Line]], None] | None = None
         self._awaiting: deque[str] = deque()
+        self._connecting: asyncio.Future[None] | None = None  # set while connect() runs
         self._answered: dict[int, tuple[str | None, SessionState]] = {}
 
     # ----------------------------------------------------------------- views
@@ -76,6 +78,10 @@ class SessionController:
     @property
     def connected(self) -> bool:
         return self.session is not None and self.session.connected
+
+    @property
+    def connecting(self) -> bool:
+        return self._connecting is not None
 
     @property
     def capabilities(self):
@@ -152,9 +158,22 @@ class SessionController:
 
     async def connect(self, credentials: Credentials | None, *, handshake: bool = True) -> None:
         """Connect; with ``handshake``, also EHLO, STARTTLS (+EHLO) and AUTH.
-        Errors are already in the transcript when this raises."""
-        if self.connected or self.status == "connecting":
-            return  # a second Enter while the first connection is being made
+        A second call while a connection is being made waits for that one
+        (F5 pressed during the handshake sends once it is done).  Errors are
+        already in the transcript when this raises."""
+        if self._connecting is not None:
+            await asyncio.shield(self._connecting)
+            return
+        if self.connected:
+            return
+        self._connecting = asyncio.get_running_loop().create_future()
+        try:
+            await self._connect(credentials, handshake)
+        finally:
+            done, self._connecting = self._connecting, None
+            done.set_result(None)
+
+    async def _connect(self, credentials: Credentials | None, handshake: bool) -> None:
         self.status = "connecting"
         self.error = None
         self.state = SessionState()
@@ -175,12 +194,17 @@ class SessionController:
         self._changed()
         self.note(f"ready in {(time.monotonic() - started) * 1000:.0f} ms")
 
-    async def send(self, built: BuiltMessage, *, progress: Callable[[int, int], None] | None = None,
-                   credentials: Credentials | None = None) -> TransactionResult:
+    async def send(
+        self,
+        built: BuiltMessage,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        credentials: Credentials | None = None,
+    ) -> TransactionResult:
         """The whole transaction on this session, connecting first if needed."""
-        if not self.connected:
-            await self.connect(credentials)
-        assert self.session is not None
+        await self.connect(credentials)  # waits for a connection already under way
+        if self.session is None or not self.connected:
+            raise SmtpError("not connected: the connection failed (see the transcript)")
         session = self.session
         if self.state.in_transaction:
             await session.rset()
@@ -215,7 +239,9 @@ class SessionController:
     async def auth(self, credentials: Credentials) -> Reply:
         assert self.session is not None
         try:
-            return await self.session.auth(credentials.mechanism, credentials.username, credentials.secret)
+            return await self.session.auth(
+                credentials.mechanism, credentials.username, credentials.secret
+            )
         except SmtpError as exc:
             self.session.report_failure(exc)
             raise

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.widget import Widget
+from textual.widget import MountError, Widget
 
 
 class Deferred(Widget):
@@ -31,8 +31,11 @@ class Deferred(Widget):
 
     async def _replace(self) -> None:
         parent = self.parent
-        if parent is None or not self.is_mounted:
-            return
+        if parent is None or not self.is_mounted or not parent.is_mounted:
+            return  # the app is already closing (a very quick q)
         widget = self._factory()
-        await parent.mount(widget, after=self)
+        try:
+            await parent.mount(widget, after=self)
+        except MountError:
+            return
         await self.remove()

@@ -32,13 +32,17 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
     except tomllib.TOMLDecodeError as exc:
         return {}, [f"{path}: {exc}; default keys are used"]
     table = data.get("keymap", {})
-    problems = [f"{path}: unknown table [{key}] (only [keymap] is read)" for key in data if key != "keymap"]
+    problems = [
+        f"{path}: unknown table [{key}] (only [keymap] is read)" for key in data if key != "keymap"
+    ]
     if not isinstance(table, dict):
-        return {}, [*problems, f"{path}: [keymap] must be a table of binding-id = \"keys\""]
+        return {}, [*problems, f'{path}: [keymap] must be a table of binding-id = "keys"']
     keymap: dict[str, str] = {}
     for binding_id, keys in table.items():
         if not isinstance(keys, str) or not keys.strip():
-            problems.append(f"{path}: {binding_id!r} must be a string of keys, e.g. \"f6\" or \"ctrl+t,f6\"")
+            problems.append(
+                f'{path}: {binding_id!r} must be a string of keys, e.g. "f6" or "ctrl+t,f6"'
+            )
             continue
         keymap[binding_id] = keys
     return keymap, problems

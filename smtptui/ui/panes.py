@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from smtptui.ui.widgets.composer import ComposerPane
     from smtptui.ui.widgets.reference_pane import ReferencePane
     from smtptui.ui.widgets.session_panel import SessionPanel
+    from smtptui.ui.widgets.transcript_pane import TranscriptPane
 
 
 def _find(app: App, selector: str):
@@ -21,6 +22,10 @@ def _find(app: App, selector: str):
     except (NoMatches, IndexError):
         return None
     return widget if widget.is_mounted and widget.children else None
+
+
+def transcript_pane(app: App) -> TranscriptPane | None:
+    return _find(app, "TranscriptPane")
 
 
 def composer_pane(app: App) -> ComposerPane | None:

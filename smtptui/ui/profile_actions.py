@@ -43,8 +43,11 @@ def delete_profile(app: SmtpTuiApp, profile: Profile | None) -> None:
     if profile is None:
         return
     if profile.bundled:
-        app.notify(f"{profile.name} is a bundled example, not a file of yours; nothing to delete",
-                   severity="warning", timeout=4)
+        app.notify(
+            f"{profile.name} is a bundled example, not a file of yours; nothing to delete",
+            severity="warning",
+            timeout=4,
+        )
         return
 
     def confirmed(yes: bool | None) -> None:
@@ -64,6 +67,8 @@ def delete_profile(app: SmtpTuiApp, profile: Profile | None) -> None:
         app.notify(f"deleted {path}", timeout=4)
 
     app.push_screen(
-        ConfirmScreen(f"Delete the profile {profile.name!r}?\n\n{profile.source_path}\n\nThe file is removed."),
+        ConfirmScreen(
+            f"Delete the profile {profile.name!r}?\n\n{profile.source_path}\n\nThe file is removed."
+        ),
         confirmed,
     )

@@ -102,3 +102,19 @@ async def test_postfix_session_through_the_state_machine(postfix):
     assert c.state.state is State.GREETED
     await c.disconnect()
     assert c.state.state is State.CLOSED
+
+
+async def test_send_during_the_handshake_waits_for_it_instead_of_racing(demo_controller):
+    import asyncio
+
+    from smtptui.protocol import events as ev
+
+    c = demo_controller
+    connecting = asyncio.create_task(c.connect(DEMO))
+    await asyncio.sleep(0)  # the connection is under way, not finished
+    assert c.connecting
+    result = await c.send(message())
+    await connecting
+    assert result.final.code == 250
+    assert sum(isinstance(e, ev.Connected) for e in c.transcript.events) == 1
+    assert c.builtin.server.messages[-1].subject == "t"

@@ -67,8 +67,8 @@ def tmux_app(tmux, tmp_path):
 
 
 def test_newcomer_connects_demo_sends_with_f5_and_finds_it_in_the_inbox(tmux_app):
-    screen = tmux_app.wait_for("demo")
-    assert "Transcript" in screen
+    tmux_app.wait_for("demo")  # the profiles list is drawn first…
+    tmux_app.wait_for("Composer")  # …the other panes right after
     tmux_app.keys("Enter")
     tmux_app.wait_for("235 2.7.0")
     tmux_app.keys("F5")
@@ -93,7 +93,7 @@ def test_80x24_layout_shows_tabs_and_one_pane(tmux, tmp_path):
     session = Tmux(tmux, env)
     session.start(f"{smtptui} --profiles-dir {tmp_path / 'profiles'}", 80, 24)
     try:
-        screen = session.wait_for("demo")
+        screen = session.wait_for("Session")
         for tab in ("Profiles", "Transcript", "Reference", "Composer", "Session"):
             assert tab in screen
         session.keys("Enter")

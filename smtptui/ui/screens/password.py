@@ -32,7 +32,9 @@ class PasswordScreen(ModalScreen[tuple[Secret, bool] | None]):
     PasswordScreen .hint { color: $text-muted; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="password.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="password.cancel")
+    ]
 
     def __init__(self, profile: Profile) -> None:
         super().__init__()
@@ -48,7 +50,11 @@ class PasswordScreen(ModalScreen[tuple[Secret, bool] | None]):
                 classes="hint",
             )
             yield Input(password=True, placeholder="password", id="password")
-            yield Checkbox("Remember for this session (memory only)", value=p.auth.password.remember, id="remember")
+            yield Checkbox(
+                "Remember for this session (memory only)",
+                value=p.auth.password.remember,
+                id="remember",
+            )
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button("Connect", id="ok", variant="primary")

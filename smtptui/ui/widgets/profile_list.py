@@ -13,7 +13,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from smtptui.transcript import format_ms
+from smtptui.timing import format_ms
+from smtptui.ui.deferred import Deferred
 
 if TYPE_CHECKING:
     from smtptui.profiles import Profile
@@ -73,7 +74,13 @@ class ProfileList(OptionList):
     """Profiles with badges; ``enter``/``c`` connects the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "select", "Connect", id="profiles.connect", tooltip="Connect the highlighted profile"),
+        Binding(
+            "c",
+            "select",
+            "Connect",
+            id="profiles.connect",
+            tooltip="Connect the highlighted profile",
+        ),
     ]
 
 
@@ -98,7 +105,7 @@ class ProfilesPane(Vertical):
         self.query_text = ""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="/ filter: name, host, #tag", id="profile-filter")
+        yield Deferred(lambda: Input(placeholder="/ filter: name, host, #tag", id="profile-filter"))
         yield ProfileList(id="profile-list")
 
     @property
@@ -152,4 +159,5 @@ class ProfilesPane(Vertical):
             self.post_message(self.Chosen(event.option.id))
 
     def focus_filter(self) -> None:
-        self.query_one("#profile-filter", Input).focus()
+        for field in self.query("#profile-filter").results(Input):
+            field.focus()

@@ -71,7 +71,13 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("pageup", "cursor_page(-1)", "Page up", show=False, id="transcript.pageup"),
         Binding("pagedown", "cursor_page(1)", "Page down", show=False, id="transcript.pagedown"),
         Binding("home", "cursor_home", "First line", show=False, id="transcript.home"),
-        Binding("end", "follow", "Follow", id="transcript.follow", tooltip="Jump to the newest line and follow"),
+        Binding(
+            "end",
+            "follow",
+            "Follow",
+            id="transcript.follow",
+            tooltip="Jump to the newest line and follow",
+        ),
         Binding("n", "next_match(1)", "Next match", show=False, id="transcript.next"),
         Binding("N", "next_match(-1)", "Previous match", show=False, id="transcript.previous"),
     ]
@@ -91,7 +97,9 @@ class TranscriptView(ScrollView, can_focus=True):
         def control(self) -> TranscriptView:
             return self.view
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._lines: list[Line] = []
         self._width = 0
@@ -309,7 +317,9 @@ class TranscriptView(ScrollView, can_focus=True):
         for step in range(1, n + 1):
             i = (start + direction * step) % n
             line = self._lines[i]
-            if self.search_text in line.text.lower() or (line.annotation and self.search_text in line.annotation.lower()):
+            if self.search_text in line.text.lower() or (
+                line.annotation and self.search_text in line.annotation.lower()
+            ):
                 self.cursor = i
                 return True
         self.refresh()
