@@ -509,25 +509,29 @@ def bench_app_main(args: argparse.Namespace) -> int:
                 if controller is None:
                     raise BenchError("no demo profile in the app")
                 self.switch_to("demo")
-                self.query_one(TranscriptView).focus()
             except Exception:
                 status(phase="error", error=traceback.format_exc())
                 return
             self.run_worker(self._feed(controller), group="bench-feed", exit_on_error=False)
 
         async def _feed(self, controller: Any) -> None:
-            from smtptui.ui.panes import composer_pane, reference_pane, session_panel
+            from smtptui.ui.panes import (
+                composer_pane,
+                reference_pane,
+                session_panel,
+                transcript_pane,
+            )
 
             try:
-                # Feeding while a lazily mounted pane is attached but not yet
-                # composed breaks the session (ReferencePane.follow raises
-                # NoMatches): start once all three panes are mounted.
+                # The panes are built after the first frame: start feeding (and
+                # pressing keys) once all of them are there, as a person would.
                 deadline = time.monotonic() + 30
-                while not all(p is not None and p.is_mounted for p in
-                              (reference_pane(self), composer_pane(self), session_panel(self))):
+                panes = (transcript_pane, reference_pane, composer_pane, session_panel)
+                while not all(p(self) is not None for p in panes):
                     if time.monotonic() > deadline:
-                        raise BenchError("the lazy panes were not mounted within 30 s")
+                        raise BenchError("the panes were not mounted within 30 s")
                     await asyncio.sleep(0.01)
+                self.query_one(TranscriptView).focus()
                 rss = proc_status_mb(os.getpid(), "VmRSS")
                 ingest_at = time.monotonic()
                 status(phase="ingesting", rss_start_mb=rss)
