@@ -212,7 +212,9 @@ class DemoServer:
             assert self._maildir_path is not None
             stored = self._maildir_path / "new" / key
         self.received_count += 1
-        login = session.login_data if session.authenticated else None
+        # auth_data is what our authenticator returned (a LoginPassword);
+        # aiosmtpd's login_data is deprecated and logs a warning when read.
+        login = getattr(session.auth_data, "login", None) if session.authenticated else None
         message = ReceivedMessage(
             peer=_format_peer(session.peer),
             helo=session.host_name,
