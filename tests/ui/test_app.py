@@ -224,3 +224,98 @@ async def test_h_opens_the_fleet_view_where_dashboard_keys_do_nothing():
         await pilot.press("h")
         await pilot.pause()
         assert type(app.screen).__name__ != "DashboardScreen"
+
+
+async def test_prompt_password_source_asks_in_a_dialog_and_never_shows_it():
+    profile = Profile.from_toml(
+        'name = "asks"\nhost = "127.0.0.1"\nbuiltin_server = true\nsecurity = "starttls"\n'
+        '[auth]\nmechanism = "login"\nusername = "demo"\npassword = { source = "prompt" }\n'
+    )
+    ProfileStore().save(profile)
+    app = SmtpTuiApp(profile_name="asks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "PasswordScreen")
+        for key in "demo":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.controllers["asks"].status == "connected")
+        controller = app.controllers["asks"]
+        assert controller.state.authenticated
+        assert any(
+            line.text == "********" and line.annotation == "password" for line in controller.lines
+        )
+
+
+async def test_cancelled_password_prompt_connects_without_auth_and_says_so():
+    profile = Profile.from_toml(
+        'name = "asks"\nhost = "127.0.0.1"\nbuiltin_server = true\nsecurity = "starttls"\n'
+        '[auth]\nmechanism = "login"\nusername = "demo"\npassword = { source = "prompt" }\n'
+    )
+    ProfileStore().save(profile)
+    app = SmtpTuiApp(profile_name="asks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "PasswordScreen")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.controllers["asks"].status == "connected")
+        assert not app.controllers["asks"].state.authenticated
+        assert "password prompt cancelled" in transcript_text(app)
+
+
+async def test_delete_asks_first_and_removes_the_file():
+    path = ProfileStore().save(Profile(name="doomed", host="127.0.0.1", builtin_server=True))
+    app = SmtpTuiApp(profile_name="doomed")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("escape")  # no
+        await pilot.pause()
+        assert path.exists()
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not path.exists())
+        assert "doomed" not in [p.name for p in app.query_one("ProfilesPane").profiles]
+
+
+async def test_bundled_demo_cannot_be_deleted():
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("delete")
+        await pilot.pause()
+        assert type(app.screen).__name__ != "ConfirmScreen"
+        assert any("bundled example" in n.message for n in app._notifications)
+
+
+async def test_transcript_search_moves_the_cursor_to_a_match():
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+        await pilot.press("s")
+        for key in "username":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.query_one(TranscriptView)
+        assert view.cursor >= 0 and view.lines[view.cursor].annotation == "Username:"
+
+
+async def test_selected_transcript_text_is_what_a_person_sees():
+    from textual.selection import Selection
+
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+        view = app.query_one(TranscriptView)
+        text, _ = view.get_selection(Selection(None, None))
+        assert "334 VXNlcm5hbWU6  « Username: »" in text
+        assert "********  « password »" in text
