@@ -12,28 +12,32 @@ Callers import from here; the submodules are :mod:`.addresses` (field checks),
 
 from __future__ import annotations
 
-from smtptui.message.build import (
-    DEFAULT_BODY,
-    DEFECT_TEXT,
-    POLICY_7BIT,
-    POLICY_UTF8,
-    AddressField,
-    Attachment,
-    BuiltMessage,
-    Defect,
-    Envelope,
-    MessageDraft,
+from smtptui.message.addresses import (
     MessageError,
-    ReceivedSummary,
-    build_message,
-    html_to_text,
     is_internationalised,
     parse_address_list,
     parse_header_line,
     parse_mailbox,
-    parse_received,
     validate_address,
 )
+from smtptui.message.build import (
+    DEFAULT_BODY,
+    POLICY_7BIT,
+    POLICY_UTF8,
+    AddressField,
+    BuiltMessage,
+    MessageDraft,
+    build_message,
+)
+from smtptui.message.received import (
+    DEFECT_TEXT,
+    Attachment,
+    Defect,
+    ReceivedSummary,
+    html_to_text,
+    parse_received,
+)
+from smtptui.protocol.envelope import Envelope
 
 __all__ = [
     "DEFAULT_BODY",
