@@ -11,336 +11,55 @@ oversized replies, disconnects, TLS handshake failures) emits ``Failed`` and
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import ipaddress
 import socket
-import ssl
 import time
-from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from smtptui.protocol import auth as sasl
 from smtptui.protocol import events as ev
 from smtptui.protocol.capabilities import Capabilities
 from smtptui.protocol.config import SessionConfig
-from smtptui.protocol.connect import host_label, open_stream
-from smtptui.protocol.deadline import Deadline
 from smtptui.protocol.errors import (
     AuthError,
     Phase,
     ProtocolError,
-    ReplyError,
     SmtpError,
-    SmtpTimeout,
     TlsError,
     UsageError,
-    exit_code_for,
 )
-from smtptui.protocol.reply import Reply, ReplyParser
-from smtptui.protocol.secret import MASK, Secret
-from smtptui.protocol.tls import build_context, describe, explain_handshake_error
+from smtptui.protocol.raw import raw_display
+from smtptui.protocol.reply import Reply
+from smtptui.protocol.secret import Secret
+from smtptui.protocol.wire import WRITE_CHUNK, Wire, phase_of
 
-if TYPE_CHECKING:
-    from smtptui.protocol.tls import TlsInfo
+__all__ = ["ProgressCallback", "Session", "phase_of"]
 
-Subscriber = Callable[[ev.Event], None]
 ProgressCallback = Callable[[int, int], None]
 
-_READ_CHUNK = 64 * 1024
-_WRITE_CHUNK = 256 * 1024
 _QUIT_TIMEOUT = 5.0
 
-_PHASE_OF_VERB = {
-    "EHLO": Phase.EHLO,
-    "HELO": Phase.EHLO,
-    "STARTTLS": Phase.TLS,
-    "AUTH": Phase.AUTH,
-    "MAIL": Phase.MAIL,
-    "RCPT": Phase.RCPT,
-    "DATA": Phase.DATA,
-    "BDAT": Phase.DATA,
-    "QUIT": Phase.QUIT,
-}
 
-
-def phase_of(line: str) -> Phase:
-    return _PHASE_OF_VERB.get(line.split(" ", 1)[0].upper(), Phase.COMMAND)
-
-
-class Session:
+class Session(Wire):
     """An SMTP client session.  Not safe for concurrent use by two tasks at once;
     public methods serialise themselves with a lock so that, say, a NOOP button
     pressed during a send waits its turn instead of corrupting the stream."""
 
     def __init__(self, config: SessionConfig) -> None:
-        self.config = config
+        super().__init__(config)
         self.capabilities: Capabilities | None = None
-        self.greeting: Reply | None = None
-        self.tls_info: TlsInfo | None = None
         self.authenticated_as: str | None = None
-        self.in_data = False  # raw mode: between 354 and the final "."
-        self._reader: asyncio.StreamReader | None = None
-        self._writer: asyncio.StreamWriter | None = None
-        self._parser = ReplyParser()
-        self._replies: deque[Reply] = deque()
-        self._subscribers: list[Subscriber] = []
-        self._lock = asyncio.Lock()
-        self._closed_emitted = False
-        self._last_challenge: str | None = None
-        self._deadline = Deadline()
 
-    # ----------------------------------------------------------------- events
-    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
-        """Call ``callback(event)`` for every event; returns an unsubscribe function."""
-        self._subscribers.append(callback)
+    def _clock(self) -> float:
+        """Read through this module's ``time``, so freezing ``session.time`` (the
+        screenshots and snapshot tests do) freezes the wire's timings too."""
+        return time.monotonic()
 
-        def unsubscribe() -> None:
-            with contextlib.suppress(ValueError):
-                self._subscribers.remove(callback)
-
-        return unsubscribe
-
-    def _emit(self, event: ev.Event) -> None:
-        for callback in tuple(self._subscribers):
-            callback(event)
-
-    def note(self, text: str, level: str = "info") -> None:
-        self._emit(ev.Note(text=text, level=level))
-
-    # ------------------------------------------------------------- properties
-    @property
-    def connected(self) -> bool:
-        return self._writer is not None and not self._writer.is_closing()
-
-    @property
-    def tls_active(self) -> bool:
-        return self.tls_info is not None
-
-    @property
-    def host_label(self) -> str:
-        return host_label(self.config.host, self.config.port)
-
-    # ------------------------------------------------------------ connection
-    async def connect(self) -> Reply:
-        """Open TCP (and TLS, for implicit-TLS ``security="tls"``) and read the
-        greeting.  Raises :class:`ReplyError` if the greeting is not ``220``."""
-        async with self._lock:
-            if self.connected:
-                raise UsageError("already connected; QUIT or disconnect first")
-            self._reset()
-            cfg = self.config
-            self._emit(ev.Connecting(host=cfg.host, port=cfg.port, security=cfg.security))
-            await self._open()
-            if cfg.security == "tls":
-                await self._handshake()
-            started = time.monotonic()
-            reply = await self._read_reply(cfg.timeout_for("greeting"), Phase.GREETING, started)
-            self.greeting = reply
-            if reply.code != 220:
-                err = ReplyError(
-                    f"the server refused the connection in its greeting: {reply.summary()}",
-                    phase=Phase.GREETING,
-                    reply=reply,
-                )
-                raise err
-            return reply
-
-    async def _open(self) -> None:
-        try:
-            stream = await open_stream(self.config)
-        except SmtpError as exc:
-            raise self._fatal(exc) from exc
-        self._reader, self._writer = stream.reader, stream.writer
-        self._emit(
-            ev.Connected(
-                peer=stream.peer,
-                local=stream.local,
-                elapsed_ms=stream.connect_ms,
-                dns_ms=stream.dns_ms,
-            )
-        )
-
-    async def _handshake(self) -> None:
-        assert self._writer is not None
-        cfg = self.config
-        server_name = cfg.tls.server_hostname or cfg.host
-        try:
-            ctx = build_context(cfg.tls)
-        except TlsError as exc:
-            raise self._fatal(exc) from exc
-        if not cfg.tls.verify:
-            self.note(
-                "certificate verification is OFF: anyone on the path could read and change this session",
-                level="warning",
-            )
-        started = time.monotonic()
-        try:
-            async with asyncio.timeout(cfg.timeout_for("connect")):
-                await self._writer.start_tls(ctx, server_hostname=_sni(server_name))
-        except (ssl.SSLError, OSError, EOFError, TimeoutError) as exc:
-            error = TlsError(
-                f"TLS with {self.host_label} failed: {explain_handshake_error(exc, server_name)}"
-            )
-            if isinstance(exc, ssl.SSLCertVerificationError):
-                error.verify_error = (exc.verify_message or str(exc)).strip()
-            raise self._fatal(error) from exc
-        ssl_object = self._writer.get_extra_info("ssl_object")
-        info = describe(ssl_object, server_name, True if cfg.tls.verify else None)
-        self.tls_info = info
-        self._emit(ev.TlsEstablished(info=info, elapsed_ms=(time.monotonic() - started) * 1000))
-
-    # --------------------------------------------------------------- reading
-    async def _read_reply(
-        self, timeout: float, phase: Phase, started: float, *, command: str | None = None
-    ) -> Reply:
-        reply = (
-            self._replies.popleft()
-            if self._replies
-            else await self._next_reply(timeout, phase, command)
-        )
-        annotation = self._annotate(reply) if reply.code == 334 or self._last_challenge else None
-        if self._subscribers:
-            self._emit(
-                ev.Received(
-                    reply=reply,
-                    tls=self.tls_info is not None,
-                    elapsed_ms=(time.monotonic() - started) * 1000,
-                    annotation=annotation,
-                )
-            )
-        if reply.code == 421:
-            self.note("the server is closing the connection (421)", level="warning")
-            await self._close_transport("the server closed the connection (421)")
-        return reply
-
-    async def _next_reply(self, timeout: float, phase: Phase, command: str | None) -> Reply:
-        reader = self._reader
-        if reader is None:
-            raise self._fatal(ProtocolError("not connected", phase=phase))
-        deadline = self._deadline
-        deadline.arm(timeout)
-        try:
-            while not self._replies:
-                data = await reader.read(_READ_CHUNK)
-                if not data:
-                    raise self._fatal(
-                        ProtocolError(
-                            f"the server closed the connection while smtptui waited for {_waiting_for(command)}",
-                            phase=phase,
-                        )
-                    )
-                self._replies.extend(self._parser.feed(data))
-        except asyncio.CancelledError:
-            if not deadline.consume_expiry():
-                raise
-            raise self._fatal(
-                SmtpTimeout(
-                    f"the server sent nothing for {timeout:g} s while smtptui waited for {_waiting_for(command)}",
-                    phase=phase,
-                    hint="The server may be overloaded, or a firewall drops the traffic; try --timeout.",
-                )
-            ) from None
-        except ProtocolError as exc:
-            if not self._closed_emitted:
-                exc.phase = phase
-                raise self._fatal(exc) from None
-            raise
-        except (ConnectionError, OSError) as exc:
-            raise self._fatal(
-                ProtocolError(
-                    f"the connection broke while waiting for {_waiting_for(command)}: {exc}",
-                    phase=phase,
-                )
-            ) from exc
-        finally:
-            deadline.disarm()
-        return self._replies.popleft()
-
-    def _annotate(self, reply: Reply) -> str | None:
-        if reply.code == 334:
-            challenge = reply.lines[0] if reply.lines else ""
-            self._last_challenge = sasl.decode_challenge(challenge)
-            return self._last_challenge
-        self._last_challenge = None
-        return None
-
-    async def _drain_unsolicited(self) -> None:
-        """Replies that arrived while nobody asked are shown, never paired with
-        the next command."""
-        reader = self._reader
-        if reader is None:
-            return
-        buffered = len(getattr(reader, "_buffer", b""))
-        if buffered:
-            try:
-                self._replies.extend(self._parser.feed(await reader.read(_READ_CHUNK)))
-            except ProtocolError as exc:
-                raise self._fatal(exc) from None
-        if not self._replies and not self._parser.pending:
-            return
-        while self._replies:
-            reply = self._replies.popleft()
-            self._emit(ev.Received(reply=reply, tls=self.tls_active, unsolicited=True))
-            self.note(
-                f"the server sent a {reply.code} reply nobody asked for; it is shown, not paired "
-                "with the next command",
-                level="warning",
-            )
-            if reply.code == 421:
-                await self._close_transport("the server closed the connection (421)")
-                raise self._fatal(ProtocolError("the server closed the connection (421)"))
-        if self._parser.pending:
-            self.note("the server sent a partial line nobody asked for", level="warning")
-
-    # --------------------------------------------------------------- writing
-    async def _write(self, data: bytes, timeout: float, phase: Phase) -> None:
-        """Queue ``data``; wait (bounded by ``timeout``) only while the kernel's
-        buffer is full, so small commands cost no timer and no task switch."""
-        writer = self._writer
-        if writer is None or writer.is_closing():
-            raise self._fatal(ProtocolError("the connection is closed", phase=phase))
-        try:
-            writer.write(data)
-            if writer.transport.get_write_buffer_size() <= _WRITE_CHUNK:
-                return
-            deadline = self._deadline
-            deadline.arm(timeout)
-            try:
-                await writer.drain()
-            except asyncio.CancelledError:
-                if not deadline.consume_expiry():
-                    raise
-                raise self._fatal(
-                    SmtpTimeout(f"the server stopped accepting data for {timeout:g} s", phase=phase)
-                ) from None
-            finally:
-                deadline.disarm()
-        except (ConnectionError, OSError) as exc:
-            raise self._fatal(
-                ProtocolError(f"the connection broke while sending: {exc}", phase=phase)
-            ) from exc
-
-    def _sent(self, text: str, **kw: object) -> None:
-        if self._subscribers:
-            self._emit(ev.Sent(text=text, tls=self.tls_active, **kw))  # type: ignore[arg-type]
-
-    async def _command(
-        self, line: str, *, timeout_key: str = "command", display: ev.Sent | None = None
-    ) -> Reply:
-        """Send one line, wait for its reply.  ``display`` overrides what is shown."""
-        phase = phase_of(line)
-        await self._drain_unsolicited()
-        started = time.monotonic()
-        await self._write(
-            line.encode("utf-8") + b"\r\n", self.config.timeout_for(timeout_key), phase
-        )
-        if self._subscribers:
-            self._emit(display or ev.Sent(text=line, tls=self.tls_active))
-        return await self._read_reply(
-            self.config.timeout_for(timeout_key), phase, started, command=line
-        )
+    def _reset(self) -> None:
+        super()._reset()
+        self.capabilities = None
+        self.authenticated_as = None
 
     # ------------------------------------------------------------- commands
     def default_helo(self) -> str:
@@ -576,13 +295,13 @@ class Session:
         timeout = self.config.timeout_for("data_block")
         started = time.monotonic()
         total = len(payload)
-        if progress is None or total <= _WRITE_CHUNK:
+        if progress is None or total <= WRITE_CHUNK:
             await self._write(payload, timeout, Phase.DATA)
         else:
             view = memoryview(payload)
-            for offset in range(0, total, _WRITE_CHUNK):
-                await self._write(bytes(view[offset : offset + _WRITE_CHUNK]), timeout, Phase.DATA)
-                progress(min(offset + _WRITE_CHUNK, total), total)
+            for offset in range(0, total, WRITE_CHUNK):
+                await self._write(bytes(view[offset : offset + WRITE_CHUNK]), timeout, Phase.DATA)
+                progress(min(offset + WRITE_CHUNK, total), total)
         if self._subscribers:
             self._emit(
                 ev.DataSent(
@@ -687,7 +406,12 @@ class Session:
                 return await self._raw_data_line(line)
             verb, _, arg = line.partition(" ")
             verb = verb.upper()
-            reply = await self._command(line, display=self._raw_display(line, verb, arg))
+            reply = await self._command(
+                line,
+                display=raw_display(
+                    line, verb, arg, challenge=self._last_challenge, tls=self.tls_active
+                ),
+            )
             if verb == "EHLO" and reply.code == 250:
                 self.capabilities = Capabilities.from_ehlo(reply)
             elif verb == "HELO" and reply.code == 250:
@@ -704,45 +428,6 @@ class Session:
                 await self._close_transport("closed after QUIT")
             return reply
 
-    def _raw_display(self, line: str, verb: str, arg: str) -> ev.Sent:
-        tls = self.tls_active
-        if self._last_challenge is not None:
-            # An answer to a 334: base64 of a user name, a password or a digest.
-            decoded = sasl.decode_challenge(line)
-            prompt = self._last_challenge.lower()
-            if "user" in prompt and decoded:
-                return ev.Sent(
-                    text=line,
-                    annotation=f"user name {decoded!r}",
-                    redacted=MASK,
-                    redacted_annotation="user name",
-                    secret=True,
-                    kind="auth",
-                    tls=tls,
-                )
-            return ev.Sent(
-                text=MASK,
-                annotation="answer to the challenge (masked)",
-                redacted=MASK,
-                redacted_annotation="answer to the challenge",
-                secret=True,
-                kind="auth",
-                tls=tls,
-            )
-        if verb == "AUTH" and " " in arg.strip():
-            mech = arg.split(" ", 1)[0]
-            masked = f"AUTH {mech} {MASK}"
-            return ev.Sent(
-                text=masked,
-                annotation="initial response (masked)",
-                redacted=masked,
-                redacted_annotation="initial response",
-                secret=True,
-                kind="auth",
-                tls=tls,
-            )
-        return ev.Sent(text=line, tls=tls)
-
     async def _raw_data_line(self, line: str) -> Reply | None:
         timeout = self.config.timeout_for("data_block")
         started = time.monotonic()
@@ -756,72 +441,6 @@ class Session:
         )
 
     # ---------------------------------------------------------------- closing
-    def _reset(self) -> None:
-        self.capabilities = None
-        self.greeting = None
-        self.tls_info = None
-        self.authenticated_as = None
-        self.in_data = False
-        self._parser = ReplyParser()
-        self._replies.clear()
-        self._closed_emitted = False
-        self._last_challenge = None
-
-    def report_failure(self, exc: SmtpError) -> SmtpError:
-        """Emit one ``Failed`` event for ``exc`` (once, however often it is
-        reported) and return it, so callers can ``raise session.report_failure(e)``."""
-        if not exc.announced:
-            exc.announced = True
-            self._emit(
-                ev.Failed(phase=exc.phase, reason=exc.sentence, exit_code=exit_code_for(exc))
-            )
-        return exc
-
-    def _fatal(self, exc: SmtpError) -> SmtpError:
-        """Record a connection-ending error: emit Failed, close, return it to raise."""
-        if not self._closed_emitted:
-            self.report_failure(exc)
-            self._abort(str(exc))
-        else:
-            exc.announced = True  # the connection already ended with its own report
-        return exc
-
-    def abort(self, reason: str = "aborted") -> None:
-        """Drop the connection now, without QUIT (synchronous: safe in a
-        ``finally`` after a second cancellation)."""
-        self._abort(reason)
-
-    def _abort(self, reason: str) -> None:
-        self._deadline.close()
-        writer = self._writer
-        self._writer = self._reader = None
-        self.in_data = False
-        if writer is not None:
-            transport = writer.transport
-            with contextlib.suppress(Exception):
-                transport.abort()
-        if not self._closed_emitted:
-            self._closed_emitted = True
-            self._emit(ev.Closed(reason=reason))
-
-    async def _close_transport(self, reason: str) -> None:
-        self._deadline.close()
-        writer = self._writer
-        self._writer = self._reader = None
-        self.in_data = False
-        if writer is not None:
-            with contextlib.suppress(Exception):
-                writer.close()
-                async with asyncio.timeout(2):
-                    await writer.wait_closed()
-        if not self._closed_emitted:
-            self._closed_emitted = True
-            self._emit(ev.Closed(reason=reason))
-
-    async def close(self) -> None:
-        """Close without QUIT (e.g. after an error)."""
-        await self._close_transport("closed")
-
     async def aclose(self) -> None:
         """QUIT if still connected, then close; safe to call at any time."""
         if self.connected:
@@ -834,12 +453,3 @@ class Session:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
-
-
-def _waiting_for(command: str | None) -> str:
-    return f"the reply to {command.split(' ', 1)[0]}" if command else "the greeting"
-
-
-def _sni(name: str) -> str | None:
-    """Python sends no SNI for IP literals by itself; strip IPv6 brackets."""
-    return name.strip("[]") or None

@@ -1,0 +1,412 @@
+"""The connection under an SMTP session: the stream, its events, and replies.
+
+:class:`Wire` knows how to open TCP (and TLS), write bytes, read and pair
+replies, and end the connection whichever way it ends; it knows no SMTP verb
+beyond the greeting.  :class:`~smtptui.protocol.session.Session` builds the
+commands on top, so the mechanics that every command shares live in one place.
+Anything that breaks the connection itself (timeouts, malformed or oversized
+replies, disconnects, TLS handshake failures) emits ``Failed`` and ``Closed``
+and raises; the connection is then closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from smtptui.protocol import auth as sasl
+from smtptui.protocol import events as ev
+from smtptui.protocol.config import SessionConfig
+from smtptui.protocol.connect import host_label, open_stream
+from smtptui.protocol.deadline import Deadline
+from smtptui.protocol.errors import (
+    Phase,
+    ProtocolError,
+    ReplyError,
+    SmtpError,
+    SmtpTimeout,
+    TlsError,
+    UsageError,
+    exit_code_for,
+)
+from smtptui.protocol.reply import Reply, ReplyParser
+from smtptui.protocol.tls import build_context, describe, explain_handshake_error
+
+if TYPE_CHECKING:
+    from smtptui.protocol.tls import TlsInfo
+
+Subscriber = Callable[[ev.Event], None]
+
+_READ_CHUNK = 64 * 1024
+WRITE_CHUNK = 256 * 1024
+
+_PHASE_OF_VERB = {
+    "EHLO": Phase.EHLO,
+    "HELO": Phase.EHLO,
+    "STARTTLS": Phase.TLS,
+    "AUTH": Phase.AUTH,
+    "MAIL": Phase.MAIL,
+    "RCPT": Phase.RCPT,
+    "DATA": Phase.DATA,
+    "BDAT": Phase.DATA,
+    "QUIT": Phase.QUIT,
+}
+
+
+def phase_of(line: str) -> Phase:
+    return _PHASE_OF_VERB.get(line.split(" ", 1)[0].upper(), Phase.COMMAND)
+
+
+class Wire:
+    """One SMTP connection's transport.  Public methods serialise themselves
+    with ``_lock`` (subclasses' commands take it too), so two tasks never
+    interleave bytes on the stream."""
+
+    def __init__(self, config: SessionConfig) -> None:
+        self.config = config
+        self.greeting: Reply | None = None
+        self.tls_info: TlsInfo | None = None
+        self.in_data = False  # raw mode: between 354 and the final "."
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._parser = ReplyParser()
+        self._replies: deque[Reply] = deque()
+        self._subscribers: list[Subscriber] = []
+        self._lock = asyncio.Lock()
+        self._closed_emitted = False
+        self._last_challenge: str | None = None
+        self._deadline = Deadline()
+
+    def _clock(self) -> float:
+        """Seconds from :func:`time.monotonic`, for every timing on the wire."""
+        return time.monotonic()
+
+    # ----------------------------------------------------------------- events
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback(event)`` for every event; returns an unsubscribe function."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def _emit(self, event: ev.Event) -> None:
+        for callback in tuple(self._subscribers):
+            callback(event)
+
+    def note(self, text: str, level: str = "info") -> None:
+        self._emit(ev.Note(text=text, level=level))
+
+    # ------------------------------------------------------------- properties
+    @property
+    def connected(self) -> bool:
+        return self._writer is not None and not self._writer.is_closing()
+
+    @property
+    def tls_active(self) -> bool:
+        return self.tls_info is not None
+
+    @property
+    def host_label(self) -> str:
+        return host_label(self.config.host, self.config.port)
+
+    # ------------------------------------------------------------ connection
+    async def connect(self) -> Reply:
+        """Open TCP (and TLS, for implicit-TLS ``security="tls"``) and read the
+        greeting.  Raises :class:`ReplyError` if the greeting is not ``220``."""
+        async with self._lock:
+            if self.connected:
+                raise UsageError("already connected; QUIT or disconnect first")
+            self._reset()
+            cfg = self.config
+            self._emit(ev.Connecting(host=cfg.host, port=cfg.port, security=cfg.security))
+            await self._open()
+            if cfg.security == "tls":
+                await self._handshake()
+            started = self._clock()
+            reply = await self._read_reply(cfg.timeout_for("greeting"), Phase.GREETING, started)
+            self.greeting = reply
+            if reply.code != 220:
+                err = ReplyError(
+                    f"the server refused the connection in its greeting: {reply.summary()}",
+                    phase=Phase.GREETING,
+                    reply=reply,
+                )
+                raise err
+            return reply
+
+    async def _open(self) -> None:
+        try:
+            stream = await open_stream(self.config)
+        except SmtpError as exc:
+            raise self._fatal(exc) from exc
+        self._reader, self._writer = stream.reader, stream.writer
+        self._emit(
+            ev.Connected(
+                peer=stream.peer,
+                local=stream.local,
+                elapsed_ms=stream.connect_ms,
+                dns_ms=stream.dns_ms,
+            )
+        )
+
+    async def _handshake(self) -> None:
+        assert self._writer is not None
+        cfg = self.config
+        server_name = cfg.tls.server_hostname or cfg.host
+        try:
+            ctx = build_context(cfg.tls)
+        except TlsError as exc:
+            raise self._fatal(exc) from exc
+        if not cfg.tls.verify:
+            self.note(
+                "certificate verification is OFF: anyone on the path could read and change this session",
+                level="warning",
+            )
+        started = self._clock()
+        try:
+            async with asyncio.timeout(cfg.timeout_for("connect")):
+                await self._writer.start_tls(ctx, server_hostname=_sni(server_name))
+        except (ssl.SSLError, OSError, EOFError, TimeoutError) as exc:
+            error = TlsError(
+                f"TLS with {self.host_label} failed: {explain_handshake_error(exc, server_name)}"
+            )
+            if isinstance(exc, ssl.SSLCertVerificationError):
+                error.verify_error = (exc.verify_message or str(exc)).strip()
+            raise self._fatal(error) from exc
+        ssl_object = self._writer.get_extra_info("ssl_object")
+        info = describe(ssl_object, server_name, True if cfg.tls.verify else None)
+        self.tls_info = info
+        self._emit(ev.TlsEstablished(info=info, elapsed_ms=(self._clock() - started) * 1000))
+
+    # --------------------------------------------------------------- reading
+    async def _read_reply(
+        self, timeout: float, phase: Phase, started: float, *, command: str | None = None
+    ) -> Reply:
+        reply = (
+            self._replies.popleft()
+            if self._replies
+            else await self._next_reply(timeout, phase, command)
+        )
+        annotation = self._annotate(reply) if reply.code == 334 or self._last_challenge else None
+        if self._subscribers:
+            self._emit(
+                ev.Received(
+                    reply=reply,
+                    tls=self.tls_info is not None,
+                    elapsed_ms=(self._clock() - started) * 1000,
+                    annotation=annotation,
+                )
+            )
+        if reply.code == 421:
+            self.note("the server is closing the connection (421)", level="warning")
+            await self._close_transport("the server closed the connection (421)")
+        return reply
+
+    async def _next_reply(self, timeout: float, phase: Phase, command: str | None) -> Reply:
+        reader = self._reader
+        if reader is None:
+            raise self._fatal(ProtocolError("not connected", phase=phase))
+        deadline = self._deadline
+        deadline.arm(timeout)
+        try:
+            while not self._replies:
+                data = await reader.read(_READ_CHUNK)
+                if not data:
+                    raise self._fatal(
+                        ProtocolError(
+                            f"the server closed the connection while smtptui waited for {_waiting_for(command)}",
+                            phase=phase,
+                        )
+                    )
+                self._replies.extend(self._parser.feed(data))
+        except asyncio.CancelledError:
+            if not deadline.consume_expiry():
+                raise
+            raise self._fatal(
+                SmtpTimeout(
+                    f"the server sent nothing for {timeout:g} s while smtptui waited for {_waiting_for(command)}",
+                    phase=phase,
+                    hint="The server may be overloaded, or a firewall drops the traffic; try --timeout.",
+                )
+            ) from None
+        except ProtocolError as exc:
+            if not self._closed_emitted:
+                exc.phase = phase
+                raise self._fatal(exc) from None
+            raise
+        except (ConnectionError, OSError) as exc:
+            raise self._fatal(
+                ProtocolError(
+                    f"the connection broke while waiting for {_waiting_for(command)}: {exc}",
+                    phase=phase,
+                )
+            ) from exc
+        finally:
+            deadline.disarm()
+        return self._replies.popleft()
+
+    def _annotate(self, reply: Reply) -> str | None:
+        if reply.code == 334:
+            challenge = reply.lines[0] if reply.lines else ""
+            self._last_challenge = sasl.decode_challenge(challenge)
+            return self._last_challenge
+        self._last_challenge = None
+        return None
+
+    async def _drain_unsolicited(self) -> None:
+        """Replies that arrived while nobody asked are shown, never paired with
+        the next command."""
+        reader = self._reader
+        if reader is None:
+            return
+        buffered = len(getattr(reader, "_buffer", b""))
+        if buffered:
+            try:
+                self._replies.extend(self._parser.feed(await reader.read(_READ_CHUNK)))
+            except ProtocolError as exc:
+                raise self._fatal(exc) from None
+        if not self._replies and not self._parser.pending:
+            return
+        while self._replies:
+            reply = self._replies.popleft()
+            self._emit(ev.Received(reply=reply, tls=self.tls_active, unsolicited=True))
+            self.note(
+                f"the server sent a {reply.code} reply nobody asked for; it is shown, not paired "
+                "with the next command",
+                level="warning",
+            )
+            if reply.code == 421:
+                await self._close_transport("the server closed the connection (421)")
+                raise self._fatal(ProtocolError("the server closed the connection (421)"))
+        if self._parser.pending:
+            self.note("the server sent a partial line nobody asked for", level="warning")
+
+    # --------------------------------------------------------------- writing
+    async def _write(self, data: bytes, timeout: float, phase: Phase) -> None:
+        """Queue ``data``; wait (bounded by ``timeout``) only while the kernel's
+        buffer is full, so small commands cost no timer and no task switch."""
+        writer = self._writer
+        if writer is None or writer.is_closing():
+            raise self._fatal(ProtocolError("the connection is closed", phase=phase))
+        try:
+            writer.write(data)
+            if writer.transport.get_write_buffer_size() <= WRITE_CHUNK:
+                return
+            deadline = self._deadline
+            deadline.arm(timeout)
+            try:
+                await writer.drain()
+            except asyncio.CancelledError:
+                if not deadline.consume_expiry():
+                    raise
+                raise self._fatal(
+                    SmtpTimeout(f"the server stopped accepting data for {timeout:g} s", phase=phase)
+                ) from None
+            finally:
+                deadline.disarm()
+        except (ConnectionError, OSError) as exc:
+            raise self._fatal(
+                ProtocolError(f"the connection broke while sending: {exc}", phase=phase)
+            ) from exc
+
+    def _sent(self, text: str, **kw: object) -> None:
+        if self._subscribers:
+            self._emit(ev.Sent(text=text, tls=self.tls_active, **kw))  # type: ignore[arg-type]
+
+    async def _command(
+        self, line: str, *, timeout_key: str = "command", display: ev.Sent | None = None
+    ) -> Reply:
+        """Send one line, wait for its reply.  ``display`` overrides what is shown."""
+        phase = phase_of(line)
+        await self._drain_unsolicited()
+        started = self._clock()
+        await self._write(
+            line.encode("utf-8") + b"\r\n", self.config.timeout_for(timeout_key), phase
+        )
+        if self._subscribers:
+            self._emit(display or ev.Sent(text=line, tls=self.tls_active))
+        return await self._read_reply(
+            self.config.timeout_for(timeout_key), phase, started, command=line
+        )
+
+    # ---------------------------------------------------------------- closing
+    def _reset(self) -> None:
+        self.greeting = None
+        self.tls_info = None
+        self.in_data = False
+        self._parser = ReplyParser()
+        self._replies.clear()
+        self._closed_emitted = False
+        self._last_challenge = None
+
+    def report_failure(self, exc: SmtpError) -> SmtpError:
+        """Emit one ``Failed`` event for ``exc`` (once, however often it is
+        reported) and return it, so callers can ``raise session.report_failure(e)``."""
+        if not exc.announced:
+            exc.announced = True
+            self._emit(
+                ev.Failed(phase=exc.phase, reason=exc.sentence, exit_code=exit_code_for(exc))
+            )
+        return exc
+
+    def _fatal(self, exc: SmtpError) -> SmtpError:
+        """Record a connection-ending error: emit Failed, close, return it to raise."""
+        if not self._closed_emitted:
+            self.report_failure(exc)
+            self._abort(str(exc))
+        else:
+            exc.announced = True  # the connection already ended with its own report
+        return exc
+
+    def abort(self, reason: str = "aborted") -> None:
+        """Drop the connection now, without QUIT (synchronous: safe in a
+        ``finally`` after a second cancellation)."""
+        self._abort(reason)
+
+    def _abort(self, reason: str) -> None:
+        self._deadline.close()
+        writer = self._writer
+        self._writer = self._reader = None
+        self.in_data = False
+        if writer is not None:
+            transport = writer.transport
+            with contextlib.suppress(Exception):
+                transport.abort()
+        if not self._closed_emitted:
+            self._closed_emitted = True
+            self._emit(ev.Closed(reason=reason))
+
+    async def _close_transport(self, reason: str) -> None:
+        self._deadline.close()
+        writer = self._writer
+        self._writer = self._reader = None
+        self.in_data = False
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.close()
+                async with asyncio.timeout(2):
+                    await writer.wait_closed()
+        if not self._closed_emitted:
+            self._closed_emitted = True
+            self._emit(ev.Closed(reason=reason))
+
+    async def close(self) -> None:
+        """Close without QUIT (e.g. after an error)."""
+        await self._close_transport("closed")
+
+
+def _waiting_for(command: str | None) -> str:
+    return f"the reply to {command.split(' ', 1)[0]}" if command else "the greeting"
+
+
+def _sni(name: str) -> str | None:
+    """Python sends no SNI for IP literals by itself; strip IPv6 brackets."""
+    return name.strip("[]") or None
