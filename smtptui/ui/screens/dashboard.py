@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -28,229 +27,30 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import RowDoesNotExist
 from textual.worker import Worker, WorkerState
 
-from smtptui.fleet.results import EXPIRY_WARNING_DAYS
+from smtptui.ui.widgets.fleet_cells import (
+    AMBER,
+    COLUMNS,
+    LEGEND,
+    PHASE_COLUMNS,
+    FleetRow,
+    detail_text,
+    extension_flags,
+    row_cells,
+    sparkline,
+)
 
 if TYPE_CHECKING:
-    from smtptui.fleet import CapabilityFacts, CheckResult, TlsFacts
+    from smtptui.fleet import CheckResult
     from smtptui.profiles import Profile
+
+__all__ = ["DashboardScreen", "FleetRow", "extension_flags", "sparkline"]
 
 #: Checks at once (the CLI's default; the engine still limits 4 per server).
 CONCURRENCY = 64
-HISTORY_POINTS = 12
-SPARK = "▁▂▃▄▅▆▇█"
-PHASE_COLUMNS = (
-    ("dns", "DNS"),
-    ("connect", "conn"),
-    ("banner", "banner"),
-    ("ehlo", "EHLO"),
-    ("tls", "TLS"),
-    ("auth", "AUTH"),
-)
-#: (flag, EHLO keyword, CapabilityFacts attribute) -- the "ext" column.
-EXTENSION_FLAGS = (
-    ("P", "PIPELINING", "pipelining"),
-    ("C", "CHUNKING", "chunking"),
-    ("U", "SMTPUTF8", "smtputf8"),
-    ("8", "8BITMIME", "eightbitmime"),
-    ("D", "DSN", "dsn"),
-    ("R", "REQUIRETLS", "requiretls"),
-)
 SORTS = ("profile", "result", "total", "cert")
 #: Below this height the summary moves into the header and the legend hides.
 SHORT_HEIGHT = 30
-#: (key, header); the facts people scan first come first, the address last.
-_COLUMNS = (
-    ("mark", " "),
-    ("profile", "profile"),
-    ("result", "result"),
-    ("total", "total ms"),
-    ("history", "history"),
-    *PHASE_COLUMNS,
-    ("tlsv", "TLS ver"),
-    ("cert", "cert"),
-    ("mechs", "AUTH mechanisms"),
-    ("size", "SIZE"),
-    ("ext", "ext"),
-    ("address", "address"),
-)
 _PHASE_KEYS = {key: f"ph-{key}" for key, _ in PHASE_COLUMNS}
-_AMBER = "dark_orange"
-LEGEND = (
-    "ms per phase: DNS, TCP conn, banner wait, EHLO, TLS, AUTH · ext: "
-    + "  ".join(f"{flag} {name}" for flag, name, _ in EXTENSION_FLAGS)
-    + f" · cert: amber ≤ {EXPIRY_WARNING_DAYS} days, red expired or untrusted"
-)
-
-
-# ------------------------------------------------------------------- cells
-
-
-def sparkline(values: Iterable[float | None], width: int = HISTORY_POINTS) -> str:
-    """The last ``width`` values as ``▁▂▃▄▅▆▇█`` from 0 to the largest shown
-    (``·`` where a check never got that far), newest on the right."""
-    points = list(values)[-width:]
-    numbers = [v for v in points if v is not None]
-    if not numbers:
-        return ""
-    high = max(numbers) or 1.0
-    top = len(SPARK) - 1
-    return "".join(
-        "·" if v is None else SPARK[min(top, max(0, round(v / high * top)))] for v in points
-    )
-
-
-def extension_flags(caps: CapabilityFacts | None) -> str:
-    """``PC·8D·``: one letter per extension offered (see :data:`LEGEND`)."""
-    if caps is None:
-        return "—"
-    if not caps.esmtp:
-        return "HELO"
-    return "".join(flag if getattr(caps, attr) else "·" for flag, _, attr in EXTENSION_FLAGS)
-
-
-def cert_cell(tls: TlsFacts | None) -> Text:
-    """Days to expiry: green, amber within :data:`EXPIRY_WARNING_DAYS`, red when
-    expired or when verification failed (the reason is in the detail line)."""
-    if tls is None or tls.not_after is None:
-        return Text("—", style="dim")
-    days = tls.days_to_expiry()
-    assert days is not None
-    if days < 0:
-        return Text("expired", style="bold red")
-    if tls.verify_error or tls.verified is False:
-        return Text(f"{days}d ✗", style="bold red")
-    if days <= EXPIRY_WARNING_DAYS:
-        return Text(f"{days}d", style=f"bold {_AMBER}")
-    if tls.verified is None:
-        return Text(f"{days}d ?", style=_AMBER)
-    return Text(f"{days}d", style="green")
-
-
-def ms_cell(value: float | None) -> Text:
-    if value is None:
-        return Text("—", style="dim", justify="right")
-    return Text(f"{value:.1f}" if value < 10 else f"{value:.0f}", justify="right")
-
-
-def size_text(size: int | None) -> str:
-    if size is None:
-        return "—"
-    if size == 0:
-        return "no limit"
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.0f} MiB"
-    return f"{size / 1024:.0f} KiB"
-
-
-def result_cell(row: FleetRow) -> Text:
-    """``✓ ok`` / ``✗ greeting 554`` / ``checking…`` / ``queued``."""
-    if row.state == "queued":
-        return Text("· queued", style="dim")
-    if row.state == "checking":
-        return Text("… checking", style=f"italic {_AMBER}")
-    result = row.result
-    if result is None:
-        return Text("cancelled" if row.state == "cancelled" else "—", style="dim")
-    if result.ok:
-        note = " (AUTH skipped)" if result.auth == "skipped" else ""
-        return Text(f"✓ ok{note}", style="green")
-    return Text(f"✗ {result.status}", style="bold red")
-
-
-def detail_text(row: FleetRow) -> Text:
-    """The highlighted row in sentences: error, failing reply and what it means,
-    TLS facts, warnings."""
-    profile, result = row.profile, row.result
-    text = Text.assemble((profile.name, "bold"), f"  {profile.address} {profile.security}")
-    if row.state in ("queued", "checking"):
-        text.append(f"  — {row.state}…", style="dim")
-    if result is None:
-        if row.state == "cancelled":
-            text.append("\nthe check was cancelled; r checks this profile again", style="dim")
-        return text
-    text.append(f"  (checked {result.started_at.astimezone():%H:%M:%S})", style="dim")
-    if result.error:
-        text.append(f"\n✗ {result.error}", style="bold red")
-    if result.reply is not None:
-        text.append(
-            "\n  " + (" / ".join(result.reply.lines) or str(result.reply.code)), style="red"
-        )
-    if result.explanation is not None:
-        text.append(f"\n  {result.explanation.title}", style="bold")
-        if result.explanation.hint:
-            text.append(f" — {result.explanation.hint}", style="italic")
-    if result.ok and result.greeting:
-        text.append(f"\n{result.greeting}", style="dim")
-    tls = result.tls
-    if tls is not None:
-        version = " ".join(x for x in (tls.version, tls.cipher) if x) or "TLS"
-        text.append(f"\n🔒 {version}")
-        if tls.subject:
-            text.append(f" · subject {tls.subject}")
-        if tls.issuer:
-            text.append(f" · issuer {tls.issuer}")
-        if tls.not_after is not None:
-            days = tls.days_to_expiry()
-            style = "bold red" if days is not None and days < 0 else ""
-            if not style and days is not None and days <= EXPIRY_WARNING_DAYS:
-                style = _AMBER
-            text.append(f" · expires {tls.not_after:%Y-%m-%d} ({days} days)", style=style)
-        if tls.verify_error and tls.verify_error != result.error:
-            text.append(f"\n  certificate not trusted: {tls.verify_error}", style="bold red")
-        elif tls.verified is None:
-            text.append("\n  certificate not verified (verify = false)", style=_AMBER)
-    if result.auth not in ("none", "ok") or result.auth_user:
-        who = f" as {result.auth_user}" if result.auth_user else ""
-        text.append(f"\nAUTH{who}: {result.auth}", style="dim")
-    for warning in result.warnings:
-        text.append(f"\n⚠ {warning}", style=_AMBER)
-    return text
-
-
-# -------------------------------------------------------------------- rows
-
-
-@dataclass
-class FleetRow:
-    """One profile's row: its check state, latest result, and saved history."""
-
-    profile: Profile
-    state: str = "queued"  # queued | checking | done | cancelled
-    result: CheckResult | None = None
-    previous: CheckResult | None = None  # the saved check before ``result``
-    saved: list[CheckResult] = field(default_factory=list)  # before this screen opened
-    checked: list[CheckResult] = field(default_factory=list)  # since it opened
-    marked: bool = False
-    run: int = 0
-
-    @property
-    def name(self) -> str:
-        return self.profile.name
-
-    @property
-    def history(self) -> list[float | None]:
-        """Total milliseconds of every known check, oldest first (the sparkline)."""
-        return [r.latencies.total for r in (*self.saved, *self.checked)]
-
-    @property
-    def busy(self) -> bool:
-        return self.state in ("queued", "checking")
-
-    def sort_value(self, column: str) -> tuple[Any, ...]:
-        name = self.name.casefold()
-        result = self.result
-        if column == "result":
-            rank = {"queued": 3, "checking": 2}.get(self.state, 4)
-            if result is not None and not self.busy:
-                rank = 1 if result.ok else 0
-            return (rank, result.status if result else "", name)
-        if column == "total":
-            total = result.latencies.total if result else None
-            return (total is None, total or 0.0, name)
-        if column == "cert":
-            days = result.tls.days_to_expiry() if result and result.tls else None
-            return (days is None, days or 0, name)
-        return (name,)
 
 
 class DashboardScreen(Screen[None]):
@@ -364,10 +164,10 @@ class DashboardScreen(Screen[None]):
         self.title = "Fleet health"
         table = self.table
         table.fixed_columns = 2
-        for key, label in _COLUMNS:
+        for key, label in COLUMNS:
             table.add_column(self._label(key, label), key=_PHASE_KEYS.get(key, key))
         for row in self.rows.values():
-            table.add_row(*self._cells(row), key=row.name)
+            table.add_row(*row_cells(row), key=row.name)
         table.focus()
         self._show_detail()
         self.set_class(self.size.height < SHORT_HEIGHT, "-short")
@@ -397,41 +197,13 @@ class DashboardScreen(Screen[None]):
         arrow = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_column else "  "
         return Text(label + arrow, style="bold" if key == self.sort_column else "")
 
-    def _cells(self, row: FleetRow) -> list[Any]:
-        """The row's cells in :data:`_COLUMNS` order."""
-        result = row.result
-        caps = result.capabilities if result else None
-        lat = result.latencies if result else None
-        tls = result.tls if result else None
-        if tls is not None and tls.version:
-            version = tls.version
-        elif result is not None and result.security == "plain" and caps is not None:
-            version = "none"
-        else:
-            version = "—"
-        cells = {
-            "mark": Text("◆" if row.marked else " ", style="bold magenta"),
-            "profile": Text(row.name, style="bold"),
-            "result": result_cell(row),
-            "total": ms_cell(lat.total if lat else None),
-            "history": Text(sparkline(row.history), style="cyan"),
-            **{phase: ms_cell(lat.get(phase) if lat else None) for phase, _ in PHASE_COLUMNS},
-            "tlsv": Text(version),
-            "cert": cert_cell(tls),
-            "mechs": Text(" ".join(caps.auth) if caps and caps.auth else "—"),
-            "size": Text(size_text(caps.size) if caps else "—"),
-            "ext": Text(extension_flags(caps)),
-            "address": Text(result.address if result else row.profile.address, style="dim"),
-        }
-        return [cells[key] for key, _ in _COLUMNS]
-
     def _paint(self, row: FleetRow) -> None:
         if not self.is_attached:
             return
         table = self.table
-        keys = [_PHASE_KEYS.get(k, k) for k, _ in _COLUMNS]
+        keys = [_PHASE_KEYS.get(k, k) for k, _ in COLUMNS]
         try:
-            for key, cell in zip(keys, self._cells(row), strict=True):
+            for key, cell in zip(keys, row_cells(row), strict=True):
                 table.update_cell(row.name, key, cell, update_width=True)
         except (RowDoesNotExist, KeyError):
             return
@@ -485,7 +257,7 @@ class DashboardScreen(Screen[None]):
 
     def _set_sort(self, column: str, reverse: bool) -> None:
         self.sort_column, self.sort_reverse = column, reverse
-        for key, label in _COLUMNS:
+        for key, label in COLUMNS:
             if key in SORTS:
                 self.table.columns[_column_key(key)].label = self._label(key, label)
         self._apply_sort()
@@ -785,7 +557,7 @@ def _summary_style(part: str) -> str:
     if part.endswith(" ok"):
         return "green"
     if part.endswith(" checking"):
-        return _AMBER
+        return AMBER
     return ""
 
 

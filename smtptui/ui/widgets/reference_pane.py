@@ -16,7 +16,6 @@ it is shown when the pause ends, or at once with ``f``.
 
 from __future__ import annotations
 
-import re
 from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
@@ -29,8 +28,14 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from smtptui.reference.explanation import ExplainContext, Explanation, explain
-from smtptui.reference.i18n import has, t
 from smtptui.reference.table import TableRow, reference_table
+from smtptui.ui.widgets.reference_render import (
+    ReferenceRenderer,
+    chrome,
+    code_text,
+    row_for,
+    row_matches,
+)
 
 if TYPE_CHECKING:
     from textual.widgets.data_table import RowKey
@@ -43,47 +48,6 @@ HOLD_SECONDS = 8.0
 
 CODE_WIDTH = 11
 """Widest code column (``535 5.7.139``); longer vendor labels end in an ellipsis."""
-
-KIND_GLYPHS = {"success": "✓", "intermediate": "…", "transient": "↻", "permanent": "✗"}
-#: Catalogue heading (``ui.heading.*``) of each table of the reference.
-_HEADINGS = {"basic": "basic", "class": "classes", "subject": "subjects", "enhanced": "enhanced", "vendor": "vendor"}  # fmt: skip
-_ENHANCED_RE = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})")
-
-_CHROME: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Reference",
-        "colon": ": ",
-        "filter": "filter: 535, 5.7.8, auth…",
-        "latest": "latest reply",
-        "selected": "reply picked in the transcript",
-        "pending": "new reply {code} · f shows it",
-        "empty": "nothing matches “{query}”",
-        "idle": "No reply yet. Connect a profile (enter) and each reply is explained here "
-        "as it arrives; move in the table to read about any code.",
-    },
-    "zh": {
-        "title": "参考",
-        "colon": "：",
-        "filter": "筛选：535、5.7.8、auth…",
-        "latest": "最新回复",
-        "selected": "在对话记录中选中的回复",
-        "pending": "新回复 {code} · 按 f 查看",
-        "empty": "没有与“{query}”匹配的条目",
-        "idle": "还没有回复。连接一个配置（回车）后，每条回复一到就会在这里解释；在表格中移动可查看任意代码。",
-    },
-}
-
-
-def _chrome(key: str, lang: str, **values: str) -> str:
-    text = _CHROME.get(lang, _CHROME["en"])[key]
-    return text.format(**values) if values else text
-
-
-def code_text(row: TableRow) -> str:
-    """The code column: ``535 5.7.8`` (a basic row's variant shows in its title)."""
-    if row.table == "basic":
-        return f"{row.code} {row.enhanced}" if row.enhanced else str(row.code)
-    return row.label
 
 
 class CodeTable(DataTable):
@@ -200,13 +164,13 @@ class ReferencePane(Vertical):
     def compose(self):
         # The app may have switched language before this lazily mounted pane existed.
         self.lang = getattr(self.app, "lang", None) or self.lang
-        yield Input(placeholder=_chrome("filter", self.lang), id="reference-filter")
+        yield Input(placeholder=chrome("filter", self.lang), id="reference-filter")
         yield CodeTable(id="reference-table", cursor_type="row", show_header=False, cell_padding=0)
         with VerticalScroll(id="reference-explanation-scroll"):
             yield Static(id="reference-explanation")
 
     def on_mount(self) -> None:
-        self.border_title = _chrome("title", self.lang)
+        self.border_title = chrome("title", self.lang)
         self._load_rows()
         self._build_table()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -246,10 +210,10 @@ class ReferencePane(Vertical):
         if lang == self.lang:
             return
         self.lang = lang
-        self.border_title = _chrome("title", lang)
-        self.query_one("#reference-filter", Input).placeholder = _chrome("filter", lang)
+        self.border_title = chrome("title", lang)
+        self.query_one("#reference-filter", Input).placeholder = chrome("filter", lang)
         if self._pending and self._reply is not None:
-            self.border_subtitle = _chrome("pending", lang, code=str(self._reply.code))
+            self.border_subtitle = chrome("pending", lang, code=str(self._reply.code))
         self._load_rows()
         self._build_table()
         self._render_shown()
@@ -280,7 +244,7 @@ class ReferencePane(Vertical):
             return
         if not force and self._held():
             self._pending = True
-            self.border_subtitle = _chrome("pending", self.lang, code=str(reply.code))
+            self.border_subtitle = chrome("pending", self.lang, code=str(reply.code))
             if self._timer is None:
                 self._timer = self.set_timer(HOLD_SECONDS / 2, self._catch_up)
             return
@@ -314,19 +278,6 @@ class ReferencePane(Vertical):
         self._rows = reference_table(self.lang)
         self._code_width = min(CODE_WIDTH, max(cell_len(code_text(r)) for r in self._rows))
 
-    def _matches(self, row: TableRow, terms: list[str]) -> bool:
-        hay = f"{code_text(row)} {row.label} {row.title} {row.vendor or ''}".lower()
-        for term in terms:
-            if term in hay:
-                continue
-            m = _ENHANCED_RE.fullmatch(term)
-            if m is None:
-                return False
-            k, s, d = m.groups()
-            if row.label.lower() not in (f"x.{s}.{d}", f"x.{s}.yyy", f"{k}.xxx.yyy"):
-                return False
-        return True
-
     def _build_table(self) -> None:
         """All rows in one ``add_rows``; the cursor returns to the selected row."""
         table = self.query_one(CodeTable)
@@ -335,23 +286,17 @@ class ReferencePane(Vertical):
         self._title_width = self._title_width_for(table.scrollable_content_region.width or 36)
         keys: list[str] = []
         cells: list[tuple[Text, Text, Text]] = []
+        render = self._renderer
         section = None
         for i, row in enumerate(self._rows):
-            if terms and not self._matches(row, terms):
+            if terms and not row_matches(row, terms):
                 continue
             if row.table != section:
                 section = row.table
-                heading = t(f"ui.heading.{_HEADINGS[section]}", self.lang)
                 keys.append(f"h:{section}")
-                cells.append(
-                    (
-                        Text("──", style=self._style("heading")),
-                        Text(""),
-                        self._cell(heading, "heading"),
-                    )
-                )
+                cells.append(render.heading_cells(section))
             keys.append(str(i))
-            cells.append(self._cells(row))
+            cells.append(render.row_cells(row))
         table.clear(columns=True)
         table.add_column("code", width=self._code_width + 1, key="code")
         table.add_column("kind", width=2, key="kind")
@@ -359,26 +304,13 @@ class ReferencePane(Vertical):
         if not cells:
             keys.append("h:none")
             cells.append(
-                (Text(""), Text(""), self._cell(_chrome("empty", self.lang, query=query), "muted"))
+                (Text(""), Text(""), render.cell(chrome("empty", self.lang, query=query), "muted"))
             )
         row_keys = table.add_rows(cells)
         self._row_keys = dict(zip(keys, row_keys, strict=True))
         self._keys = {v: k for k, v in self._row_keys.items()}
         if self._selected in self._row_keys:
             table.move_cursor(row=table.get_row_index(self._row_keys[self._selected]))
-
-    def _cell(self, text: str, style: str | None) -> Text:
-        rich_style = self._style(style) if style else Style()
-        return Text(text, style=rich_style, no_wrap=True, overflow="ellipsis", end="")
-
-    def _cells(self, row: TableRow) -> tuple[Text, Text, Text]:
-        kind = row.kind or "none"
-        code_style = "vendor" if row.table == "vendor" else (kind if row.kind else None)
-        return (
-            self._cell(code_text(row), code_style),
-            self._cell(KIND_GLYPHS.get(kind, "·"), kind),
-            self._cell(row.title, None),
-        )
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_columns)
@@ -422,37 +354,12 @@ class ReferencePane(Vertical):
             table = self.query_one(CodeTable)
             table.move_cursor(row=table.get_row_index(row_key))
 
-    def _row_for(self, e: Explanation) -> str | None:
-        """The most specific row for an explained reply: the vendor's own,
-        else the basic variant explain chose, else the code's general row,
-        else the enhanced detail, else (an unregistered code) its class."""
-        rows = self._rows
-        if e.vendor_title:
-            for i, row in enumerate(rows):
-                if row.table == "vendor" and row.title == e.vendor_title:
-                    return str(i)
-        general = None
-        for i, row in enumerate(rows):
-            if row.table == "basic" and row.code == e.code:
-                if row.title == e.title:
-                    return str(i)
-                general = general or str(i)
-        if general is None and e.enhanced:
-            _, s, d = e.enhanced.split(".")
-            for i, row in enumerate(rows):
-                if row.table == "enhanced" and row.label == f"X.{s}.{d}":
-                    return str(i)
-        if general is None and e.code is not None:
-            label = f"{e.code // 100}.XXX.YYY"
-            general = next((str(i) for i, r in enumerate(rows) if r.label == label), None)
-        return general
-
     # ----------------------------------------------------------- explanation
     def _show(self, shown: tuple, *, move: bool) -> None:
         self._shown = shown
         explanation = self._render_shown()
         if move and explanation is not None:
-            self._move_to(self._row_for(explanation))
+            self._move_to(row_for(self._rows, explanation))
 
     def _render_shown(self) -> Explanation | None:
         """Render what is explained now in the current language."""
@@ -465,111 +372,23 @@ class ReferencePane(Vertical):
             except ValueError as exc:  # a code no SMTP server may send (e.g. 000)
                 text = Text(f"{reply.code}: {exc}", style=self._style("permanent"))
             else:
-                text = self._render_explanation(explanation, _chrome(origin, lang))
+                text = self._renderer.explanation(explanation, chrome(origin, lang))
         elif shown[0] == "row":
             text = self._render_row(shown[1])
         else:
-            text = Text(_chrome("idle", lang), style=self._style("muted"))
+            text = Text(chrome("idle", lang), style=self._style("muted"))
         self.query_one("#reference-explanation", Static).update(text)
         self.query_one("#reference-explanation-scroll", VerticalScroll).scroll_home(animate=False)
         return explanation
 
-    def _field(self, out: Text, key: str, value: str, style: str | None = None) -> None:
-        colon = _chrome("colon", self.lang)
-        out.append(f"\n{t(f'ui.label.{key}', self.lang)}{colon}", style=self._style("label"))
-        out.append(value, style=self._style(style) if style else "")
-
-    def _render_explanation(self, e: Explanation, origin: str) -> Text:
-        lang = self.lang
-        out = Text()
-        phase = e.phase
-        if phase:
-            phase = t(f"ui.phase.{phase}", lang) if has(f"ui.phase.{phase}") else phase
-        out.append(
-            f"▸ {origin}" + (f" · {phase}" if phase else "") + "\n", style=self._style("muted")
-        )
-        code = " ".join(str(x) for x in (e.code, e.enhanced) if x is not None)
-        kind_style = self._style(e.kind if e.kind in KIND_GLYPHS else "none")
-        out.append(
-            f"{code} {KIND_GLYPHS.get(e.kind, '·')} {t(f'kind.{e.kind}', lang)}\n",
-            style=kind_style + Style(bold=True),
-        )
-        out.append(e.title, style=Style(bold=True))
-        if e.mismatch:
-            style = "mismatch" if e.mismatch_severity == "error" else "note"
-            out.append("\n")
-            label = t("ui.label.mismatch", lang) + _chrome("colon", lang)
-            out.append(f" ⚠ {label}{e.mismatch} ", style=self._style(style))
-        if e.text:
-            self._field(out, "server_text", e.text, "muted")
-        if e.decoded:
-            self._field(out, "decoded", e.decoded, "hint")
-        if e.hint:
-            self._field(out, "hint", e.hint, "hint")
-        self._field(out, "explanation", e.explanation)
-        if e.enhanced_title and e.enhanced_explanation:
-            self._field(
-                out, "enhanced", f"{e.enhanced} {e.enhanced_title}\n{e.enhanced_explanation}"
-            )
-        if e.vendor and e.vendor_title:
-            note = t("ui.vendor_inline", lang, vendor=e.vendor)
-            parts = (e.vendor_title, e.vendor_note, note)
-            self._field(out, "vendor", "\n".join(p for p in parts if p), "vendor")
-        self._steps(out, e.next_steps)
-        if not e.registered and e.structure:
-            self._field(out, "structure", "\n".join(e.structure))
-        if e.rfc:
-            self._field(out, "rfc", t("ui.sep", lang).join(e.rfc), "muted")
-        return out
-
-    def _steps(self, out: Text, steps: tuple[str, ...]) -> None:
-        if steps:
-            colon = _chrome("colon", self.lang).rstrip()
-            out.append(
-                f"\n{t('ui.label.next_steps', self.lang)}{colon}", style=self._style("label")
-            )
-            for step in steps:
-                out.append(f"\n • {step}")
+    @property
+    def _renderer(self) -> ReferenceRenderer:
+        return ReferenceRenderer(self.lang, self._style)
 
     def _render_row(self, key: str) -> Text:
-        lang = self.lang
-        out = Text()
         if key.startswith("h:"):
-            section = key[2:]
-            if section in _HEADINGS:
-                out.append(
-                    t(f"ui.heading.{_HEADINGS[section]}", lang), style=self._style("heading")
-                )
-            return out
-        row = self._rows[int(key)]
-        kind = row.kind or "none"
-        head = row.label
-        if kind != "none":
-            head += f" {KIND_GLYPHS.get(kind, '·')} {t(f'kind.{kind}', lang)}"
-        out.append(head + "\n", style=self._style(kind) + Style(bold=True))
-        out.append(row.title, style=Style(bold=True))
-        if row.vendor:
-            out.append(
-                "\n" + t("ui.vendor_inline", lang, vendor=row.vendor), style=self._style("vendor")
-            )
-        if row.sample:
-            self._field(out, "sample", row.sample, "muted")
-        if row.phases:
-            phases = t("ui.sep", lang).join(
-                t(f"ui.phase.{p}", lang) for p in row.phases if has(f"ui.phase.{p}")
-            )
-            self._field(out, "phases", phases)
-        self._field(out, "explanation", row.explanation)
-        self._steps(out, row.next_steps)
-        refs = t("ui.sep", lang).join(row.rfc)
-        if row.associated:
-            out.append(
-                "\n" + t("ui.assoc_inline", lang, codes=row.associated, rfc=refs),
-                style=self._style("muted"),
-            )
-        elif refs:
-            self._field(out, "rfc", refs, "muted")
-        return out
+            return self._renderer.heading(key[2:])
+        return self._renderer.row(self._rows[int(key)])
 
     # ---------------------------------------------------------------- styles
     def _style(self, name: str) -> Style:

@@ -12,21 +12,18 @@ seeing the ``503`` is the lesson.
 from __future__ import annotations
 
 import time
-from collections import deque
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
-from textual.actions import SkipAction
-from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Input, Static
 
 from smtptui.protocol import events as ev
 from smtptui.protocol.errors import AuthError
-from smtptui.reference.commands import completions, verb_of
 from smtptui.reference.states import State
+from smtptui.ui.widgets.raw_command import CommandSuggester, RawCommandInput, carries_secret
+from smtptui.ui.widgets.session_texts import ui_text
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -52,156 +49,6 @@ STEP_VERBS = (
 )
 #: A second press of an out-of-sequence step within this many seconds sends it anyway.
 ARM_SECONDS = 4.0
-HISTORY_LIMIT = 200
-
-TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Session",
-        "no_session": "no session: highlight a profile, then CONNECT (or enter)",
-        "next": "next:",
-        "next_connect": "CONNECT",
-        "next_auth": "a base64 answer to the 334, or * to cancel",
-        "next_data": "message lines, then a single '.'",
-        "next_none": "wait for the server",
-        "auth_offered": "AUTH {mechs}",
-        "handshake": "EHLO, TLS and AUTH on connect",
-        "handshake_tip": "Off: connect and stop after the greeting, then step through EHLO, STARTTLS, AUTH yourself",
-        "helper": "AUTH helper",
-        "helper_tip": "Compute the base64 lines of AUTH PLAIN / LOGIN / CRAM-MD5 and put one in the command line",
-        "placeholder": "raw command: enter sends, ↑↓ history, → completes",
-        "placeholder_data": "message line (a single '.' ends the message)",
-        "placeholder_auth": "base64 answer to the 334 (* cancels)",
-        "data_mode": "message mode: lines are sent as typed; a single '.' ends the message",
-        "auth_mode": "AUTH exchange: answer the server's 334 with one base64 line (the AUTH helper computes it); * cancels",
-        "auth_secret": "the server asks for a secret: what you type is hidden and never kept in the history",
-        "not_connected": "not connected: press CONNECT (or enter on the profile) first",
-        "likely": ", likely {codes}: ",
-        "colon": ": ",
-        "armed": "press {verb} again within {s} s to send it anyway",
-        "no_credentials": "this profile has no user name: the AUTH helper computes the lines to type",
-        "connect_tip": "Connect and stop after the server's greeting (220)",
-        "data_body": "Send the composer's message (dot-stuffed) and the final '.'",
-    },
-    "zh": {
-        "title": "会话",
-        "no_session": "没有会话：选中一个配置，然后按 CONNECT（或回车）",
-        "next": "下一步：",
-        "next_connect": "CONNECT",
-        "next_auth": "用一行 base64 回答 334 质询，或输入 * 取消",
-        "next_data": "逐行输入邮件内容，最后单独一行 '.'",
-        "next_none": "等待服务器",
-        "auth_offered": "AUTH {mechs}",
-        "handshake": "连接时自动 EHLO、TLS 和 AUTH",
-        "handshake_tip": "关闭：连接后停在问候语，之后自己逐步发送 EHLO、STARTTLS、AUTH",
-        "helper": "AUTH 助手",
-        "helper_tip": "计算 AUTH PLAIN / LOGIN / CRAM-MD5 的 base64 行，并填入命令行",
-        "placeholder": "原始命令：回车发送，↑↓ 历史，→ 补全",
-        "placeholder_data": "邮件内容行（单独一行 '.' 结束邮件）",
-        "placeholder_auth": "用 base64 回答 334（* 取消）",
-        "data_mode": "正文模式：每行按原样发送；单独一行 '.' 结束邮件",
-        "auth_mode": "AUTH 交互：用一行 base64 回答服务器的 334（AUTH 助手可以计算）；* 取消",
-        "auth_secret": "服务器在要密码：输入内容已隐藏，也不会记入历史",
-        "not_connected": "未连接：请先按 CONNECT（或在配置上按回车）",
-        "likely": "，可能得到 {codes}：",
-        "colon": "：",
-        "armed": "{s} 秒内再按一次 {verb} 仍然发送",
-        "no_credentials": "此配置没有用户名：AUTH 助手会计算要输入的行",
-        "connect_tip": "连接，收到服务器问候（220）后停下",
-        "data_body": "发送撰写区的邮件（已做点填充）和结尾的 '.'",
-    },
-}
-
-
-def ui_text(lang: str, key: str, **values: object) -> str:
-    """The panel's own words (the reference catalogue holds the SMTP ones)."""
-    table = TEXTS.get(lang, TEXTS["en"])
-    text = table.get(key, TEXTS["en"][key])
-    return text.format(**values) if values else text
-
-
-class CommandSuggester(Suggester):
-    """Completes command names as the learner types (``ma`` → ``MAIL FROM:<``),
-    then the lines the step buttons would send (``MAIL FROM:<`` → the composer's
-    sender).  Off while the session waits for message lines or an AUTH answer."""
-
-    def __init__(self) -> None:
-        super().__init__(use_cache=False, case_sensitive=False)
-        self.enabled = True
-        self.templates: tuple[str, ...] = completions()
-        self.lines: tuple[str, ...] = ()
-
-    async def get_suggestion(self, value: str) -> str | None:
-        if not self.enabled or not value.strip():
-            return None
-        for candidate in (*self.templates, *self.lines):
-            if len(candidate) > len(value) and candidate.casefold().startswith(value):
-                return candidate
-        return None
-
-
-class RawCommandInput(Input):
-    """The telnet-mode line: ↑/↓ walk a bounded history, tab takes a completion."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "up",
-            "history(-1)",
-            "Previous line",
-            show=False,
-            id="session.history_previous",
-            tooltip="Recall the previous raw command",
-        ),
-        Binding(
-            "down",
-            "history(1)",
-            "Next line",
-            show=False,
-            id="session.history_next",
-            tooltip="Recall the next raw command",
-        ),
-        Binding(
-            "tab",
-            "complete",
-            "Complete",
-            show=False,
-            id="session.complete",
-            tooltip="Take the suggested completion (otherwise move focus)",
-        ),
-    ]
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.history: deque[str] = deque(maxlen=HISTORY_LIMIT)
-        self._position: int | None = None
-        self._draft = ""
-
-    def remember(self, line: str) -> None:
-        if line and (not self.history or self.history[-1] != line):
-            self.history.append(line)
-        self._position = None
-
-    def action_history(self, delta: int) -> None:
-        if not self.history:
-            return
-        if self._position is None:
-            if delta > 0:
-                return
-            self._draft = self.value
-            position = len(self.history) - 1
-        else:
-            position = self._position + delta
-        if position >= len(self.history):
-            self._position = None
-            self.value = self._draft
-        else:
-            self._position = max(0, position)
-            self.value = self.history[self._position]
-        self.cursor_position = len(self.value)
-
-    def action_complete(self) -> None:
-        if not (self.cursor_at_end and self._suggestion):
-            raise SkipAction
-        self.action_cursor_right()
 
 
 class SessionPanel(Vertical):
@@ -500,7 +347,7 @@ class SessionPanel(Vertical):
         line = event.value
         if self._mode == "command" and not line.strip():
             return
-        if self._mode != "auth" and not _carries_secret(line):
+        if self._mode != "auth" and not carries_secret(line):
             self._raw.remember(line)
         self._raw.value = ""
         self.post_message(self.RawSubmitted(line))
@@ -610,11 +457,6 @@ class SessionPanel(Vertical):
             self._raw.value = line
             self._raw.cursor_position = len(line)
             self.focus_raw()
-
-
-def _carries_secret(line: str) -> bool:
-    """``AUTH PLAIN <base64>``: the initial response holds the password."""
-    return verb_of(line) == "AUTH" and len(line.split()) > 2
 
 
 def _auth_mechanism(c: SessionController) -> str:
