@@ -55,13 +55,14 @@ def freeze_time(setattr=setattr) -> None:
     import smtptui.protocol.events as events_mod
     import smtptui.protocol.session as session_mod
     import smtptui.protocol.tls as tls_mod
+    import smtptui.protocol.wire as wire_mod
     import smtptui.ui.controller as controller_mod
 
     clock = FakeClock()
     fake_time = types.SimpleNamespace(
         monotonic=clock.monotonic, perf_counter=clock.perf_counter, time=lambda: 1.78e9
     )
-    for module in (events_mod, session_mod, connect_mod, controller_mod):
+    for module in (events_mod, session_mod, wire_mod, connect_mod, controller_mod):
         setattr(module, "time", fake_time)
 
     class FrozenDateTime(dt.datetime):

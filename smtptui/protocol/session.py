@@ -51,11 +51,6 @@ class Session(Wire):
         self.capabilities: Capabilities | None = None
         self.authenticated_as: str | None = None
 
-    def _clock(self) -> float:
-        """Read through this module's ``time``, so freezing ``session.time`` (the
-        screenshots and snapshot tests do) freezes the wire's timings too."""
-        return time.monotonic()
-
     def _reset(self) -> None:
         super()._reset()
         self.capabilities = None

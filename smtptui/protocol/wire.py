@@ -82,10 +82,6 @@ class Wire:
         self._last_challenge: str | None = None
         self._deadline = Deadline()
 
-    def _clock(self) -> float:
-        """Seconds from :func:`time.monotonic`, for every timing on the wire."""
-        return time.monotonic()
-
     # ----------------------------------------------------------------- events
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback(event)`` for every event; returns an unsubscribe function."""
@@ -130,7 +126,7 @@ class Wire:
             await self._open()
             if cfg.security == "tls":
                 await self._handshake()
-            started = self._clock()
+            started = time.monotonic()
             reply = await self._read_reply(cfg.timeout_for("greeting"), Phase.GREETING, started)
             self.greeting = reply
             if reply.code != 220:
@@ -170,7 +166,7 @@ class Wire:
                 "certificate verification is OFF: anyone on the path could read and change this session",
                 level="warning",
             )
-        started = self._clock()
+        started = time.monotonic()
         try:
             async with asyncio.timeout(cfg.timeout_for("connect")):
                 await self._writer.start_tls(ctx, server_hostname=_sni(server_name))
@@ -184,7 +180,7 @@ class Wire:
         ssl_object = self._writer.get_extra_info("ssl_object")
         info = describe(ssl_object, server_name, True if cfg.tls.verify else None)
         self.tls_info = info
-        self._emit(ev.TlsEstablished(info=info, elapsed_ms=(self._clock() - started) * 1000))
+        self._emit(ev.TlsEstablished(info=info, elapsed_ms=(time.monotonic() - started) * 1000))
 
     # --------------------------------------------------------------- reading
     async def _read_reply(
@@ -201,7 +197,7 @@ class Wire:
                 ev.Received(
                     reply=reply,
                     tls=self.tls_info is not None,
-                    elapsed_ms=(self._clock() - started) * 1000,
+                    elapsed_ms=(time.monotonic() - started) * 1000,
                     annotation=annotation,
                 )
             )
@@ -327,7 +323,7 @@ class Wire:
         """Send one line, wait for its reply.  ``display`` overrides what is shown."""
         phase = phase_of(line)
         await self._drain_unsolicited()
-        started = self._clock()
+        started = time.monotonic()
         await self._write(
             line.encode("utf-8") + b"\r\n", self.config.timeout_for(timeout_key), phase
         )

@@ -545,6 +545,18 @@ class SmtpTuiApp(App[None]):
 
         delete_profile(self, self.profile(self.highlighted))
 
+    def _fatal_error(self) -> None:
+        """An unexpected internal error (a bug): one sentence on the terminal,
+        the traceback in a crash report.  Textual's own handler prints a
+        traceback *with local variables*, which could hold a secret the user
+        typed; the report has no locals and is readable only by its owner."""
+        from smtptui.ui.crash import write_crash_report
+
+        sentence = write_crash_report()
+        self.bell()
+        self._exit_renderables.append(sentence)
+        self._close_messages_no_wait()
+
     async def on_unmount(self) -> None:
         """However the app ends (q, ctrl+c, a test harness), sessions get QUIT and
         the demo server's port is released."""

@@ -319,3 +319,32 @@ async def test_selected_transcript_text_is_what_a_person_sees():
         text, _ = view.get_selection(Selection(None, None))
         assert "334 VXNlcm5hbWU6  « Username: »" in text
         assert "********  « password »" in text
+
+
+async def test_a_bug_ends_the_app_with_one_sentence_and_a_private_report(
+    _isolated_user_dirs, capsys
+):
+    from smtptui.protocol.secret import Secret
+
+    class Buggy(SmtpTuiApp):
+        def action_toggle_theme(self) -> None:
+            secret = Secret("hunter2")  # noqa: F841 - a local a traceback with locals would show
+            password = "hunter2"  # noqa: F841
+            raise RuntimeError("boom")
+
+    app = Buggy()
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            await pilot.press("t")
+            await pilot.pause()
+    printed = " ".join(capsys.readouterr().err.split())
+    assert "smtptui stopped after an internal error (RuntimeError: boom)" in printed
+    assert "Traceback" not in printed and "hunter2" not in printed
+    reports = list(
+        (_isolated_user_dirs / ".local" / "state" / "smtptui" / "crashes").glob("crash-*.txt")
+    )
+    assert len(reports) == 1
+    report = reports[0].read_text()
+    assert "RuntimeError: boom" in report and "hunter2" not in report
+    assert reports[0].stat().st_mode & 0o077 == 0

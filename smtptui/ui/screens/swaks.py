@@ -30,7 +30,7 @@ from smtptui.fleet.swaks import (
 
 if TYPE_CHECKING:
     from smtptui.profiles import Profile
-    from smtptui.ui.widgets.composer import ComposerFields
+    from smtptui.ui.widgets.composer_fields import ComposerFields
 
 NO_RECIPIENT_NOTE = (
     "no recipient yet, so this line checks the server like the dashboard does "
@@ -45,7 +45,7 @@ def swaks_for_profile(
     message defaults), and the notes to show with it.  Raises
     :class:`SwaksExportError` with one sentence when it cannot be expressed."""
     from smtptui.profiles import ProfileError
-    from smtptui.ui.widgets.composer import ComposerFields
+    from smtptui.ui.widgets.composer_fields import ComposerFields
 
     if profile.builtin_server:
         raise SwaksExportError(
