@@ -174,6 +174,51 @@ def demo_app(
     return app
 
 
+async def settle(pilot) -> None:
+    """Work finished, cursors not blinking, no toasts: a stable picture."""
+    from textual.widgets import Input, TextArea
+
+    app = pilot.app
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+    for widget in app.screen.query(TextArea):
+        widget.cursor_blink = False
+    app.clear_notifications()
+    await pilot.pause(0.3)
+
+
+async def ready(pilot, message_id: str = "<screenshot.1@demo.local>") -> None:
+    """Every pane mounted; the composer's Date and Message-ID fixed."""
+    from smtptui.ui.panes import composer_pane, reference_pane, session_panel, transcript_pane
+
+    app = pilot.app
+    for _ in range(200):
+        if (
+            composer_pane(app)
+            and reference_pane(app)
+            and session_panel(app)
+            and transcript_pane(app)
+        ):
+            break
+        await pilot.pause(0.05)
+    composer = composer_pane(app)
+    composer.fixed_date = TODAY
+    composer.fixed_message_id = message_id
+
+
+async def connected(pilot, name: str = "demo") -> None:
+    """Until the session is up (or has failed)."""
+    app = pilot.app
+    for _ in range(200):
+        controller = app.controllers.get(name)
+        if controller is not None and controller.status in ("connected", "error", "closed"):
+            break
+        await pilot.pause(0.05)
+
+
 class Shooter:
     def __init__(self, out: Path, work: Path) -> None:
         self.out = out
@@ -194,40 +239,6 @@ class Shooter:
         )
         return app
 
-    async def settle(self, pilot) -> None:
-        from textual.widgets import Input, TextArea
-
-        app = pilot.app
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.2)
-        for widget in app.screen.query(Input):
-            widget.cursor_blink = False
-        for widget in app.screen.query(TextArea):
-            widget.cursor_blink = False
-        app.clear_notifications()
-        await pilot.pause(0.3)
-
-    async def ready(self, pilot) -> None:
-        from smtptui.ui.panes import composer_pane, reference_pane, session_panel
-
-        app = pilot.app
-        for _ in range(200):
-            if composer_pane(app) and reference_pane(app) and session_panel(app):
-                break
-            await pilot.pause(0.05)
-        composer = composer_pane(app)
-        composer.fixed_date = TODAY
-        composer.fixed_message_id = "<screenshot.1@demo.local>"
-
-    async def connected(self, pilot, name: str = "demo") -> None:
-        app = pilot.app
-        for _ in range(200):
-            controller = app.controllers.get(name)
-            if controller is not None and controller.status in ("connected", "error", "closed"):
-                break
-            await pilot.pause(0.05)
-
     def save(self, app, name: str) -> None:
         path = self.out / f"{name}.svg"
         app.save_screenshot(filename=path.name, path=str(self.out))
@@ -238,11 +249,11 @@ class Shooter:
         """120×40: a whole session — EHLO, STARTTLS, AUTH LOGIN, a message sent."""
         app = self.app()
         async with app.run_test(size=(120, 40)) as pilot:
-            await self.ready(pilot)
+            await ready(pilot)
             await pilot.press("enter")
-            await self.connected(pilot)
+            await connected(pilot)
             await pilot.press("f5")
-            await self.settle(pilot)
+            await settle(pilot)
             self.save(app, "dashboard")
 
     async def auth_login(self) -> None:
@@ -251,20 +262,20 @@ class Shooter:
 
         app = self.app()
         async with app.run_test(size=(140, 44)) as pilot:
-            await self.ready(pilot)
+            await ready(pilot)
             await pilot.press("enter")
-            await self.connected(pilot)
+            await connected(pilot)
             await pilot.press("f5")
-            await self.settle(pilot)
+            await settle(pilot)
             await pilot.press("d")
-            await self.settle(pilot)
+            await settle(pilot)
             view = app.query_one(TranscriptView)
             view.focus()
             index = next(
                 i for i, line in enumerate(view.lines) if "Username:" in (line.annotation or "")
             )
             view.cursor = index
-            await self.settle(pilot)
+            await settle(pilot)
             self.save(app, "session-auth-login")
 
     async def reference_chinese(self) -> None:
@@ -273,12 +284,12 @@ class Shooter:
 
         app = self.app(lang="zh")
         async with app.run_test(size=(120, 40)) as pilot:
-            await self.ready(pilot)
+            await ready(pilot)
             app.auto_handshake = False
             panel = session_panel(app)
             panel.query_one("Checkbox").value = False
             await pilot.press("enter")
-            await self.connected(pilot)
+            await connected(pilot)
             controller = app.controllers["demo"]
             for line in (
                 "EHLO learner.example",
@@ -286,7 +297,7 @@ class Shooter:
                 "RCPT TO:<friend@example.com>",
             ):
                 await controller.raw(line)
-            await self.settle(pilot)
+            await settle(pilot)
             self.save(app, "reference-chinese")
 
     async def preview(self) -> None:
@@ -295,7 +306,7 @@ class Shooter:
 
         app = self.app()
         async with app.run_test(size=(120, 40)) as pilot:
-            await self.ready(pilot)
+            await ready(pilot)
             composer = composer_pane(app)
             from textual.widgets import TextArea
 
@@ -306,20 +317,20 @@ class Shooter:
                 else composer.query_one("#composer-body")
             )
             body.text = "Hello,\n.a line starting with a dot is dot-stuffed on the wire\nBye\n"
-            await self.settle(pilot)
+            await settle(pilot)
             composer.action_preview()
-            await self.settle(pilot)
+            await settle(pilot)
             self.save(app, "composer-preview")
 
     async def narrow(self) -> None:
         """80×24: the panes become tabs."""
         app = self.app()
         async with app.run_test(size=(80, 24)) as pilot:
-            await self.ready(pilot)
+            await ready(pilot)
             await pilot.press("enter")
-            await self.connected(pilot)
+            await connected(pilot)
             app.show_pane("transcript")
-            await self.settle(pilot)
+            await settle(pilot)
             self.save(app, "narrow-80x24")
 
 

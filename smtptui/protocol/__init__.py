@@ -3,8 +3,7 @@ package in a subprocess and checks that neither is loaded."""
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from smtptui.protocol.lazy import lazy_exports
 
 #: name -> module that defines it, loaded on first access (the TUI's first
 #: frame needs none of the engine).
@@ -32,14 +31,4 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'smtptui.protocol' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -8,8 +8,7 @@ package in a subprocess and checks). The CLI (``smtptui explain``) and the TUI
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from smtptui.protocol.lazy import lazy_exports
 
 #: name -> module that defines it (loaded on first access: the TUI's first paint
 #: needs only ``i18n``, not every code table).
@@ -63,14 +62,4 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'smtptui.reference' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

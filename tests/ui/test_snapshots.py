@@ -50,40 +50,12 @@ def demo_app(tmp_path, monkeypatch):
     return make
 
 
-async def _ready(pilot, *, composer_fixed: bool = True) -> None:
-    from smtptui.ui.panes import composer_pane, reference_pane, session_panel
-
-    app = pilot.app
-    for _ in range(200):
-        if composer_pane(app) and reference_pane(app) and session_panel(app):
-            break
-        await pilot.pause(0.05)
-    composer = composer_pane(app)
-    composer.fixed_date = generate.TODAY
-    composer.fixed_message_id = "<snapshot.1@demo.local>"
+async def _ready(pilot) -> None:
+    await generate.ready(pilot, message_id="<snapshot.1@demo.local>")
 
 
-async def _settle(pilot) -> None:
-    from textual.widgets import Input, TextArea
-
-    app = pilot.app
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
-    for widget in app.screen.query(Input):
-        widget.cursor_blink = False
-    for widget in app.screen.query(TextArea):
-        widget.cursor_blink = False
-    app.clear_notifications()
-    await pilot.pause(0.2)
-
-
-async def _connected(pilot) -> None:
-    for _ in range(200):
-        controller = pilot.app.controllers.get("demo")
-        if controller is not None and controller.status in ("connected", "error", "closed"):
-            return
-        await pilot.pause(0.05)
+_settle = generate.settle
+_connected = generate.connected
 
 
 class TestDashboard:
