@@ -4,6 +4,7 @@ one address after another until one answers."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 import time
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ class Stream:
     writer: asyncio.StreamWriter
     peer: tuple[str, int]
     local: tuple[str, int]
-    dns_ms: float
+    dns_ms: float | None  # None: an IP address, nothing was looked up
     connect_ms: float
 
 
@@ -35,6 +36,15 @@ async def open_stream(cfg: SessionConfig) -> Stream:
     with every address's reason in one sentence."""
     loop = asyncio.get_running_loop()
     timeout = cfg.timeout_for("connect")
+    literal = _ip_literal(cfg.host)
+    if literal is not None:  # an address needs no lookup (no DNS phase at all)
+        fam = socket.AF_INET6 if literal.version == 6 else socket.AF_INET
+        wanted = _FAMILIES.get(cfg.family, socket.AF_UNSPEC)
+        if wanted not in (socket.AF_UNSPEC, fam):
+            raise ConnectError(
+                f"{cfg.host} is an IPv{literal.version} address, but --ipv{4 if wanted == socket.AF_INET else 6} was asked for"
+            )
+        return await _connect_addresses(cfg, [(fam, str(literal))], None, timeout)
     started = time.monotonic()
     try:
         async with asyncio.timeout(timeout):
@@ -55,9 +65,25 @@ async def open_stream(cfg: SessionConfig) -> Stream:
             hint="Check the spelling, or use an IP address.",
         ) from exc
     dns_ms = (time.monotonic() - started) * 1000
+    return await _connect_addresses(
+        cfg, list(dict.fromkeys((info[0], info[4][0]) for info in infos)), dns_ms, timeout
+    )
+
+
+def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+async def _connect_addresses(
+    cfg: SessionConfig, addresses: list[tuple[int, str]], dns_ms: float | None, timeout: float
+) -> Stream:
+    """Try each resolved address in turn until one answers."""
     errors: list[str] = []
     local = (cfg.local_address, 0) if cfg.local_address else None
-    for family, address in dict.fromkeys((info[0], info[4][0]) for info in infos):
+    for family, address in addresses:
         t0 = time.monotonic()
         try:
             async with asyncio.timeout(timeout):

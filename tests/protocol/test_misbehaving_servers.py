@@ -312,3 +312,21 @@ async def test_raw_command_with_line_break_is_refused_before_sending():
             await s.raw("NOOP\r\nRSET")
         await s.close()
     assert not any(isinstance(e, ev.Sent) for e in seen)
+
+
+async def test_an_ip_address_is_not_looked_up_and_its_family_is_checked():
+    async def greeter(reader, writer):
+        writer.write(b"220 hi\r\n")
+        await read_command(reader)
+        writer.write(b"221 bye\r\n")
+
+    async with ScriptedServer(greeter) as srv:
+        s, seen = session_for(srv)
+        await s.connect()
+        await s.quit()
+        connected = next(e for e in seen if isinstance(e, ev.Connected))
+        assert connected.dns_ms is None
+        wrong = Session(SessionConfig(host="127.0.0.1", port=srv.port, family="ipv6", timeout=2))
+        outcome = await converse(wrong, Plan())
+    assert outcome.exit_code == 20
+    assert "is an IPv4 address, but --ipv6 was asked for" in str(outcome.error)
