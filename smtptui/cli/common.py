@@ -73,6 +73,21 @@ def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Trust exactly this CA (PEM) instead of the system's.",
         ),
         click.option(
+            "--tls-name",
+            metavar="NAME",
+            help="Name to send as SNI and verify the certificate against (default: the host).",
+        ),
+        click.option(
+            "--client-cert",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Client certificate (PEM) for TLS.",
+        ),
+        click.option(
+            "--client-key",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Key of the client certificate, if not in the same file.",
+        ),
+        click.option(
             "--insecure",
             "-k",
             is_flag=True,
@@ -213,7 +228,11 @@ def _password_from_profile(profile) -> Secret | None:
     from smtptui.profiles import ProfileError
 
     try:
-        prompt = (lambda text: click.prompt(text, hide_input=True, err=True)) if sys.stdin.isatty() else None
+        prompt = (
+            (lambda text: click.prompt(text, hide_input=True, err=True))
+            if sys.stdin.isatty()
+            else None
+        )
         return profile.resolve_password(prompt=prompt)
     except ProfileError as exc:
         raise CliFailure(str(exc)) from exc

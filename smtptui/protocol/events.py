@@ -84,7 +84,9 @@ class DataSent(Event):
     def lines(self, limit: int | None = None) -> list[str]:
         from smtptui.protocol.text import escape_bytes
 
-        raw = self.payload.split(b"\r\n", limit if limit is None else limit + 1)
+        raw = (
+            self.payload.split(b"\r\n") if limit is None else self.payload.split(b"\r\n", limit + 1)
+        )
         if raw and raw[-1] == b"":
             raw.pop()
         if limit is not None:

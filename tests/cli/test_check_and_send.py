@@ -209,6 +209,26 @@ def test_postfix_relay_denied_is_exit_26(postfix):
     )
     # the snakeoil certificate names the machine, not 127.0.0.1: that is exit 23…
     assert result.exit_code == 23
+    assert "not valid for the name '127.0.0.1'" in result.output
+    # …unless the name to verify is given
+    named = run(
+        "send",
+        f"{postfix.host}:{postfix.port}",
+        "--security",
+        "starttls",
+        "--ca-file",
+        postfix.ca_file,
+        "--tls-name",
+        postfix.server_name,
+        "--from",
+        "a@example.org",
+        "--to",
+        "b@example.net",
+        "--timeout",
+        "15",
+    )
+    assert named.exit_code == 26, named.output
+    assert "certificate verified" in named.output
     insecure = run(
         "send",
         f"{postfix.host}:{postfix.port}",

@@ -298,3 +298,17 @@ async def test_send_stream_counts_refusals_and_goes_on(demo):
     assert sent == 5
     assert all(isinstance(r, ReplyError) and r.reply.code == 554 for r in results)
     assert demo.received_count == 0
+
+
+async def test_exports_and_full_data_show_every_message_line(demo):
+    from smtptui.transcript import export_jsonl, export_markdown
+
+    outcome, _, seen = await run(cfg(demo), send_plan(credentials=DEMO))
+    assert outcome.ok
+    data = next(e for e in seen if isinstance(e, ev.DataSent))
+    assert data.lines() == data.lines(None) and data.lines()[-1] == "."
+    assert len(data.lines(2)) == 2
+    text = export_text(seen)
+    assert "..dot first" in text and text.count(" ~> .") >= 1
+    assert "```text" in export_markdown(seen)
+    assert '"event": "datasent"' in export_jsonl(seen)

@@ -348,3 +348,22 @@ async def test_a_bug_ends_the_app_with_one_sentence_and_a_private_report(
     report = reports[0].read_text()
     assert "RuntimeError: boom" in report and "hunter2" not in report
     assert reports[0].stat().st_mode & 0o077 == 0
+
+
+async def test_copy_and_export_after_a_send():
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+        await pilot.press("f5")
+        await wait_until(
+            pilot, lambda: app.builtin.server is not None and app.builtin.server.messages
+        )
+        await pilot.press("y")
+        await pilot.pause()
+        assert "Subject: Hello from smtptui" in app.clipboard
+        assert "ZGVtbw==" not in app.clipboard
+        await pilot.press("x")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ExportScreen"
