@@ -12,14 +12,18 @@ from smtptui.protocol import events as ev
 from smtptui.protocol.secret import MASK
 
 
-def raw_display(line: str, verb: str, arg: str, *, challenge: str | None, tls: bool) -> ev.Sent:
+def raw_display(
+    line: str, verb: str, arg: str, *, answer_due: bool, challenge: str | None, tls: bool
+) -> ev.Sent:
     """The ``Sent`` event for a line typed in raw mode: answers to a ``334``
     and AUTH initial responses are credentials, so they are masked (a user
-    name is shown decoded, only in the live view)."""
-    if challenge is not None:
+    name is shown decoded, only in the live view).  ``answer_due`` is set by
+    *any* 334 — an empty one (AUTH PLAIN without initial response) or one
+    that is not base64 still asks for a secret."""
+    if answer_due:
         # An answer to a 334: base64 of a user name, a password or a digest.
         decoded = sasl.decode_challenge(line)
-        prompt = challenge.lower()
+        prompt = (challenge or "").lower()
         if "user" in prompt and decoded:
             return ev.Sent(
                 text=line,

@@ -404,7 +404,12 @@ class Session(Wire):
             reply = await self._command(
                 line,
                 display=raw_display(
-                    line, verb, arg, challenge=self._last_challenge, tls=self.tls_active
+                    line,
+                    verb,
+                    arg,
+                    answer_due=self._answer_due,
+                    challenge=self._last_challenge,
+                    tls=self.tls_active,
                 ),
             )
             if verb == "EHLO" and reply.code == 250:

@@ -79,7 +79,8 @@ class Wire:
         self._subscribers: list[Subscriber] = []
         self._lock = asyncio.Lock()
         self._closed_emitted = False
-        self._last_challenge: str | None = None
+        self._last_challenge: str | None = None  # the decoded 334 text, if it decodes
+        self._answer_due = False  # a 334 was the last reply: the next line is a SASL answer
         self._deadline = Deadline()
 
     # ----------------------------------------------------------------- events
@@ -191,7 +192,7 @@ class Wire:
             if self._replies
             else await self._next_reply(timeout, phase, command)
         )
-        annotation = self._annotate(reply) if reply.code == 334 or self._last_challenge else None
+        annotation = self._annotate(reply) if reply.code == 334 or self._answer_due else None
         if self._subscribers:
             self._emit(
                 ev.Received(
@@ -253,8 +254,10 @@ class Wire:
         if reply.code == 334:
             challenge = reply.lines[0] if reply.lines else ""
             self._last_challenge = sasl.decode_challenge(challenge)
+            self._answer_due = True  # whatever is typed next is a SASL answer
             return self._last_challenge
         self._last_challenge = None
+        self._answer_due = False
         return None
 
     async def _drain_unsolicited(self) -> None:
@@ -342,6 +345,7 @@ class Wire:
         self._replies.clear()
         self._closed_emitted = False
         self._last_challenge = None
+        self._answer_due = False
 
     def report_failure(self, exc: SmtpError) -> SmtpError:
         """Emit one ``Failed`` event for ``exc`` (once, however often it is

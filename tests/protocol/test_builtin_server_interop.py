@@ -312,3 +312,23 @@ async def test_exports_and_full_data_show_every_message_line(demo):
     assert "..dot first" in text and text.count(" ~> .") >= 1
     assert "```text" in export_markdown(seen)
     assert '"event": "datasent"' in export_jsonl(seen)
+
+
+async def test_raw_answer_to_an_empty_334_is_masked_everywhere(demo):
+    from smtptui.transcript import export_jsonl
+
+    s = Session(cfg(demo))
+    seen: list[ev.Event] = []
+    s.subscribe(seen.append)
+    await s.connect()
+    await s.ehlo()
+    await s.starttls()
+    assert (await s.raw("AUTH PLAIN")).code == 334  # no initial response: an empty challenge
+    token = base64.b64encode(b"\0demo\0demo").decode()
+    assert (await s.raw(token)).code == 235
+    await s.quit()
+    shown = [e.text for e in seen if isinstance(e, ev.Sent)]
+    assert token not in shown and "********" in shown
+    assert token not in export_jsonl(seen, redact=True) and token not in export_text(
+        seen, redact=False
+    )
