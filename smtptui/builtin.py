@@ -35,7 +35,9 @@ class BuiltinServer:
             if self._server is None:
                 from smtptui.server import DemoServer, ServerConfig
 
-                server = DemoServer(self._config or ServerConfig(host="127.0.0.1", port=0, tls_port=0))
+                server = DemoServer(
+                    self._config or ServerConfig(host="127.0.0.1", port=0, tls_port=0)
+                )
                 await server.start()
                 self._server = server
             return self._server

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from smtptui.protocol import events as ev
+from smtptui.protocol.connect import host_label
 from smtptui.protocol.text import escape_text
 from smtptui.timing import format_ms
 
@@ -123,7 +124,7 @@ def event_lines(
         return [
             Line(
                 "note",
-                f"Trying {_hostport(event.host, event.port)} ({event.security})…",
+                f"Trying {host_label(event.host, event.port)} ({event.security})…",
                 offset=offset,
             )
         ]
@@ -132,7 +133,7 @@ def event_lines(
         return [
             Line(
                 "note",
-                f"Connected to {_hostport(*event.peer)} from {_hostport(*event.local)}{dns}",
+                f"Connected to {host_label(*event.peer)} from {host_label(*event.local)}{dns}",
                 offset=offset,
                 elapsed_ms=event.elapsed_ms,
                 kind="connect",
@@ -158,10 +159,6 @@ def event_lines(
     if isinstance(event, ev.Closed):
         return [Line("note", f"Connection {event.reason}", offset=offset, kind="closed")]
     return []
-
-
-def _hostport(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 class Transcript:

@@ -236,3 +236,9 @@ def render_report(report: Any, received: int | None = None) -> str:
         )
     )
     return "\n".join(lines)
+
+
+# --json here prints one summary object, not one object per event.
+for _param in load.params:
+    if _param.name == "json_mode":
+        _param.help = "Print the summary as one JSON object (progress goes to stderr)."

@@ -96,6 +96,7 @@ async def send(target: str, **opts: Any) -> int:
         quit_after=opts["quit_after"],
         pipelining=opts["pipelining"],
         chunking=opts["chunking"],
+        smtputf8=built.needs_smtputf8,
     )
     outcome, _session, renderer = await run_conversation(
         profile, opts, plan, show_data=opts["show_data"]
@@ -128,12 +129,8 @@ def _build(profile: Any, opts: dict[str, Any]) -> Any:
     if opts["body"] is not None and opts["body_file"] is not None:
         raise CliFailure("use either --body or --body-file, not both")
     body = opts["body"]
-    try:
-        if opts["body_file"] is not None:
-            body = opts["body_file"].read_text(encoding="utf-8")
-        html = opts["html_file"].read_text(encoding="utf-8") if opts["html_file"] else None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliFailure(f"cannot read the body file: {exc}") from exc
+    body = _read_text(opts["body_file"], "--body-file") if opts["body_file"] is not None else body
+    html = _read_text(opts["html_file"], "--html-file") if opts["html_file"] is not None else None
     try:
         draft = MessageDraft(
             from_=sender,
@@ -152,3 +149,14 @@ def _build(profile: Any, opts: dict[str, Any]) -> Any:
         return build_message(draft)
     except MessageError as exc:
         raise CliFailure(str(exc)) from exc
+
+
+def _read_text(path: Path, option: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CliFailure(
+            f"{option} {path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from exc
+    except OSError as exc:
+        raise CliFailure(f"{option} {path}: {exc.strerror or exc}") from exc

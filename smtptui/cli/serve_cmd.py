@@ -55,15 +55,24 @@ def format_received(message: ReceivedMessage) -> str:
     to = ", ".join(message.rcpt_tos)
     subject = message.subject if message.subject is not None else "(no subject)"
     flags = "".join(
-        [" TLS" if message.tls else "", f" AUTH={message.authenticated_user}"
-         if message.authenticated_user else ""]
+        [
+            " TLS" if message.tls else "",
+            f" AUTH={message.authenticated_user}" if message.authenticated_user else "",
+        ]
     )
     line = f"{when}  {message.mail_from or '<>'} -> {to}  {subject!r}  {message.size} B{flags}"
     return escape_text(line)
 
 
-def _banner(config: ServerConfig, port: int, tls_port: int | None, cert: Path | None,
-            user: str, password_text: str, password_env: str | None) -> list[str]:
+def _banner(
+    config: ServerConfig,
+    port: int,
+    tls_port: int | None,
+    cert: Path | None,
+    user: str,
+    password_text: str,
+    password_env: str | None,
+) -> list[str]:
     where = _hostport(config.host, port)
     lines = [f"smtptui serve: listening on {where} (SMTP, STARTTLS)"]
     if tls_port is not None:
@@ -72,7 +81,9 @@ def _banner(config: ServerConfig, port: int, tls_port: int | None, cert: Path | 
     lines.append(f"certificate:   {cert}  ({kind})")
     lines.append(f"               clients trust it with --ca-file {shlex.quote(str(cert))}")
     auth_when = "any time" if config.allow_plain_auth else "after STARTTLS"
-    lines.append(f"credentials:   {user} / {password_text}  (AUTH PLAIN, LOGIN, CRAM-MD5; {auth_when})")
+    lines.append(
+        f"credentials:   {user} / {password_text}  (AUTH PLAIN, LOGIN, CRAM-MD5; {auth_when})"
+    )
     domains = ", ".join(config.local_domains) or "(none)"
     lines.append(f"local domains: {domains}  (other recipients need AUTH: no relaying)")
     env = password_env or "PW"
@@ -89,8 +100,9 @@ def _banner(config: ServerConfig, port: int, tls_port: int | None, cert: Path | 
     return lines
 
 
-async def _run(config: ServerConfig, quiet: bool, user: str, password_text: str,
-               password_env: str | None) -> None:
+async def _run(
+    config: ServerConfig, quiet: bool, user: str, password_text: str, password_env: str | None
+) -> None:
     from smtptui.server import DemoServer
 
     # Signal handlers first: a test (or a user) may stop us the moment we print.
@@ -104,8 +116,15 @@ async def _run(config: ServerConfig, quiet: bool, user: str, password_text: str,
     server.subscribe(lambda message: click.echo(format_received(message)))
     try:
         if not quiet:
-            for line in _banner(config, server.port or 0, server.tls_port, server.cert_path,
-                                user, password_text, password_env):
+            for line in _banner(
+                config,
+                server.port or 0,
+                server.tls_port,
+                server.cert_path,
+                user,
+                password_text,
+                password_env,
+            ):
                 click.echo(escape_text(line))
         else:
             click.echo(f"listening on {_hostport(config.host, server.port or 0)}")
@@ -115,42 +134,115 @@ async def _run(config: ServerConfig, quiet: bool, user: str, password_text: str,
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but loopback is reachable from other machines.")
-@click.option("--port", type=click.IntRange(0, 65535), default=2525, show_default=True,
-              help="SMTP port (STARTTLS offered); 0 picks a free one.")
-@click.option("--tls-port", type=click.IntRange(0, 65535), default=None,
-              help="Also listen with implicit TLS on this port (like 465); 0 picks a free one.")
-@click.option("--cert", "cert_file", type=click.Path(dir_okay=False), default=None,
-              help="PEM certificate (chain) to serve instead of a generated self-signed one.")
-@click.option("--key", "key_file", type=click.Path(dir_okay=False), default=None,
-              help="PEM private key for --cert.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but loopback is reachable from other machines.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=2525,
+    show_default=True,
+    help="SMTP port (STARTTLS offered); 0 picks a free one.",
+)
+@click.option(
+    "--tls-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Also listen with implicit TLS on this port (like 465); 0 picks a free one.",
+)
+@click.option(
+    "--cert",
+    "cert_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="PEM certificate (chain) to serve instead of a generated self-signed one.",
+)
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="PEM private key for --cert.",
+)
 @click.option("--user", default=None, help="AUTH user name (default: demo, password demo).")
-@click.option("--password-env", metavar="VAR", default=None,
-              help="Environment variable holding the password for --user.")
-@click.option("--allow-plain-auth", is_flag=True,
-              help="Offer AUTH before STARTTLS too (credentials in clear text).")
-@click.option("--domain", "domains", multiple=True, metavar="DOMAIN",
-              help="Local domain accepting mail without AUTH (repeatable; default demo.local).")
-@click.option("--size-limit", default="10M", show_default=True,
-              help="Largest message accepted (advertised as SIZE), e.g. 10M or 512K.")
-@click.option("--max-messages", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Received messages kept in memory.")
-@click.option("--maildir", type=click.Path(file_okay=False), default=None,
-              help="Also store every message in this Maildir (created if missing).")
-@click.option("--delay", type=click.FloatRange(min=0), default=0.0, show_default=True,
-              metavar="SECONDS", help="Wait this long before every reply (a slow server).")
-@click.option("--quiet", "-q", is_flag=True, help="No banner: just the listening address, then one line per message.")
+@click.option(
+    "--password-env",
+    metavar="VAR",
+    default=None,
+    help="Environment variable holding the password for --user.",
+)
+@click.option(
+    "--allow-plain-auth",
+    is_flag=True,
+    help="Offer AUTH before STARTTLS too (credentials in clear text).",
+)
+@click.option(
+    "--domain",
+    "domains",
+    multiple=True,
+    metavar="DOMAIN",
+    help="Local domain accepting mail without AUTH (repeatable; default demo.local).",
+)
+@click.option(
+    "--size-limit",
+    default="10M",
+    show_default=True,
+    help="Largest message accepted (advertised as SIZE), e.g. 10M or 512K.",
+)
+@click.option(
+    "--max-messages",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Received messages kept in memory.",
+)
+@click.option(
+    "--maildir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Also store every message in this Maildir (created if missing).",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait this long before every reply (a slow server).",
+)
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No banner: just the listening address, then one line per message.",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Log every SMTP command to stderr.")
-def serve(host: str, port: int, tls_port: int | None, cert_file: str | None,
-          key_file: str | None, user: str | None, password_env: str | None,
-          allow_plain_auth: bool, domains: tuple[str, ...], size_limit: str, max_messages: int,
-          maildir: str | None, delay: float, quiet: bool, verbose: bool) -> None:
+def serve(
+    host: str,
+    port: int,
+    tls_port: int | None,
+    cert_file: str | None,
+    key_file: str | None,
+    user: str | None,
+    password_env: str | None,
+    allow_plain_auth: bool,
+    domains: tuple[str, ...],
+    size_limit: str,
+    max_messages: int,
+    maildir: str | None,
+    delay: float,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Run the built-in SMTP server: STARTTLS, AUTH, relays nothing.
 
     Mail for the local domain (demo.local) is accepted from anyone; mail for
     other domains only after AUTH. Nothing is ever delivered onwards.
     """
+
     def fail(text: str) -> None:
         click.echo(f"smtptui serve: {text}", err=True)
         sys.exit(EXIT_USAGE)
@@ -172,13 +264,24 @@ def serve(host: str, port: int, tls_port: int | None, cert_file: str | None,
     except click.BadParameter as exc:
         fail(f"--size-limit: {exc.message}")
     if not _is_loopback(host):
-        click.echo(f"warning: listening on {host} makes this server reachable from other "
-                   "machines, with publicly known demo credentials.", err=True)
+        click.echo(
+            f"warning: listening on {host} makes this server reachable from other "
+            "machines, with publicly known demo credentials.",
+            err=True,
+        )
     config = ServerConfig(
-        host=host, port=port, tls_port=tls_port, cert_file=cert_file, key_file=key_file,
-        users=users, allow_plain_auth=allow_plain_auth,
-        local_domains=domains or ("demo.local",), size_limit=limit, max_messages=max_messages,
-        maildir=maildir, reply_delay=delay,
+        host=host,
+        port=port,
+        tls_port=tls_port,
+        cert_file=cert_file,
+        key_file=key_file,
+        users=users,
+        allow_plain_auth=allow_plain_auth,
+        local_domains=domains or ("demo.local",),
+        size_limit=limit,
+        max_messages=max_messages,
+        maildir=maildir,
+        reply_delay=delay,
     )
     if verbose:
         handler = logging.StreamHandler(sys.stderr)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from smtptui.protocol.text import escape_text
+
 if TYPE_CHECKING:
     from smtptui.protocol.reply import Reply
 
@@ -26,11 +28,13 @@ class Capabilities:
     @classmethod
     def from_ehlo(cls, reply: Reply) -> Capabilities:
         lines = list(reply.lines)
-        first = lines[0] if lines else ""
+        first = escape_text(lines[0]) if lines else ""
         domain, _, greeting = first.partition(" ")
         keywords: dict[str, tuple[str, ...]] = {}
         for line in lines[1:]:
-            parts = line.strip().split()
+            # Keywords end up in tables and summaries: control characters from
+            # the server are escaped here, once, so no renderer can forget.
+            parts = escape_text(line).strip().split()
             if not parts:
                 continue
             key = parts[0].upper()
@@ -46,7 +50,7 @@ class Capabilities:
 
     @classmethod
     def from_helo(cls, reply: Reply) -> Capabilities:
-        first = reply.lines[0] if reply.lines else ""
+        first = escape_text(reply.lines[0]) if reply.lines else ""
         domain, _, greeting = first.partition(" ")
         return cls(domain=domain, greeting=greeting, keywords={}, esmtp=False)
 

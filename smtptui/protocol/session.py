@@ -71,7 +71,7 @@ class Session(Wire):
 
     async def ehlo(self, name: str | None = None, *, fallback: bool = True) -> Reply:
         """EHLO; on a 500/502 it falls back to HELO (RFC 5321 §4.1.1.1)."""
-        async with self._lock:
+        async with self.exclusive():
             name = name or self.default_helo()
             reply = await self._command(f"EHLO {name}")
             if reply.code == 250:
@@ -86,7 +86,7 @@ class Session(Wire):
             return reply
 
     async def helo(self, name: str | None = None) -> Reply:
-        async with self._lock:
+        async with self.exclusive():
             reply = await self._command(f"HELO {name or self.default_helo()}")
             if reply.code == 250:
                 self.capabilities = Capabilities.from_helo(reply)
@@ -95,7 +95,7 @@ class Session(Wire):
     async def starttls(self, *, ehlo: bool = True) -> Reply:
         """STARTTLS, the handshake, and (by default) EHLO again, whose reply
         replaces every capability learnt before TLS (RFC 3207 §4.2)."""
-        async with self._lock:
+        async with self.exclusive():
             caps = self.capabilities
             if self.tls_active:
                 raise TlsError("TLS is already active on this connection")
@@ -133,7 +133,7 @@ class Session(Wire):
         """Authenticate; raises :class:`AuthError` unless the server says 235."""
         if isinstance(secret, str):
             secret = Secret(secret)
-        async with self._lock:
+        async with self.exclusive():
             if not self.tls_active and not self.config.allow_insecure_auth:
                 raise AuthError(
                     "smtptui will not send credentials over an unencrypted connection",
@@ -184,24 +184,25 @@ class Session(Wire):
         return await self._read_reply(timeout, Phase.AUTH, started, command="AUTH")
 
     async def mail(self, sender: str, params: tuple[str, ...] = ()) -> Reply:
-        async with self._lock:
+        async with self.exclusive():
             return await self._command(" ".join((f"MAIL FROM:<{sender}>", *params)))
 
     async def rcpt(self, recipient: str, params: tuple[str, ...] = ()) -> Reply:
-        async with self._lock:
+        async with self.exclusive():
             return await self._command(" ".join((f"RCPT TO:<{recipient}>", *params)))
 
     async def data(self, message: bytes, *, progress: ProgressCallback | None = None) -> Reply:
         """DATA, then the message (CRLF-normalised, dot-stuffed, final ``.``).
         Returns the refusal if the server does not answer DATA with ``354``."""
-        reply = await self.data_command()
-        if reply.code != 354:
-            return reply
-        return await self.send_data_body(message, progress=progress)
+        async with self.exclusive():  # nothing may slip in between the 354 and the message
+            reply = await self.data_command()
+            if reply.code != 354:
+                return reply
+            return await self.send_data_body(message, progress=progress)
 
     async def data_command(self) -> Reply:
         """Just the DATA command (the learner's step mode; ``354`` expected)."""
-        async with self._lock:
+        async with self.exclusive():
             return await self._command("DATA", timeout_key="data_init")
 
     async def send_data_body(
@@ -218,14 +219,14 @@ class Session(Wire):
     ) -> Reply:
         """Bytes already prepared with :func:`~smtptui.protocol.data.data_payload`
         (the transaction prepares them once, for SIZE= and for the wire)."""
-        async with self._lock:
+        async with self.exclusive():
             self.in_data = False
             return await self._send_payload(payload, progress)
 
     async def end_data_empty(self) -> Reply:
         """Close an accepted DATA with no content (RFC 2920 §3.1: after a 354
         although every recipient was refused)."""
-        async with self._lock:
+        async with self.exclusive():
             return await self._send_payload(b".\r\n", None)
 
     async def pipeline(self, lines: list[str]) -> list[Reply]:
@@ -235,7 +236,8 @@ class Session(Wire):
         for line in lines:
             if "\r" in line or "\n" in line:
                 raise UsageError("a command must not contain CR or LF")
-        async with self._lock:
+        async with self.exclusive():
+            self._refuse_in_data(lines[0])
             await self._drain_unsolicited()
             started = time.monotonic()
             timeout = self.config.timeout_for("command")
@@ -249,11 +251,12 @@ class Session(Wire):
             replies = []
             for line in lines:
                 key = "data_init" if line.upper() == "DATA" else "command"
-                replies.append(
-                    await self._read_reply(
-                        self.config.timeout_for(key), phase_of(line), started, command=line
-                    )
+                reply = await self._read_reply(
+                    self.config.timeout_for(key), phase_of(line), started, command=line
                 )
+                if reply.code == 421:
+                    raise self.goodbye_error(reply, phase_of(line))
+                replies.append(reply)
             return replies
 
     async def pipeline_after_payload(
@@ -262,7 +265,7 @@ class Session(Wire):
         """RFC 2920 across messages: the end of one message and the next
         transaction's commands (ending with DATA) in one write.  Returns the
         reply to the message and one reply per command."""
-        async with self._lock:
+        async with self.exclusive():
             self.in_data = False
             started = time.monotonic()
             wire = payload + "".join(f"{line}\r\n" for line in lines).encode("utf-8")
@@ -277,11 +280,12 @@ class Session(Wire):
             replies = []
             for line in lines:
                 key = "data_init" if line.upper() == "DATA" else "command"
-                replies.append(
-                    await self._read_reply(
-                        self.config.timeout_for(key), phase_of(line), started, command=line
-                    )
+                reply = await self._read_reply(
+                    self.config.timeout_for(key), phase_of(line), started, command=line
                 )
+                if reply.code == 421:
+                    raise self.goodbye_error(reply, phase_of(line))
+                replies.append(reply)
             return final, replies
 
     async def _send_payload(
@@ -321,7 +325,7 @@ class Session(Wire):
         Stops at the first refused chunk and returns that reply."""
         from smtptui.protocol.data import normalise_line_ends
 
-        async with self._lock:
+        async with self.exclusive():
             body = normalise_line_ends(message)
             total = len(body)
             offset = 0
@@ -349,29 +353,33 @@ class Session(Wire):
                     return reply
 
     async def rset(self) -> Reply:
-        async with self._lock:
+        async with self.exclusive():
             return await self._command("RSET")
 
     async def noop(self) -> Reply:
-        async with self._lock:
+        async with self.exclusive():
             return await self._command("NOOP")
 
     async def vrfy(self, what: str) -> Reply:
-        async with self._lock:
+        async with self.exclusive():
             return await self._command(f"VRFY {what}")
 
     async def expn(self, what: str) -> Reply:
-        async with self._lock:
+        async with self.exclusive():
             return await self._command(f"EXPN {what}")
 
     async def help(self, topic: str | None = None) -> Reply:
-        async with self._lock:
+        async with self.exclusive():
             return await self._command(f"HELP {topic}" if topic else "HELP")
 
     async def quit(self) -> Reply | None:
-        """QUIT politely (short timeout) and close.  Never raises."""
-        async with self._lock:
+        """QUIT politely (short timeout) and close.  Never raises.  With a
+        message still open (a raw DATA), QUIT would become a line of the
+        message: the connection is dropped instead, and nothing is delivered."""
+        async with self.exclusive():
             reply = None
+            if self.in_data:
+                self._abort("closed without QUIT: a message was still open (no final '.')")
             if self.connected:
                 with contextlib.suppress(SmtpError):
                     await self._drain_unsolicited()
@@ -394,13 +402,18 @@ class Session(Wire):
         """
         if "\r" in line or "\n" in line:
             raise UsageError("a raw command is exactly one line; it must not contain CR or LF")
-        async with self._lock:
+        async with self.exclusive():
             if not self.connected:
                 raise UsageError("not connected; connect first")
             if self.in_data:
                 return await self._raw_data_line(line)
             verb, _, arg = line.partition(" ")
             verb = verb.upper()
+            if verb == "BDAT":
+                raise UsageError(
+                    "BDAT must be followed by exactly that many bytes of message, which cannot be "
+                    "typed line by line: use DATA here, or send from the composer with CHUNKING"
+                )
             reply = await self._command(
                 line,
                 display=raw_display(

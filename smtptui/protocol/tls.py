@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from smtptui.protocol.config import TlsConfig
 from smtptui.protocol.errors import TlsError
+from smtptui.protocol.text import escape_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,8 @@ def build_context(cfg: TlsConfig) -> ssl.SSLContext:
             ctx.verify_mode = ssl.CERT_NONE
     except FileNotFoundError as exc:
         raise TlsError(f"the CA file {cfg.ca_file} does not exist") from exc
+    except OSError as exc:  # a folder, no permission, ...
+        raise TlsError(f"cannot read the CA file {cfg.ca_file}: {exc.strerror or exc}") from exc
     except ssl.SSLError as exc:
         raise TlsError(
             f"the CA file {cfg.ca_file} is not a usable PEM certificate ({exc.reason})"
@@ -106,8 +109,16 @@ def build_context(cfg: TlsConfig) -> ssl.SSLContext:
     if cfg.client_cert:
         try:
             ctx.load_cert_chain(cfg.client_cert, cfg.client_key)
-        except (OSError, ssl.SSLError) as exc:
-            raise TlsError(f"cannot load the client certificate {cfg.client_cert}: {exc}") from exc
+        except OSError as exc:
+            raise TlsError(
+                f"cannot read the client certificate {cfg.client_cert}: {exc.strerror or exc}"
+            ) from exc
+        except ssl.SSLError as exc:
+            raise TlsError(
+                f"cannot use the client certificate {cfg.client_cert}: it must be a PEM certificate "
+                f"with its private key (in the same file or --client-key), and they must match "
+                f"({exc.reason or exc})"
+            ) from exc
     return ctx
 
 
@@ -148,10 +159,11 @@ def certificate_facts(der: bytes) -> CertificateFacts | None:
         )
     except x509.ExtensionNotFound:
         sans = ()
+    # Names come from whoever made the certificate: escaped before any screen.
     return CertificateFacts(
-        subject=cert.subject.rfc4514_string() or "(empty)",
-        issuer=cert.issuer.rfc4514_string() or "(empty)",
-        sans=sans,
+        subject=escape_text(cert.subject.rfc4514_string()) or "(empty)",
+        issuer=escape_text(cert.issuer.rfc4514_string()) or "(empty)",
+        sans=tuple(escape_text(name) for name in sans),
         not_before=cert.not_valid_before_utc,
         not_after=cert.not_valid_after_utc,
         serial=format(cert.serial_number, "x"),

@@ -59,6 +59,7 @@ class Plan:
     chunking: bool = False  # BDAT when offered (opt-in)
     helo: str | None = None
     progress: Callable[[int, int], None] | None = None
+    smtputf8: bool = False  # the message needs SMTPUTF8 (e.g. a UTF-8 Reply-To)
 
 
 @dataclass(slots=True)
@@ -78,7 +79,9 @@ class Outcome:
         return 0 if self.error is None else exit_code_for(self.error)
 
 
-def mail_params(session: Session, envelope: Envelope, message: bytes) -> tuple[str, ...]:
+def mail_params(
+    session: Session, envelope: Envelope, message: bytes, *, smtputf8: bool = False
+) -> tuple[str, ...]:
     """SIZE=, BODY=8BITMIME and SMTPUTF8 as the server offers and the message
     needs.  ``message`` has CRLF line ends already (RFC 1870 counts them)."""
     caps = session.capabilities
@@ -101,7 +104,7 @@ def mail_params(session: Session, envelope: Envelope, message: bytes) -> tuple[s
             session.note(
                 "the message has 8-bit bytes but the server does not offer 8BITMIME", "warning"
             )
-    if envelope.needs_smtputf8:
+    if envelope.needs_smtputf8 or smtputf8:
         if not caps.smtputf8:
             raise ReplyError(
                 "an address is internationalised (non-ASCII) but the server does not offer SMTPUTF8",
@@ -121,15 +124,42 @@ async def send_transaction(
     chunking: bool = False,
     quit_after: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    smtputf8: bool = False,
 ) -> TransactionResult:
-    """MAIL, RCPT…, DATA (or BDAT) and the message.  Raises :class:`ReplyError`
-    for the failing phase; a partially refused recipient list is not an error
-    (see ``TransactionResult.refused``)."""
+    """MAIL, RCPT…, DATA (or BDAT) and the message, holding the session for
+    the whole transaction.  Raises :class:`ReplyError` for the failing phase;
+    a partially refused recipient list is not an error (see
+    ``TransactionResult.refused``).  ``smtputf8``: the message needs SMTPUTF8
+    even if the envelope is ASCII (an internationalised header address)."""
+    async with session.exclusive():
+        return await _send_transaction(
+            session,
+            envelope,
+            message,
+            pipelining=pipelining,
+            chunking=chunking,
+            quit_after=quit_after,
+            progress=progress,
+            smtputf8=smtputf8,
+        )
+
+
+async def _send_transaction(
+    session: Session,
+    envelope: Envelope,
+    message: bytes,
+    *,
+    pipelining: bool | None = None,
+    chunking: bool = False,
+    quit_after: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    smtputf8: bool = False,
+) -> TransactionResult:
     if not envelope.recipients:
         raise UsageError("a message needs at least one recipient", phase=Phase.RCPT)
     caps = session.capabilities
     message = normalise_line_ends(message)
-    params = mail_params(session, envelope, message)
+    params = mail_params(session, envelope, message, smtputf8=smtputf8)
     use_bdat = chunking and caps is not None and caps.chunking
     if chunking and not use_bdat:
         session.note("the server does not offer CHUNKING; using DATA", "warning")
@@ -170,6 +200,26 @@ async def send_transaction(
     return TransactionResult(mail, tuple(rcpts), data, final, pipelined=False)
 
 
+async def _unwind_refused_group(
+    session: Session, mail: Reply, rcpt_replies: list[Reply], data: Reply
+) -> ReplyError | None:
+    """After a pipelined MAIL/RCPT…/DATA group: ``None`` when the message can
+    follow; otherwise the refusal, with the session back to a clean state."""
+    accepted = any(r.ok for r in rcpt_replies)
+    if mail.ok and accepted and data.code == 354:
+        return None
+    if data.code == 354:
+        # RFC 2920 §3.1: DATA was accepted although nothing can be delivered;
+        # close it with an empty message, which the server must refuse.
+        await session.end_data_empty()
+    await session.rset()
+    if not mail.ok:
+        return _refused(session, Phase.MAIL, "the server refused the sender (MAIL FROM)", mail)
+    if not accepted:
+        return _refused(session, Phase.RCPT, "the server refused every recipient", rcpt_replies[-1])
+    return _refused(session, Phase.DATA, "the server refused DATA", data)
+
+
 async def _pipelined(
     session: Session,
     envelope: Envelope,
@@ -184,20 +234,9 @@ async def _pipelined(
     )
     mail, *rcpt_replies, data = replies
     rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
-    accepted = [a for a, r in rcpts if r.ok]
-    if data.code == 354 and (not mail.ok or not accepted):
-        # RFC 2920 §3.1: DATA was accepted although nothing can be delivered;
-        # close it with an empty message, which the server must refuse.
-        await session.end_data_empty()
-    if not mail.ok:
-        await session.rset()
-        raise _refused(session, Phase.MAIL, "the server refused the sender (MAIL FROM)", mail)
-    if not accepted:
-        await session.rset()
-        raise _refused(session, Phase.RCPT, "the server refused every recipient", rcpt_replies[-1])
-    if data.code != 354:
-        await session.rset()
-        raise _refused(session, Phase.DATA, "the server refused DATA", data)
+    refusal = await _unwind_refused_group(session, mail, rcpt_replies, data)
+    if refusal is not None:
+        raise refusal
     final = await session.send_payload(dot_stuff(message) + b".\r\n", progress=progress)
     if not final.ok:
         raise _refused(session, Phase.DATA, "the server refused the message", final)
@@ -224,6 +263,18 @@ async def send_stream(
     :class:`SmtpError` (the message in flight then has none).
     ``should_continue()`` is asked once before each message is started (a
     load test shares one budget between connections)."""
+    async with session.exclusive():
+        return await _send_stream(session, envelope, message, count, on_result, should_continue)
+
+
+async def _send_stream(
+    session: Session,
+    envelope: Envelope,
+    message: bytes,
+    count: int,
+    on_result: Callable[[TransactionResult | ReplyError, float], None],
+    should_continue: Callable[[], bool],
+) -> int:
     import time
 
     clock = time.perf_counter
@@ -257,20 +308,8 @@ async def send_stream(
     while True:
         mail, *rcpt_replies, data = replies
         rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
-        if data.code != 354 or not mail.ok or not any(r.ok for r in rcpt_replies):
-            if data.code == 354:
-                await session.end_data_empty()
-            await session.rset()
-            if not mail.ok:
-                refusal = _refused(
-                    session, Phase.MAIL, "the server refused the sender (MAIL FROM)", mail
-                )
-            elif data.code == 354 or not any(r.ok for r in rcpt_replies):
-                refusal = _refused(
-                    session, Phase.RCPT, "the server refused every recipient", rcpt_replies[-1]
-                )
-            else:
-                refusal = _refused(session, Phase.DATA, "the server refused DATA", data)
+        refusal = await _unwind_refused_group(session, mail, rcpt_replies, data)
+        if refusal is not None:
             on_result(refusal, began)
             done += 1
             if done >= count or not should_continue():
@@ -306,26 +345,31 @@ async def establish(session: Session, plan: Plan) -> str | None:
     breakpoint it stopped at, or ``None``; raises :class:`SmtpError` after a
     ``Failed`` event.  The session stays open (the TUI keeps it for more)."""
     try:
-        await session.connect()
-        if plan.quit_after == "connect":
-            return "connect"
-        await _ehlo(session, plan)
-        if plan.quit_after == "ehlo":
-            return "ehlo"
-        if session.config.security == "starttls":
-            await session.starttls(ehlo=False)
-            if plan.quit_after == "tls":
-                return "tls"
-            await _ehlo(session, plan)
-        elif plan.quit_after == "tls":
-            return "tls"
-        if plan.credentials is not None:
-            creds = plan.credentials
-            await session.auth(creds.mechanism, creds.username, creds.secret)
-        if plan.quit_after == "auth":
-            return "auth"
+        async with session.exclusive():
+            return await _establish(session, plan)
     except SmtpError as exc:
         raise session.report_failure(exc) from None
+
+
+async def _establish(session: Session, plan: Plan) -> str | None:
+    await session.connect()
+    if plan.quit_after == "connect":
+        return "connect"
+    await _ehlo(session, plan)
+    if plan.quit_after == "ehlo":
+        return "ehlo"
+    if session.config.security == "starttls":
+        await session.starttls(ehlo=False)
+        if plan.quit_after == "tls":
+            return "tls"
+        await _ehlo(session, plan)
+    elif plan.quit_after == "tls":
+        return "tls"
+    if plan.credentials is not None:
+        creds = plan.credentials
+        await session.auth(creds.mechanism, creds.username, creds.secret)
+    if plan.quit_after == "auth":
+        return "auth"
     return None
 
 
@@ -345,6 +389,7 @@ async def converse(session: Session, plan: Plan) -> Outcome:
                 chunking=plan.chunking,
                 quit_after=plan.quit_after,
                 progress=plan.progress,
+                smtputf8=plan.smtputf8,
             )
             if plan.quit_after in ("mail", "rcpt", "data"):
                 outcome.stopped_after = plan.quit_after

@@ -16,7 +16,7 @@ import contextlib
 import ssl
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
 from smtptui.protocol import auth as sasl
@@ -63,9 +63,14 @@ def phase_of(line: str) -> Phase:
 
 
 class Wire:
-    """One SMTP connection's transport.  Public methods serialise themselves
-    with ``_lock`` (subclasses' commands take it too), so two tasks never
-    interleave bytes on the stream."""
+    """One SMTP connection's transport.
+
+    Every public operation holds the session through :meth:`exclusive` — a
+    single command, or a whole transaction — so two tasks never interleave
+    bytes on the stream (a NOOP pressed during a send waits for the send).  A
+    task cancelled while it holds the session drops the connection: the server
+    may be mid-reply, and nothing sent afterwards could be paired correctly.
+    """
 
     def __init__(self, config: SessionConfig) -> None:
         self.config = config
@@ -78,10 +83,32 @@ class Wire:
         self._replies: deque[Reply] = deque()
         self._subscribers: list[Subscriber] = []
         self._lock = asyncio.Lock()
+        self._owner: asyncio.Task | None = None
         self._closed_emitted = False
         self._last_challenge: str | None = None  # the decoded 334 text, if it decodes
         self._answer_due = False  # a 334 was the last reply: the next line is a SASL answer
+        self._goodbye: Reply | None = None  # the 421 the server closed with
+        self._tls_context: ssl.SSLContext | None = None  # built before connecting
         self._deadline = Deadline()
+
+    @contextlib.asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        """Hold the session for one operation; re-entrant within the task that
+        holds it (a transaction's commands), others wait their turn."""
+        task = asyncio.current_task()
+        if task is not None and self._owner is task:
+            yield
+            return
+        async with self._lock:
+            self._owner = task
+            try:
+                yield
+            except asyncio.CancelledError:
+                if self.connected:
+                    self._quit_and_close("closed: the operation was cancelled")
+                raise
+            finally:
+                self._owner = None
 
     # ----------------------------------------------------------------- events
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
@@ -118,12 +145,16 @@ class Wire:
     async def connect(self) -> Reply:
         """Open TCP (and TLS, for implicit-TLS ``security="tls"``) and read the
         greeting.  Raises :class:`ReplyError` if the greeting is not ``220``."""
-        async with self._lock:
+        async with self.exclusive():
             if self.connected:
                 raise UsageError("already connected; QUIT or disconnect first")
             self._reset()
             cfg = self.config
             self._emit(ev.Connecting(host=cfg.host, port=cfg.port, security=cfg.security))
+            if cfg.security != "plain":
+                # A CA or client certificate that cannot be used is found
+                # before any byte is sent, not after STARTTLS.
+                self._tls_context = build_context(cfg.tls)
             await self._open()
             if cfg.security == "tls":
                 await self._handshake()
@@ -159,7 +190,7 @@ class Wire:
         cfg = self.config
         server_name = cfg.tls.server_hostname or cfg.host
         try:
-            ctx = build_context(cfg.tls)
+            ctx = self._tls_context or build_context(cfg.tls)
         except TlsError as exc:
             raise self._fatal(exc) from exc
         if not cfg.tls.verify:
@@ -204,12 +235,27 @@ class Wire:
             )
         if reply.code == 421:
             self.note("the server is closing the connection (421)", level="warning")
+            self._goodbye = reply
             await self._close_transport("the server closed the connection (421)")
         return reply
+
+    def goodbye_error(self, reply: Reply, phase: Phase) -> SmtpError:
+        """A ``421``: the server is closing the connection.  Reported once, with
+        the phase it interrupted (so ``send`` exits with that phase's code)."""
+        return self.report_failure(
+            ReplyError(
+                f"the server closed the connection: {reply.summary()}",
+                phase=phase,
+                reply=reply,
+                hint="It may be busy or shutting down; try again later.",
+            )
+        )
 
     async def _next_reply(self, timeout: float, phase: Phase, command: str | None) -> Reply:
         reader = self._reader
         if reader is None:
+            if self._goodbye is not None:  # a 421 came first (e.g. inside a pipelined group)
+                raise self.goodbye_error(self._goodbye, phase)
             raise self._fatal(ProtocolError("not connected", phase=phase))
         deadline = self._deadline
         deadline.arm(timeout)
@@ -260,7 +306,7 @@ class Wire:
         self._answer_due = False
         return None
 
-    async def _drain_unsolicited(self) -> None:
+    async def _drain_unsolicited(self, *, before_command: bool = True) -> None:
         """Replies that arrived while nobody asked are shown, never paired with
         the next command."""
         reader = self._reader
@@ -284,9 +330,31 @@ class Wire:
             )
             if reply.code == 421:
                 await self._close_transport("the server closed the connection (421)")
-                raise self._fatal(ProtocolError("the server closed the connection (421)"))
+                if before_command:  # the command cannot be sent: that is a failure
+                    raise self.goodbye_error(reply, Phase.COMMAND)
+                return
         if self._parser.pending:
             self.note("the server sent a partial line nobody asked for", level="warning")
+
+    def has_idle_news(self) -> bool:
+        """Did the server say or close something while nobody was asking?
+        (Checked without reading, so the UI can poll it cheaply.)"""
+        reader = self._reader
+        if reader is None or self._lock.locked():
+            return False
+        return reader.at_eof() or bool(len(getattr(reader, "_buffer", b"")))
+
+    async def notice_idle(self) -> None:
+        """Show what arrived while idle (typically ``421`` before an idle
+        timeout) and close if the server has gone."""
+        async with self.exclusive():
+            reader = self._reader
+            if reader is None:
+                return
+            with contextlib.suppress(SmtpError):
+                await self._drain_unsolicited(before_command=False)
+            if self._reader is not None and self._reader.at_eof() and not self._replies:
+                await self._close_transport("the server closed the connection while it was idle")
 
     # --------------------------------------------------------------- writing
     async def _write(self, data: bytes, timeout: float, phase: Phase) -> None:
@@ -320,11 +388,19 @@ class Wire:
         if self._subscribers:
             self._emit(ev.Sent(text=text, tls=self.tls_active, **kw))  # type: ignore[arg-type]
 
+    def _refuse_in_data(self, line: str) -> None:
+        if self.in_data:
+            raise UsageError(
+                f"a message is open (DATA got 354): {line.split(' ', 1)[0]} would become a line of it; "
+                "finish the message with a line containing only '.' first"
+            )
+
     async def _command(
         self, line: str, *, timeout_key: str = "command", display: ev.Sent | None = None
     ) -> Reply:
         """Send one line, wait for its reply.  ``display`` overrides what is shown."""
         phase = phase_of(line)
+        self._refuse_in_data(line)
         await self._drain_unsolicited()
         started = time.monotonic()
         await self._write(
@@ -345,6 +421,7 @@ class Wire:
         self._replies.clear()
         self._closed_emitted = False
         self._last_challenge = None
+        self._goodbye = None
         self._answer_due = False
 
     def report_failure(self, exc: SmtpError) -> SmtpError:
@@ -370,6 +447,25 @@ class Wire:
         """Drop the connection now, without QUIT (synchronous: safe in a
         ``finally`` after a second cancellation)."""
         self._abort(reason)
+
+    def _quit_and_close(self, reason: str) -> None:
+        """After a cancellation the server may still owe a reply, so nothing it
+        sends can be paired any more: say QUIT without waiting for the answer
+        (the server reads it after whatever it was doing) and close.  With a
+        message open, QUIT would become a line of it: just drop the connection."""
+        writer = self._writer
+        if writer is None or self.in_data:
+            self._abort(reason)
+            return
+        self._deadline.close()
+        self._writer = self._reader = None
+        with contextlib.suppress(Exception):
+            writer.write(b"QUIT\r\n")
+            writer.close()  # the kernel still sends what was written
+        self._sent("QUIT")
+        if not self._closed_emitted:
+            self._closed_emitted = True
+            self._emit(ev.Closed(reason=reason))
 
     def _abort(self, reason: str) -> None:
         self._deadline.close()

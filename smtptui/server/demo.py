@@ -222,7 +222,9 @@ class DemoServer:
             rcpt_tos=tuple(envelope.rcpt_tos),
             data=data,
             received_at=datetime.now().astimezone(),
-            authenticated_user=login.decode("utf-8", "replace") if isinstance(login, bytes) else None,
+            authenticated_user=login.decode("utf-8", "replace")
+            if isinstance(login, bytes)
+            else None,
             tls=smtp.tls_active,
             smtputf8=bool(envelope.smtp_utf8),
             summary=parse_received(data, smtputf8=bool(envelope.smtp_utf8)),

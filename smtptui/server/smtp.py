@@ -36,10 +36,24 @@ IDENT = "ESMTP smtptui demo server"
 _HAS_ENHANCED = re.compile(rb"[245]\.\d{1,3}\.\d{1,3}(?: |$)")
 #: Enhanced code for a reply that lacks one, by reply code (RFC 3463).
 _ENHANCED_BY_CODE = {
-    b"220": b"2.0.0", b"221": b"2.0.0", b"235": b"2.7.0", b"250": b"2.0.0", b"252": b"2.0.0",
-    b"421": b"4.3.0", b"451": b"4.3.0", b"454": b"4.7.0",
-    b"500": b"5.5.2", b"501": b"5.5.4", b"502": b"5.5.1", b"503": b"5.5.1", b"504": b"5.5.4",
-    b"530": b"5.7.0", b"535": b"5.7.8", b"552": b"5.3.4", b"553": b"5.1.3", b"554": b"5.7.0",
+    b"220": b"2.0.0",
+    b"221": b"2.0.0",
+    b"235": b"2.7.0",
+    b"250": b"2.0.0",
+    b"252": b"2.0.0",
+    b"421": b"4.3.0",
+    b"451": b"4.3.0",
+    b"454": b"4.7.0",
+    b"500": b"5.5.2",
+    b"501": b"5.5.4",
+    b"502": b"5.5.1",
+    b"503": b"5.5.1",
+    b"504": b"5.5.4",
+    b"530": b"5.7.0",
+    b"535": b"5.7.8",
+    b"552": b"5.3.4",
+    b"553": b"5.1.3",
+    b"554": b"5.7.0",
     b"555": b"5.5.4",
 }
 _ENHANCED_BY_COMMAND = {("MAIL", b"250"): b"2.1.0", ("RCPT", b"250"): b"2.1.5"}
@@ -96,14 +110,22 @@ class DemoHandler:
         self.deliver = deliver
 
     async def handle_EHLO(
-        self, server: DemoSMTP, session: Session, envelope: Envelope, hostname: str,
+        self,
+        server: DemoSMTP,
+        session: Session,
+        envelope: Envelope,
+        hostname: str,
         responses: list[str],
     ) -> list[str]:
         session.host_name = hostname
         return [*responses[:-1], "250-PIPELINING", "250-ENHANCEDSTATUSCODES", responses[-1]]
 
     async def handle_RCPT(
-        self, server: DemoSMTP, session: Session, envelope: Envelope, address: str,
+        self,
+        server: DemoSMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
         rcpt_options: list[str],
     ) -> str:
         """Relay nothing: any recipient for an authenticated client, otherwise only
@@ -126,7 +148,11 @@ class DemoHandler:
         return "451 4.3.0 Internal server error; please try again"
 
     def authenticate(
-        self, server: DemoSMTP, session: Session, envelope: Envelope, mechanism: str,
+        self,
+        server: DemoSMTP,
+        session: Session,
+        envelope: Envelope,
+        mechanism: str,
         auth_data: Any,
     ) -> AuthResult:
         """Check PLAIN/LOGIN credentials against the configured users."""
@@ -228,7 +254,9 @@ class DemoSMTP(SMTP):
                 await self.push("221 2.0.0 Bye")
                 break
             self._command = "REFUSED"
-            await self.push("503 5.5.1 Bad sequence of commands: this server refused you, send QUIT")
+            await self.push(
+                "503 5.5.1 Bad sequence of commands: this server refused you, send QUIT"
+            )
         if self.transport is not None:
             self.transport.close()
 

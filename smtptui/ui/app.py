@@ -8,6 +8,8 @@ that session's transcript and as a notification, never as a crash.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -175,8 +177,30 @@ class SmtpTuiApp(App[None]):
     def on_mount(self) -> None:
         self.reload_profiles(select=self.start_profile)
         self.call_after_refresh(self._load_keymap)
+        self.set_interval(1.0, self._watch_idle_sessions)
+        self._exit_on_signals()
         self.query_one("#profile-list").focus()
         self._apply_layout(self.size.width, self.size.height)
+
+    def _watch_idle_sessions(self) -> None:
+        """A server that says goodbye (421) or hangs up while a session sits
+        idle is shown at once, not when the next command fails."""
+        for name, controller in self.controllers.items():
+            if controller.has_idle_news():
+                self.run_session_work(
+                    name, controller.notice_idle(), "reading what the server sent"
+                )
+
+    def _exit_on_signals(self) -> None:
+        """SIGHUP (the SSH connection dropped) and SIGTERM end the app the
+        normal way: sessions get QUIT and the demo server's temporary
+        certificate and key are removed."""
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self.exit)
 
     def _load_keymap(self) -> None:
         from smtptui.ui.keymap import load_keymap
@@ -239,6 +263,16 @@ class SmtpTuiApp(App[None]):
         if select is None and "demo" in names and not any(not p.bundled for p in result.profiles):
             select = "demo"
         pane.set_profiles(result.profiles, select=select)
+        for name in [n for n in self.controllers if n not in names]:
+            # renamed or deleted elsewhere: its session must not live on unseen
+            orphan = self.controllers.pop(name)
+            self.workers.cancel_group(self, f"session-{name}")
+            if orphan.connected:
+                self.run_worker(
+                    orphan.disconnect(), exit_on_error=False, description=f"closing {name}"
+                )
+            if self.current == name:
+                self.current = None
         for name, controller in self.controllers.items():
             pane.update_badge(name, controller.badge)
             profile = next((p for p in result.profiles if p.name == name), None)
@@ -389,9 +423,12 @@ class SmtpTuiApp(App[None]):
     def action_disconnect(self) -> None:
         name = self.current
         controller = self.controllers.get(name) if name else None
-        if controller is None or not controller.connected:
+        if controller is None or not (controller.connected or controller.connecting):
             self.notify("not connected", timeout=2)
             return
+        # A command waiting on a silent server must not hold the disconnect up:
+        # cancelling it says QUIT and closes (protocol.wire.Wire.exclusive).
+        self.workers.cancel_group(self, f"session-{name}")
         self.run_session_work(name, controller.disconnect(), f"disconnecting {name}")
 
     def action_send(self) -> None:
@@ -420,7 +457,7 @@ class SmtpTuiApp(App[None]):
         self.run_session_work(
             controller.key,
             raw_line(self, controller, message.line),
-            f"sending {message.line.split(' ')[0]}",
+            "sending a raw command",  # never the line itself: it may be a base64 password
         )
 
     def on_session_panel_step_requested(self, message) -> None:

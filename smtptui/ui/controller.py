@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from smtptui.protocol import events as ev
-from smtptui.protocol.errors import Phase, SmtpError
+from smtptui.protocol.errors import Phase, SmtpError, UsageError
 from smtptui.protocol.reply import Reply
 from smtptui.protocol.session import Session
 from smtptui.protocol.transaction import (
@@ -189,7 +189,13 @@ class SessionController:
         self.session = session
         plan = Plan(credentials=credentials, quit_after=None if handshake else "connect")
         started = time.monotonic()
-        await establish(session, plan)
+        try:
+            await establish(session, plan)
+        except SmtpError:
+            # A refused greeting, EHLO, TLS or AUTH: say QUIT and close, so the
+            # badge, the socket and "enter connects" all agree (RFC 5321 §3.1).
+            await session.aclose()
+            raise
         self.status = "connected"
         self._changed()
         self.note(f"ready in {(time.monotonic() - started) * 1000:.0f} ms")
@@ -206,12 +212,25 @@ class SessionController:
         if self.session is None or not self.connected:
             raise SmtpError("not connected: the connection failed (see the transcript)")
         session = self.session
+        if session.in_data:
+            raise session.report_failure(
+                UsageError(
+                    "a message is open (you typed DATA): end it with a line containing only '.' "
+                    "on the raw command line, or disconnect"
+                )
+            )
         if self.state.in_transaction:
             await session.rset()
         self.status = "busy"
         self._changed()
         try:
-            result = await send_transaction(session, built.envelope, built.data, progress=progress)
+            result = await send_transaction(
+                session,
+                built.envelope,
+                built.data,
+                progress=progress,
+                smtputf8=built.needs_smtputf8,
+            )
         except SmtpError as exc:
             session.report_failure(exc)
             raise
@@ -253,6 +272,15 @@ class SessionController:
         except SmtpError as exc:
             self.session.report_failure(exc)
             raise
+
+    def has_idle_news(self) -> bool:
+        return (
+            self.session is not None and self.status == "connected" and self.session.has_idle_news()
+        )
+
+    async def notice_idle(self) -> None:
+        if self.session is not None:
+            await self.session.notice_idle()
 
     async def disconnect(self) -> None:
         """QUIT and close (never raises)."""

@@ -151,6 +151,10 @@ def step_lines(controller: SessionController, verb: str, composer) -> list[str]:
 
 async def close_all(app: SmtpTuiApp) -> None:
     """QUIT every live session concurrently, bounded in time; stop the demo server."""
+    for worker in app.workers:
+        if (worker.group or "").startswith("session-"):
+            worker.cancel()  # a cancelled command says QUIT and closes by itself
+    await asyncio.sleep(0)
     sessions = [c.disconnect() for c in app.controllers.values() if c.connected]
     if sessions:
         try:

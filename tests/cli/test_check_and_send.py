@@ -350,3 +350,17 @@ def test_issue_acceptance_serve_and_send_in_two_processes(tmp_path):
     assert " ~> ********  « password »" in client.stdout
     received = [line for line in rest.splitlines() if "a@demo.local -> b@demo.local" in line]
     assert len(received) == 1 and "'Hi 你好'" in received[0]
+
+
+def test_an_unusable_ca_file_in_a_profile_is_one_sentence_before_any_tls(tmp_path):
+    from smtptui.profiles import Profile, ProfileStore
+
+    profile = Profile.from_toml(
+        f'name = "badca"\nhost = "127.0.0.1"\nbuiltin_server = true\nsecurity = "starttls"\n'
+        f'[tls]\nca_file = "{tmp_path}"\n'
+    )
+    ProfileStore().save(profile)
+    result = CliRunner().invoke(main, ["check", "badca"])
+    assert result.exit_code == 23
+    assert f"cannot read the CA file {tmp_path}" in result.output
+    assert "STARTTLS" not in result.output and "Traceback" not in result.output

@@ -332,3 +332,97 @@ async def test_raw_answer_to_an_empty_334_is_masked_everywhere(demo):
     assert token not in export_jsonl(seen, redact=True) and token not in export_text(
         seen, redact=False
     )
+
+
+async def test_a_command_during_a_transaction_waits_for_it(demo):
+    import asyncio
+
+    s = Session(cfg(demo, "plain"))
+    await s.connect()
+    await s.ehlo()
+    from smtptui.protocol.transaction import send_transaction
+
+    big = MESSAGE + (b"x" * 70 + b"\r\n") * 3000
+    send = asyncio.create_task(
+        send_transaction(s, Envelope("a@demo.local", ("b@demo.local",)), big)
+    )
+    await asyncio.sleep(0)
+    noop = await s.noop()  # waits for the whole transaction, never lands inside it
+    result = await send
+    second = await send_transaction(s, Envelope("a@demo.local", ("c@demo.local",)), MESSAGE)
+    await s.quit()
+    assert noop.code == 250 and result.final.code == 250 and second.final.code == 250
+    assert [m.rcpt_tos for m in demo.messages] == [("b@demo.local",), ("c@demo.local",)]
+
+
+async def test_commands_are_refused_while_a_raw_message_is_open(demo):
+    from smtptui.protocol import UsageError
+
+    s = Session(cfg(demo, "plain"))
+    seen: list[ev.Event] = []
+    s.subscribe(seen.append)
+    await s.connect()
+    await s.ehlo()
+    await s.raw("MAIL FROM:<a@demo.local>")
+    await s.raw("RCPT TO:<b@demo.local>")
+    assert (await s.raw("DATA")).code == 354
+    with pytest.raises(UsageError, match="a message is open"):
+        await s.noop()
+    await s.quit()  # QUIT would be a line of the message: the connection is dropped instead
+    assert not s.connected
+    assert not any(isinstance(e, ev.Sent) and e.text == "QUIT" for e in seen)
+    assert demo.messages == []
+
+
+async def test_a_cancelled_command_says_quit_and_closes():
+    import asyncio
+
+    from tests.protocol.scripted import ScriptedServer
+
+    lines: list[bytes] = []
+
+    async def slow(reader, writer):
+        writer.write(b"220 hi\r\n")
+        while True:
+            line = await reader.readline()
+            if not line:
+                lines.append(b"<EOF>")
+                return
+            lines.append(line.strip())
+
+    async with ScriptedServer(slow) as srv:
+        s = Session(SessionConfig(host="127.0.0.1", port=srv.port, timeout=30))
+        await s.connect()
+        task = asyncio.create_task(s.ehlo())  # the server never answers
+        await asyncio.sleep(0.1)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await asyncio.sleep(0.2)
+        assert not s.connected
+    assert lines[0].startswith(b"EHLO") and lines[1:] == [b"QUIT", b"<EOF>"]
+
+
+async def test_utf8_header_address_asks_for_smtputf8_even_with_an_ascii_envelope(demo):
+    from smtptui.message import MessageDraft, build_message
+    from smtptui.protocol.transaction import send_transaction
+
+    built = build_message(
+        MessageDraft(
+            from_="a@demo.local",
+            to=["b@demo.local"],
+            reply_to="用户@例子.com",
+            subject="s",
+            body="b",
+        )
+    )
+    assert built.needs_smtputf8 and not built.envelope.needs_smtputf8
+    s = Session(cfg(demo, "plain"))
+    seen: list[ev.Event] = []
+    s.subscribe(seen.append)
+    await s.connect()
+    await s.ehlo()
+    await send_transaction(s, built.envelope, built.data, smtputf8=built.needs_smtputf8)
+    await s.quit()
+    mail = next(e.text for e in seen if isinstance(e, ev.Sent) and e.text.startswith("MAIL"))
+    assert mail.endswith("SMTPUTF8")

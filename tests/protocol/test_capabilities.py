@@ -41,3 +41,11 @@ def test_size_without_limit_means_unlimited():
 
 def test_old_style_auth_equals_only():
     assert caps(b"250-x\r\n250 AUTH=LOGIN\r\n").auth_mechanisms == ("LOGIN",)
+
+
+def test_control_characters_in_keywords_are_escaped_at_the_source():
+    c = caps(b"250-evil\x1b[2J\r\n250 AUTH PLAIN \x1b]0;PWNED\x07\r\n")
+    assert c.domain == "evil\\x1b[2J"
+    shown = " ".join(c.summary())
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "\\x1b]0;PWNED\\x07" in shown

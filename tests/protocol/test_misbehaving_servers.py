@@ -330,3 +330,21 @@ async def test_an_ip_address_is_not_looked_up_and_its_family_is_checked():
         outcome = await converse(wrong, Plan())
     assert outcome.exit_code == 20
     assert "is an IPv4 address, but --ipv6 was asked for" in str(outcome.error)
+
+
+async def test_421_inside_a_pipelined_group_is_one_sentence_with_the_phase_exit_code():
+    async def closing(reader, writer):
+        writer.write(b"220 hi\r\n")
+        await read_command(reader)
+        writer.write(EHLO_REPLY)
+        await read_command(reader)  # MAIL (RCPT and DATA follow in the same write)
+        writer.write(b"421 4.3.2 shutting down\r\n")
+        await writer.drain()
+        writer.close()
+
+    async with ScriptedServer(closing) as srv:
+        s, seen = session_for(srv)
+        outcome = await converse(s, SEND_PLAN)
+    assert outcome.exit_code == 25
+    (failed,) = failures(seen)
+    assert failed.reason.startswith("the server closed the connection: 421 4.3.2 shutting down")

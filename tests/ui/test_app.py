@@ -367,3 +367,21 @@ async def test_copy_and_export_after_a_send():
         await pilot.press("x")
         await pilot.pause()
         assert type(app.screen).__name__ == "ExportScreen"
+
+
+async def test_d_interrupts_a_session_waiting_on_a_silent_server():
+    async def silent(reader, writer):
+        await asyncio.sleep(30)
+
+    async with ScriptedServer(silent) as srv:
+        ProfileStore().save(
+            Profile(name="silent", host="127.0.0.1", port=srv.port, security="plain", timeout=30)
+        )
+        app = SmtpTuiApp(profile_name="silent")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: app.controllers["silent"].connected)
+            await pilot.press("d")
+            await wait_until(pilot, lambda: not app.controllers["silent"].connected, timeout=3)
+            assert "QUIT" in transcript_text(app)

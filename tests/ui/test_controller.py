@@ -118,3 +118,56 @@ async def test_send_during_the_handshake_waits_for_it_instead_of_racing(demo_con
     assert result.final.code == 250
     assert sum(isinstance(e, ev.Connected) for e in c.transcript.events) == 1
     assert c.builtin.server.messages[-1].subject == "t"
+
+
+async def test_a_server_hanging_up_while_idle_is_noticed():
+    import asyncio
+
+    from smtptui.profiles import Profile
+    from smtptui.protocol import events as ev
+    from tests.protocol.scripted import ScriptedServer, read_command
+
+    async def impatient(reader, writer):
+        writer.write(b"220 hi\r\n")
+        await read_command(reader)
+        writer.write(b"250 ok\r\n")
+        await asyncio.sleep(0.2)
+        writer.write(b"421 4.4.2 idle for too long, closing\r\n")
+        await writer.drain()
+        writer.close()
+
+    async with ScriptedServer(impatient) as srv:
+        c = SessionController(
+            Profile(name="impatient", host="127.0.0.1", port=srv.port, security="plain")
+        )
+        await c.connect(None)
+        assert c.status == "connected"
+        for _ in range(50):
+            if c.has_idle_news():
+                break
+            await asyncio.sleep(0.05)
+        await c.notice_idle()
+    received = [e for e in c.transcript.events if isinstance(e, ev.Received)]
+    assert received[-1].reply.code == 421 and received[-1].unsolicited
+    assert not c.connected and c.status == "closed"
+
+
+async def test_a_refused_greeting_closes_the_session():
+    from smtptui.profiles import Profile
+    from smtptui.protocol.errors import SmtpError
+    from tests.protocol.scripted import ScriptedServer, read_command
+
+    async def refuse(reader, writer):
+        writer.write(b"554 5.3.2 not today\r\n")
+        line = await read_command(reader)
+        if line.startswith(b"QUIT"):
+            writer.write(b"221 bye\r\n")
+
+    async with ScriptedServer(refuse) as srv:
+        c = SessionController(
+            Profile(name="refuse", host="127.0.0.1", port=srv.port, security="plain")
+        )
+        with pytest.raises(SmtpError):
+            await c.connect(None)
+    assert not c.connected and c.status == "error"
+    assert any(line.text == "QUIT" for line in c.lines)
