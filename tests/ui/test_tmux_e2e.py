@@ -70,7 +70,7 @@ def test_newcomer_connects_demo_sends_with_f5_and_finds_it_in_the_inbox(tmux_app
     tmux_app.wait_for("demo")  # the profiles list is drawn first…
     tmux_app.wait_for("Composer")  # …the other panes right after
     tmux_app.keys("Enter")
-    tmux_app.wait_for("235 2.7.0")
+    tmux_app.wait_for("« Password: »")
     tmux_app.keys("F5")
     screen = tmux_app.wait_for("250 2.0.0 OK")
     tmux_app.keys("i")
@@ -100,3 +100,30 @@ def test_80x24_layout_shows_tabs_and_one_pane(tmux, tmp_path):
         session.wait_for("Transcript")
     finally:
         session.kill()
+
+
+def test_a_dropped_terminal_closes_sessions_and_removes_the_demo_key(tmux, tmp_path):
+    """An SSH drop is a SIGHUP: the demo server's temporary key must not stay behind."""
+    smtptui = shutil.which("smtptui") or str(Path(sys.executable).parent / "smtptui")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "TMPDIR": str(scratch)}
+    session = Tmux(tmux, env)
+    session.start(f"env TMPDIR={scratch} {smtptui} --profiles-dir {tmp_path / 'profiles'}")
+    try:
+        session.wait_for("Composer")
+        session.keys("Enter")
+        session.wait_for("« Password: »")
+        assert list(scratch.glob("smtptui-demo-*/key.pem")), (
+            "the demo server keeps its key in TMPDIR"
+        )
+        pane_pid = session.run("list-panes", "-F", "#{pane_pid}").strip()
+    finally:
+        session.kill()  # tmux sends SIGHUP to the app, as a dropped SSH connection does
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and Path(f"/proc/{pane_pid}").exists():
+        time.sleep(0.1)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and list(scratch.glob("smtptui-demo-*")):
+        time.sleep(0.1)
+    assert not list(scratch.glob("smtptui-demo-*"))
