@@ -324,8 +324,10 @@ class _Recorder:
         if isinstance(event, ev.Connected):
             self.phase = Phase.GREETING
         elif isinstance(event, ev.Sent):
-            self._verb = "AUTH" if event.kind == "auth" else event.text.split(" ", 1)[0].upper()
-            self.phase = phase_of(self._verb)
+            verb = "AUTH" if event.kind == "auth" else event.text.split(" ", 1)[0].upper()
+            if verb != "QUIT":  # saying goodbye (also after a cancel) is not a step of the check
+                self._verb = verb
+                self.phase = phase_of(verb)
         elif (
             isinstance(event, ev.Received)
             and self._verb in ("EHLO", "HELO")
