@@ -202,7 +202,8 @@ def _make_reply(code: int, lines: list[bytes], raw: bytes) -> Reply:
         m = _ENHANCED_RE.match(lines[0])
         if m:
             enhanced = EnhancedCode(int(m[1]), int(m[2]), int(m[3]))
-    return Reply(code=code, lines=tuple(_decode(b) for b in lines), raw=raw, enhanced=enhanced)
+    texts = (_decode(lines[0]),) if len(lines) == 1 else tuple(_decode(b) for b in lines)
+    return Reply(code=code, lines=texts, raw=raw, enhanced=enhanced)
 
 
 def _decode(b: bytes) -> str:

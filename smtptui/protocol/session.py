@@ -233,31 +233,36 @@ class Session(Wire):
         """RFC 2920: write every command at once, then read one reply per command,
         in order.  The caller must end the group with a command that needs a
         synchronisation point (DATA, EHLO, QUIT …)."""
+        async with self.exclusive():
+            return await self._pipeline(lines)
+
+    async def _pipeline(self, lines: list[str]) -> list[Reply]:
+        """:meth:`pipeline` for a caller that already holds the session."""
         for line in lines:
             if "\r" in line or "\n" in line:
                 raise UsageError("a command must not contain CR or LF")
-        async with self.exclusive():
-            self._refuse_in_data(lines[0])
-            await self._drain_unsolicited()
-            started = time.monotonic()
-            timeout = self.config.timeout_for("command")
-            await self._write(
-                "".join(f"{line}\r\n" for line in lines).encode("utf-8"),
-                timeout,
-                phase_of(lines[0]),
-            )
-            for line in lines:
-                self._sent(line)
-            replies = []
-            for line in lines:
-                key = "data_init" if line.upper() == "DATA" else "command"
-                reply = await self._read_reply(
-                    self.config.timeout_for(key), phase_of(line), started, command=line
-                )
-                if reply.code == 421:
-                    raise self.goodbye_error(reply, phase_of(line))
-                replies.append(reply)
-            return replies
+        self._refuse_in_data(lines[0])
+        await self._drain_unsolicited()
+        started = time.monotonic()
+        timeout = self.config.timeout_for("command")
+        await self._write(
+            "".join(f"{line}\r\n" for line in lines).encode("utf-8"),
+            timeout,
+            phase_of(lines[0]),
+        )
+        for line in lines:
+            self._sent(line)
+        replies = []
+        command_timeout = timeout
+        data_timeout = self.config.timeout_for("data_init")
+        for line in lines:
+            phase = phase_of(line)
+            wait = data_timeout if phase is Phase.DATA else command_timeout
+            reply = await self._read_reply(wait, phase, started, command=line)
+            if reply.code == 421:
+                raise self.goodbye_error(reply, phase)
+            replies.append(reply)
+        return replies
 
     async def pipeline_after_payload(
         self, payload: bytes, lines: list[str]

@@ -194,7 +194,7 @@ async def _send_transaction(
     if data.code != 354:
         await session.rset()
         raise _refused(session, Phase.DATA, "the server refused DATA", data)
-    final = await session.send_payload(dot_stuff(message) + b".\r\n", progress=progress)
+    final = await session._send_payload(dot_stuff(message) + b".\r\n", progress)
     if not final.ok:
         raise _refused(session, Phase.DATA, "the server refused the message", final)
     return TransactionResult(mail, tuple(rcpts), data, final, pipelined=False)
@@ -227,7 +227,7 @@ async def _pipelined(
     params: tuple[str, ...],
     progress: Callable[[int, int], None] | None,
 ) -> TransactionResult:
-    replies = await session.pipeline(
+    replies = await session._pipeline(  # send_transaction holds the session
         [" ".join((f"MAIL FROM:<{envelope.sender}>", *params))]
         + [f"RCPT TO:<{a}>" for a in envelope.recipients]
         + ["DATA"]
@@ -237,7 +237,7 @@ async def _pipelined(
     refusal = await _unwind_refused_group(session, mail, rcpt_replies, data)
     if refusal is not None:
         raise refusal
-    final = await session.send_payload(dot_stuff(message) + b".\r\n", progress=progress)
+    final = await session._send_payload(dot_stuff(message) + b".\r\n", progress)
     if not final.ok:
         raise _refused(session, Phase.DATA, "the server refused the message", final)
     return TransactionResult(mail, rcpts, data, final, pipelined=True)
@@ -304,7 +304,7 @@ async def _send_stream(
     if count <= 0 or not should_continue():
         return 0
     began = clock()
-    replies = await session.pipeline(group)
+    replies = await session._pipeline(group)
     while True:
         mail, *rcpt_replies, data = replies
         rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
@@ -315,7 +315,7 @@ async def _send_stream(
             if done >= count or not should_continue():
                 return done
             began = clock()
-            replies = await session.pipeline(group)
+            replies = await session._pipeline(group)
             continue
         done += 1
         more = done < count and should_continue()

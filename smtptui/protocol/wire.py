@@ -16,7 +16,7 @@ import contextlib
 import ssl
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from smtptui.protocol import auth as sasl
@@ -62,6 +62,39 @@ def phase_of(line: str) -> Phase:
     return _PHASE_OF_VERB.get(line.split(" ", 1)[0].upper(), Phase.COMMAND)
 
 
+class _Hold:
+    """The async context manager behind :meth:`Wire.exclusive` — a plain class,
+    not a generator: a bulk sender enters it twice per command."""
+
+    __slots__ = ("_outer", "_wire")
+
+    def __init__(self, wire: Wire) -> None:
+        self._wire = wire
+        self._outer = False
+
+    async def __aenter__(self) -> None:
+        wire = self._wire
+        task = asyncio.current_task()
+        if task is not None and wire._owner is task:
+            return  # re-entered by the task that already holds the session
+        await wire._lock.acquire()
+        wire._owner = task
+        self._outer = True
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: object
+    ) -> None:
+        if not self._outer:
+            return
+        wire = self._wire
+        try:
+            if kind is not None and issubclass(kind, asyncio.CancelledError) and wire.connected:
+                wire._quit_and_close("closed: the operation was cancelled")
+        finally:
+            wire._owner = None
+            wire._lock.release()
+
+
 class Wire:
     """One SMTP connection's transport.
 
@@ -91,24 +124,11 @@ class Wire:
         self._tls_context: ssl.SSLContext | None = None  # built before connecting
         self._deadline = Deadline()
 
-    @contextlib.asynccontextmanager
-    async def exclusive(self) -> AsyncIterator[None]:
-        """Hold the session for one operation; re-entrant within the task that
-        holds it (a transaction's commands), others wait their turn."""
-        task = asyncio.current_task()
-        if task is not None and self._owner is task:
-            yield
-            return
-        async with self._lock:
-            self._owner = task
-            try:
-                yield
-            except asyncio.CancelledError:
-                if self.connected:
-                    self._quit_and_close("closed: the operation was cancelled")
-                raise
-            finally:
-                self._owner = None
+    def exclusive(self) -> _Hold:
+        """Hold the session for one operation (``async with session.exclusive()``);
+        re-entrant within the task that holds it (a transaction's commands),
+        others wait their turn."""
+        return _Hold(self)
 
     # ----------------------------------------------------------------- events
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
