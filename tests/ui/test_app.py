@@ -128,24 +128,41 @@ async def test_letter_keys_do_nothing_behind_a_dialog():
         assert type(app.screen).__name__ == "InboxScreen"
 
 
-async def test_silent_server_leaves_the_app_responsive_with_a_clear_error():
+@pytest.fixture
+async def silent_server():
+    """A server that accepts and never says a word; yields a profile maker."""
+
     async def silent(reader, writer):
         await asyncio.sleep(30)
 
     async with ScriptedServer(silent) as srv:
-        ProfileStore().save(
-            Profile(name="silent", host="127.0.0.1", port=srv.port, security="plain", timeout=1)
-        )
-        app = SmtpTuiApp(profile_name="silent")
-        async with app.run_test(size=(120, 40)) as pilot:
-            await ready(pilot)
-            await pilot.press("enter")
-            await pilot.press("t")  # the UI answers while the session waits
-            await pilot.pause()
-            assert app.theme == "textual-light"
-            await wait_until(pilot, lambda: app.controllers["silent"].status == "error", timeout=8)
-            assert "sent nothing for 1 s" in transcript_text(app)
-            assert any("sent nothing" in n.message for n in app._notifications)
+
+        def profile(timeout: float) -> str:
+            ProfileStore().save(
+                Profile(
+                    name="silent",
+                    host="127.0.0.1",
+                    port=srv.port,
+                    security="plain",
+                    timeout=timeout,
+                )
+            )
+            return "silent"
+
+        yield profile
+
+
+async def test_silent_server_leaves_the_app_responsive_with_a_clear_error(silent_server):
+    app = SmtpTuiApp(profile_name=silent_server(timeout=1))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await pilot.press("t")  # the UI answers while the session waits
+        await pilot.pause()
+        assert app.theme == "textual-light"
+        await wait_until(pilot, lambda: app.controllers["silent"].status == "error", timeout=8)
+        assert "sent nothing for 1 s" in transcript_text(app)
+        assert any("sent nothing" in n.message for n in app._notifications)
 
 
 async def test_server_dropping_mid_data_is_an_error_in_the_transcript():
@@ -369,19 +386,12 @@ async def test_copy_and_export_after_a_send():
         assert type(app.screen).__name__ == "ExportScreen"
 
 
-async def test_d_interrupts_a_session_waiting_on_a_silent_server():
-    async def silent(reader, writer):
-        await asyncio.sleep(30)
-
-    async with ScriptedServer(silent) as srv:
-        ProfileStore().save(
-            Profile(name="silent", host="127.0.0.1", port=srv.port, security="plain", timeout=30)
-        )
-        app = SmtpTuiApp(profile_name="silent")
-        async with app.run_test(size=(120, 40)) as pilot:
-            await ready(pilot)
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: app.controllers["silent"].connected)
-            await pilot.press("d")
-            await wait_until(pilot, lambda: not app.controllers["silent"].connected, timeout=3)
-            assert "QUIT" in transcript_text(app)
+async def test_d_interrupts_a_session_waiting_on_a_silent_server(silent_server):
+    app = SmtpTuiApp(profile_name=silent_server(timeout=30))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.controllers["silent"].connected)
+        await pilot.press("d")
+        await wait_until(pilot, lambda: not app.controllers["silent"].connected, timeout=3)
+        assert "QUIT" in transcript_text(app)
