@@ -356,6 +356,11 @@ class Wire:
         if self._parser.pending:
             self.note("the server sent a partial line nobody asked for", level="warning")
 
+    @property
+    def busy(self) -> bool:
+        """An operation holds the session (others wait for it)."""
+        return self._lock.locked()
+
     def has_idle_news(self) -> bool:
         """Did the server say or close something while nobody was asking?
         (Checked without reading, so the UI can poll it cheaply.)"""

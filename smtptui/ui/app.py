@@ -384,6 +384,11 @@ class SmtpTuiApp(App[None]):
         self._update_titles()
 
     def run_session_work(self, name: str, coro, description: str) -> Worker:
+        controller = self.controllers.get(name)
+        if controller is not None and controller.session is not None and controller.session.busy:
+            self.notify(
+                f"{name} is busy; this goes out as soon as the current operation ends", timeout=3
+            )
         return self.run_worker(
             coro, group=f"session-{name}", exit_on_error=False, description=description
         )
@@ -429,7 +434,12 @@ class SmtpTuiApp(App[None]):
         # A command waiting on a silent server must not hold the disconnect up:
         # cancelling it says QUIT and closes (protocol.wire.Wire.exclusive).
         self.workers.cancel_group(self, f"session-{name}")
-        self.run_session_work(name, controller.disconnect(), f"disconnecting {name}")
+        self.run_worker(
+            controller.disconnect(),
+            group=f"session-{name}",
+            exit_on_error=False,
+            description="disconnecting",
+        )
 
     def action_send(self) -> None:
         from smtptui.ui.session_actions import send_composed
