@@ -13,27 +13,24 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Tab, Tabs
+from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from smtptui.protocol.errors import SmtpError
 from smtptui.ui.deferred import Deferred
+from smtptui.ui.layout import ResponsiveLayout
 from smtptui.ui.panes import transcript_pane
 from smtptui.ui.widgets.profile_list import ProfilesPane
 
 if TYPE_CHECKING:
     from smtptui.ui.widgets.transcript_view import TranscriptView
 
-NARROW_WIDTH = 110
-NARROW_HEIGHT = 30
-PANES = ("profiles", "transcript", "reference", "composer", "session")
 
-
-class SmtpTuiApp(App[None]):
+class SmtpTuiApp(ResponsiveLayout, App[None]):
     """Talk SMTP to many servers and see every byte."""
 
     CSS_PATH = Path(__file__).with_name(
@@ -123,7 +120,6 @@ class SmtpTuiApp(App[None]):
         self.controllers: dict[str, object] = {}
         self.current: str | None = None
         self.auto_handshake = True
-        self._pane = "profiles"  # the pane shown when the terminal is too small for all
         self._dirty: set[str] = set()  # profiles whose session changed since the last repaint
 
     # ------------------------------------------------------------- layout
@@ -210,41 +206,6 @@ class SmtpTuiApp(App[None]):
             self.set_keymap(keymap)
         for problem in problems:
             self.notify(problem, title="keymap", severity="warning")
-
-    def on_resize(self, event) -> None:
-        self._apply_layout(event.size.width, event.size.height)
-
-    def _apply_layout(self, width: int, height: int) -> None:
-        narrow = width < NARROW_WIDTH or height < NARROW_HEIGHT
-        self.screen.set_class(narrow, "-narrow")
-        if narrow:
-            if not self.query("#pane-tabs"):  # built only when a small terminal needs it
-                self.run_worker(self._mount_tabs(self._pane), group="layout")
-            self.show_pane(self._pane)
-
-    async def _mount_tabs(self, pane: str) -> None:
-        if self.query("#pane-tabs"):
-            return
-        tabs = Tabs(*(Tab(p.capitalize(), id=f"tab-{p}") for p in PANES), id="pane-tabs")
-        main = self.query("#main")
-        await self.screen.mount(tabs, before=main.first() if main else None)
-        tabs.active = f"tab-{pane}"
-        self.show_pane(pane)
-
-    def show_pane(self, pane: str) -> None:
-        """At 80×24 only one pane shows at a time; the tabs choose it.  The
-        choice is a class on the screen, so lazily mounted panes follow it too."""
-        self._pane = pane
-        for name in PANES:
-            self.screen.set_class(name == pane, f"-pane-{name}")
-        self.screen.set_class(pane in ("composer", "session"), "-bottom-shown")
-        for tabs in self.query("#pane-tabs").results(Tabs):
-            if tabs.active != f"tab-{pane}" and tabs.query(f"#tab-{pane}"):  # not while it mounts
-                tabs.active = f"tab-{pane}"
-
-    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tab.id:
-            self.show_pane(event.tab.id.removeprefix("tab-"))
 
     # ------------------------------------------------------------ profiles
     def reload_profiles(self, *, select: str | None = None) -> None:
@@ -627,38 +588,10 @@ class SmtpTuiApp(App[None]):
         return action in self._MODAL_SAFE or self.screen is self.screen_stack[0]
 
     def get_system_commands(self, screen: Screen):
+        from smtptui.ui.commands import dashboard_commands
+
         yield from super().get_system_commands(screen)
-        for binding in self.BINDINGS:
-            assert isinstance(binding, Binding)
-            if binding.action in ("command_palette", "help"):
-                continue
-            yield SystemCommand(
-                binding.description,
-                binding.tooltip or binding.description,
-                lambda a=binding.action: self.run_action(a),
-            )
-        yield SystemCommand("Preview DATA", "Exactly the bytes sent after 354", self._preview_data)
-        yield SystemCommand(
-            "AUTH helper",
-            "Compute the base64 lines of AUTH PLAIN / LOGIN / CRAM-MD5",
-            self.action_auth_helper,
-        )
-        yield SystemCommand(
-            "Reload profiles",
-            "Read the profile files again (after editing them elsewhere)",
-            self.reload_profiles,
-        )
-        yield SystemCommand(
-            "Export as swaks command",
-            "The swaks command line for this profile and the composer's message (password as $VAR)",
-            self.action_swaks,
-        )
-
-    def _preview_data(self) -> None:
-        from smtptui.ui.panes import composer_pane
-
-        if (composer := composer_pane(self)) is not None:
-            composer.action_preview()
+        yield from dashboard_commands(self)
 
 
 def _profile_commands():

@@ -395,3 +395,23 @@ async def test_d_interrupts_a_session_waiting_on_a_silent_server(silent_server):
         await pilot.press("d")
         await wait_until(pilot, lambda: not app.controllers["silent"].connected, timeout=3)
         assert "QUIT" in transcript_text(app)
+
+
+async def test_the_palette_offers_every_action_and_every_profile():
+    from smtptui.ui.commands import ProfileCommands
+
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {
+            "Send",
+            "Inbox",
+            "Fleet",
+            "Preview DATA",
+            "AUTH helper",
+            "Export as swaks command",
+        } <= titles
+        provider = ProfileCommands(app.screen)
+        hits = [hit async for hit in provider.search("demo")]
+        assert any("Connect demo" in str(hit.text) for hit in hits)
