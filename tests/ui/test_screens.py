@@ -319,6 +319,25 @@ async def test_data_without_a_blank_line_shows_its_defect_live():
         assert raw.display and "Hello, I forgot the empty line" in _text(raw)
 
 
+async def test_defects_are_explained_in_chinese_when_the_app_speaks_chinese():
+    app = SmtpTuiApp(lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await _connect_demo(pilot)
+        controller = app.controllers["demo"]
+        for line in (
+            "MAIL FROM:<demo@demo.local>",
+            "RCPT TO:<friend@demo.local>",
+            "DATA",
+            "Hello",
+            ".",
+        ):
+            await controller.raw(line)
+        await pilot.press("i")
+        await pilot.pause()
+        shown = _text(app.screen.query_one("#inbox-defects", Static))
+        assert "这封邮件有" in shown and "没有 Subject 头" in shown
+
+
 # ---------------------------------------------------------------- the export
 
 

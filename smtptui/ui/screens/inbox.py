@@ -232,8 +232,19 @@ class InboxScreen(ModalScreen[None]):
         summary = message.summary
         defects = self.query_one("#inbox-defects", Static)
         if summary.defects:
-            lines = [f"⚠ {len(summary.defects)} problem(s) with this message:"]
-            lines += [f"  • {d.text}" for d in summary.defects]
+            from smtptui.reference.i18n import has, t
+
+            lang = getattr(self.app, "lang", "en")
+            count = len(summary.defects)
+            heading = (
+                f"⚠ 这封邮件有 {count} 个问题："
+                if lang == "zh"
+                else f"⚠ {count} problem(s) with this message:"
+            )
+            lines = [heading]
+            for d in summary.defects:
+                key = f"defect.{d.code}"
+                lines.append(f"  • {t(key, lang) if has(key, lang) else d.text}")
             defects.update("\n".join(lines))
         defects.set_class(not summary.defects, "-none")
         helo = f" · HELO {escape_text(message.helo)}" if message.helo else ""

@@ -1,6 +1,6 @@
 """English reference texts."""
 
-from smtptui.reference.locales.en import codes, commands, enhanced, session, ui, vendors
+from smtptui.reference.locales.en import codes, commands, defects, enhanced, session, ui, vendors
 
 MESSAGES: dict[str, str | tuple[str, ...]] = {
     **codes.MESSAGES,
@@ -9,4 +9,5 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     **commands.MESSAGES,
     **session.MESSAGES,
     **ui.MESSAGES,
+    **defects.MESSAGES,
 }

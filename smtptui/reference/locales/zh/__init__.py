@@ -1,6 +1,6 @@
 """简体中文参考文本（Simplified Chinese reference texts）."""
 
-from smtptui.reference.locales.zh import codes, commands, enhanced, session, ui, vendors
+from smtptui.reference.locales.zh import codes, commands, defects, enhanced, session, ui, vendors
 
 MESSAGES: dict[str, str | tuple[str, ...]] = {
     **codes.MESSAGES,
@@ -9,4 +9,5 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     **commands.MESSAGES,
     **session.MESSAGES,
     **ui.MESSAGES,
+    **defects.MESSAGES,
 }
