@@ -123,6 +123,7 @@ def recipients_for(count: int) -> tuple[str, ...]:
 # ==================================================================== worker
 # One measurement, in a process of its own.  Prints one JSON object.
 
+
 class _Clock:
     """CPU (total and user) and wall time of a stretch of code in this process."""
 
@@ -140,8 +141,13 @@ class _Clock:
         self.switches = (ru.ru_nvcsw - self._ru.ru_nvcsw) + (ru.ru_nivcsw - self._ru.ru_nivcsw)
 
     def figures(self) -> dict[str, float]:
-        return {"cpu": self.cpu, "user": self.user, "sys": self.sys, "wall": self.wall,
-                "switches": self.switches}
+        return {
+            "cpu": self.cpu,
+            "user": self.user,
+            "sys": self.sys,
+            "wall": self.wall,
+            "switches": self.switches,
+        }
 
 
 def _work_smtplib(args: argparse.Namespace, message: bytes, rcpts: tuple[str, ...]) -> dict:
@@ -208,8 +214,12 @@ async def _work_smtptui(args: argparse.Namespace, message: bytes, rcpts: tuple[s
             raise RuntimeError(f"the last message was not accepted: {result.final}")
     finally:
         await session.aclose()
-    return {**clock.figures(), "refused_rcpts": refused, "pipelined": modes == {True},
-            "cipher": cipher}
+    return {
+        **clock.figures(),
+        "refused_rcpts": refused,
+        "pipelined": modes == {True},
+        "cipher": cipher,
+    }
 
 
 def _cipher(sock: Any) -> str | None:
@@ -307,13 +317,20 @@ def run_worker(variant: Variant, port: int, where: Placement, args: argparse.Nam
     argv = [
         sys.executable,
         str(HERE),
-        "--worker", variant.client,
-        "--host", "127.0.0.1",
-        "--port", str(port),
-        "--messages", str(args.messages),
-        "--warmup", str(args.warmup),
-        "--size", str(args.size),
-        "--recipients", str(args.recipients),
+        "--worker",
+        variant.client,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--messages",
+        str(args.messages),
+        "--warmup",
+        str(args.warmup),
+        "--size",
+        str(args.size),
+        "--recipients",
+        str(args.recipients),
     ]
     if variant.tls:
         argv.append("--tls")
@@ -327,14 +344,17 @@ def run_worker(variant: Variant, port: int, where: Placement, args: argparse.Nam
         )
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     if result["refused_rcpts"]:
-        raise RuntimeError(f"{variant.label}: the server refused {result['refused_rcpts']} recipients")
+        raise RuntimeError(
+            f"{variant.label}: the server refused {result['refused_rcpts']} recipients"
+        )
     if variant.client == "smtptui+pipe" and not result["pipelined"]:
         raise RuntimeError(f"{variant.label}: the server did not offer PIPELINING")
     return result
 
 
-def measure(port: int, variants: list[Variant], where: Placement, args: argparse.Namespace,
-            log: Any) -> list[Runs]:
+def measure(
+    port: int, variants: list[Variant], where: Placement, args: argparse.Namespace, log: Any
+) -> list[Runs]:
     runs = [Runs(v) for v in variants]
     for rnd in range(args.repeat):
         shift = rnd % len(runs)
@@ -342,9 +362,11 @@ def measure(port: int, variants: list[Variant], where: Placement, args: argparse
             res = run_worker(r.variant, port, where, args)
             r.results.append(res)
             n = res["sent"] / 1e6
-            log(f"  round {rnd + 1}/{args.repeat}  {r.variant.label:<42} "
+            log(
+                f"  round {rnd + 1}/{args.repeat}  {r.variant.label:<42} "
                 f"CPU {res['cpu'] / n:4.0f} µs/msg (user {res['user'] / n:4.0f})  "
-                f"wall {res['wall'] / n:5.0f} µs/msg")
+                f"wall {res['wall'] / n:5.0f} µs/msg"
+            )
     return runs
 
 
@@ -354,8 +376,17 @@ def _ratio_range(values: list[float]) -> str:
 
 def report(sections: list[Section]) -> tuple[str, list[str], bool]:
     """The results table, the verdict lines, and whether every target was met."""
-    headers = ["placement", "server", "client", "CPU s/1000", "user s/1000", "wall s/1000",
-               "msg/s", "CPU vs smtplib", "throughput vs smtplib"]
+    headers = [
+        "placement",
+        "server",
+        "client",
+        "CPU s/1000",
+        "user s/1000",
+        "wall s/1000",
+        "msg/s",
+        "CPU vs smtplib",
+        "throughput vs smtplib",
+    ]
     rows: list[list[str]] = []
     verdicts: list[str] = []
     all_ok = True
@@ -367,17 +398,25 @@ def report(sections: list[Section]) -> tuple[str, list[str], bool]:
             cpu_ratio = cpu / base.med("cpu")
             tput_ratio = base.med("wall") / wall
             is_base = r.variant.client == BASELINE
-            rows.append([
-                sec.placement, sec.server, r.variant.label,
-                f"{cpu * 1000:.3f}", f"{user * 1000:.3f}", f"{wall * 1000:.3f}",
-                f"{1 / wall:,.0f}",
-                "1 (baseline)" if is_base else f"{cpu_ratio:.2f}×",
-                "1 (baseline)" if is_base else f"{tput_ratio:.2f}×",
-            ])
+            rows.append(
+                [
+                    sec.placement,
+                    sec.server,
+                    r.variant.label,
+                    f"{cpu * 1000:.3f}",
+                    f"{user * 1000:.3f}",
+                    f"{wall * 1000:.3f}",
+                    f"{1 / wall:,.0f}",
+                    "1 (baseline)" if is_base else f"{cpu_ratio:.2f}×",
+                    "1 (baseline)" if is_base else f"{tput_ratio:.2f}×",
+                ]
+            )
             if is_base:
                 continue
             paired_cpu = [a / b for a, b in zip(r.per_msg("cpu"), base.per_msg("cpu"), strict=True)]
-            paired_tput = [b / a for a, b in zip(r.per_msg("wall"), base.per_msg("wall"), strict=True)]
+            paired_tput = [
+                b / a for a, b in zip(r.per_msg("wall"), base.per_msg("wall"), strict=True)
+            ]
             where = f"{sec.placement}, {sec.server}, {r.variant.label}"
             ok = cpu_ratio <= 1.0
             all_ok &= ok
@@ -395,8 +434,10 @@ def report(sections: list[Section]) -> tuple[str, list[str], bool]:
                     f"{1 / base.med('wall'):,.0f} msg/s; rounds {_ratio_range(paired_tput)})"
                 )
     if not any(sec.server == "smtp-sink" for sec in sections):
-        verdicts.append(f"SKIP  throughput ≥ {PIPELINE_TARGET}× smtplib's against smtp-sink: "
-                        "smtp-sink was not measured")
+        verdicts.append(
+            f"SKIP  throughput ≥ {PIPELINE_TARGET}× smtplib's against smtp-sink: "
+            "smtp-sink was not measured"
+        )
         all_ok = False
     return table(headers, rows), verdicts, all_ok
 
@@ -407,23 +448,40 @@ def main(argv: list[str] | None = None) -> int:
         "smtptui's engine (with and without PIPELINING) against smtplib.sendmail, "
         "on the built-in server and Postfix's smtp-sink (loopback).",
     )
-    parser.add_argument("--messages", type=int, default=None,
-                        help="timed messages per run (default 1000; 200 with --quick)")
-    parser.add_argument("--repeat", type=int, default=None,
-                        help="rounds; tables show the median (default 5; 3 with --quick)")
-    parser.add_argument("--quick", action="store_true",
-                        help="200 messages, 3 rounds, no STARTTLS rows")
+    parser.add_argument(
+        "--messages",
+        type=int,
+        default=None,
+        help="timed messages per run (default 1000; 200 with --quick)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="rounds; tables show the median (default 5; 3 with --quick)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="200 messages, 3 rounds, no STARTTLS rows"
+    )
     parser.add_argument("--no-tls", action="store_true", help="skip the STARTTLS rows")
-    parser.add_argument("--servers", default="demo,sink",
-                        help="comma-separated: demo (built-in server), sink (smtp-sink); "
-                        "default both")
-    parser.add_argument("--placement", default="split,shared",
-                        help="comma-separated CPU placements: split, shared, free "
-                        "(default split,shared)")
+    parser.add_argument(
+        "--servers",
+        default="demo,sink",
+        help="comma-separated: demo (built-in server), sink (smtp-sink); default both",
+    )
+    parser.add_argument(
+        "--placement",
+        default="split,shared",
+        help="comma-separated CPU placements: split, shared, free (default split,shared)",
+    )
     parser.add_argument("--size", type=int, default=2048, help="message body bytes (default 2048)")
     parser.add_argument("--recipients", type=int, default=1, help="RCPTs per message (default 1)")
-    parser.add_argument("--warmup", type=int, default=20,
-                        help="untimed messages first, on the same connection (default 20)")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=20,
+        help="untimed messages first, on the same connection (default 20)",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write every run's raw figures here")
     # internal: one measurement in this process
     parser.add_argument("--worker", choices=CLIENTS, help=argparse.SUPPRESS)
@@ -487,14 +545,18 @@ def main(argv: list[str] | None = None) -> int:
                     runs = measure(demo.port, variants, where, args, log)
                 expected = sum(len(r.results) for r in runs) * (args.messages + args.warmup)
                 if demo.received is not None and demo.received != expected:
-                    raise RuntimeError(f"the built-in server received {demo.received} messages, "
-                                       f"expected {expected}")
+                    raise RuntimeError(
+                        f"the built-in server received {demo.received} messages, "
+                        f"expected {expected}"
+                    )
                 log(f"  the built-in server accepted {demo.received} messages, as expected")
                 sections.append(Section("built-in", where.name, runs))
             if "sink" in servers:
                 if not SmtpSink.available():
-                    log(f" smtp-sink is not installed ({SMTP_SINK}; Debian: apt-get install "
-                        "postfix): the smtp-sink rows are skipped")
+                    log(
+                        f" smtp-sink is not installed ({SMTP_SINK}; Debian: apt-get install "
+                        "postfix): the smtp-sink rows are skipped"
+                    )
                     continue
                 with SmtpSink(cpus=where.server_cpus) as sink:
                     log(f" {sink.name} on 127.0.0.1:{sink.port} (pid {sink.pid})")
@@ -509,8 +571,14 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(header))
     for where in places:
         print(f"placement {where.describe()}")
-    ciphers = sorted({r.results[0]["cipher"] for s in sections for r in s.runs
-                      if r.variant.tls and r.results[0].get("cipher")})
+    ciphers = sorted(
+        {
+            r.results[0]["cipher"]
+            for s in sections
+            for r in s.runs
+            if r.variant.tls and r.results[0].get("cipher")
+        }
+    )
     if ciphers:
         print(f"STARTTLS rows: {'; '.join(ciphers)} (certificate verification off in both clients)")
     print(f"load average at end {end_load}")
@@ -519,10 +587,21 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("\n".join(verdicts))
     if args.json:
-        raw = {"facts": facts, "args": vars(args), "sections": [
-            {"server": s.server, "placement": s.placement,
-             "runs": [{"client": r.variant.client, "tls": r.variant.tls, "results": r.results}
-                      for r in s.runs]} for s in sections]}
+        raw = {
+            "facts": facts,
+            "args": vars(args),
+            "sections": [
+                {
+                    "server": s.server,
+                    "placement": s.placement,
+                    "runs": [
+                        {"client": r.variant.client, "tls": r.variant.tls, "results": r.results}
+                        for r in s.runs
+                    ],
+                }
+                for s in sections
+            ],
+        }
         Path(args.json).write_text(json.dumps(raw, indent=1) + "\n")
     return 0 if all_ok else 1
 

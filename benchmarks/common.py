@@ -93,14 +93,28 @@ def smtptui_source() -> str:
     where = str(pkg)
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         git = ["git", "-C", str(pkg.parent)]
-        top = subprocess.run([*git, "rev-parse", "--show-toplevel"], capture_output=True,
-                             text=True, timeout=10, check=True).stdout.strip()
+        top = subprocess.run(
+            [*git, "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
         if Path(top).resolve() == pkg.parent:
-            commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True,
-                                    text=True, timeout=10, check=True).stdout.strip()
-            dirty = subprocess.run([*git, "status", "--porcelain", "--", "smtptui"],
-                                   capture_output=True, text=True, timeout=10,
-                                   check=True).stdout.strip()
+            commit = subprocess.run(
+                [*git, "rev-parse", "--short", "HEAD"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=True,
+            ).stdout.strip()
+            dirty = subprocess.run(
+                [*git, "status", "--porcelain", "--", "smtptui"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=True,
+            ).stdout.strip()
             where += f" (commit {commit}{', with uncommitted changes' if dirty else ''})"
     return where
 
@@ -189,8 +203,9 @@ class DemoServerProcess:
         self._conn = parent
         if not parent.poll(self._start_timeout):
             self._kill()
-            raise RuntimeError("the built-in server did not start within "
-                               f"{self._start_timeout:g} s")
+            raise RuntimeError(
+                f"the built-in server did not start within {self._start_timeout:g} s"
+            )
         info = parent.recv()
         self.port, self.cert = int(info["port"]), info["cert"]
         if not wait_for_greeting(LOOPBACK, self.port):
@@ -254,9 +269,11 @@ class SmtpSink:
             if wait_for_greeting(LOOPBACK, self.port, timeout=5):
                 return self
             self._stop()
-            last_error = (self._proc.stderr.read() if self._proc.stderr else b"").decode(
-                "utf-8", "replace"
-            ).strip()
+            last_error = (
+                (self._proc.stderr.read() if self._proc.stderr else b"")
+                .decode("utf-8", "replace")
+                .strip()
+            )
         raise RuntimeError(f"smtp-sink did not start: {last_error or 'no greeting'}")
 
     def _stop(self) -> None:
@@ -282,8 +299,9 @@ def _unprivileged_user() -> str:
         with contextlib.suppress(KeyError):
             pwd.getpwnam(name)
             return name
-    raise RuntimeError("smtp-sink runs as root only with -u USER, and neither "
-                       "'nobody' nor 'postfix' exists")
+    raise RuntimeError(
+        "smtp-sink runs as root only with -u USER, and neither 'nobody' nor 'postfix' exists"
+    )
 
 
 # ------------------------------------------------------------------ figures

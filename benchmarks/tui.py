@@ -120,7 +120,10 @@ class Tmux:
     def run(self, *args: str, timeout: float = 10.0) -> str:
         result = subprocess.run(
             [self.binary, "-L", self.socket, "-f", "/dev/null", *args],
-            capture_output=True, text=True, env=self.env, timeout=timeout,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=timeout,
         )
         if result.returncode != 0:
             raise BenchError(f"tmux {args[0]} failed: {result.stderr.strip()}")
@@ -129,8 +132,9 @@ class Tmux:
     def start(self) -> None:
         """The server and a pane holding a placeholder, so that launching a
         program is timed without the server's own start-up."""
-        self.run("new-session", "-d", "-s", "main", "-x", str(WIDTH), "-y", str(HEIGHT),
-                 "exec sleep 600")
+        self.run(
+            "new-session", "-d", "-s", "main", "-x", str(WIDTH), "-y", str(HEIGHT), "exec sleep 600"
+        )
         self.socket_path = Path(self.run("display-message", "-p", "#{socket_path}").strip())
         self.run("set-option", "-t", "main", "remain-on-exit", "on")
 
@@ -151,8 +155,9 @@ class Tmux:
         out = self.run("list-panes", "-t", "main", "-F", "#{pane_pid} #{pane_dead}").split()
         return int(out[0]), out[1] == "1"
 
-    def wait(self, ready: Callable[[str], bool], timeout: float, what: str,
-             escapes: bool = False) -> tuple[float, str]:
+    def wait(
+        self, ready: Callable[[str], bool], timeout: float, what: str, escapes: bool = False
+    ) -> tuple[float, str]:
         """Poll the screen until ``ready(screen)``; the time it became true."""
         deadline = time.perf_counter() + timeout
         screen = ""
@@ -165,8 +170,9 @@ class Tmux:
         dead = ""
         with contextlib.suppress(BenchError, ValueError, IndexError):
             dead = " (the program has exited)" if self.pane()[1] else ""
-        raise BenchError(f"{what} did not happen within {timeout:g} s{dead}; last screen:\n"
-                         f"{self.screen()}")
+        raise BenchError(
+            f"{what} did not happen within {timeout:g} s{dead}; last screen:\n{self.screen()}"
+        )
 
     def settle(self, screen: str, timeout: float = 5.0) -> tuple[float, str]:
         """Wait until the screen stays the same for ``SETTLE`` s; the time of
@@ -200,10 +206,19 @@ class Tmux:
 
 
 def bench_env(config_home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("TMUX", "TMUX_PANE", "SMTPTUI_PROFILES_DIR", "SMTPTUI_LANG")}
-    env.update({"LANG": "C.UTF-8", "COLORTERM": "truecolor", "SMTPTUI_LANG": "en",
-                "XDG_CONFIG_HOME": str(config_home)})  # no personal keymap
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("TMUX", "TMUX_PANE", "SMTPTUI_PROFILES_DIR", "SMTPTUI_LANG")
+    }
+    env.update(
+        {
+            "LANG": "C.UTF-8",
+            "COLORTERM": "truecolor",
+            "SMTPTUI_LANG": "en",
+            "XDG_CONFIG_HOME": str(config_home),
+        }
+    )  # no personal keymap
     return env
 
 
@@ -222,8 +237,13 @@ def make_profiles(folder: Path) -> str:
     store = ProfileStore(folder)
     rows = []
     for i in range(PROFILES):
-        profile = Profile(name=f"bench-{i:02d}", host=f"mx{i:02d}.example.test", port=587,
-                          security="starttls", tags=("bench",))
+        profile = Profile(
+            name=f"bench-{i:02d}",
+            host=f"mx{i:02d}.example.test",
+            port=587,
+            security="starttls",
+            tags=("bench",),
+        )
         store.save(profile)
         rows.append(f"○ {profile.name}   —\n  {profile.address} {profile.security}  #bench")
     if len([p for p in store.load().profiles if not p.bundled]) != PROFILES:
@@ -231,25 +251,29 @@ def make_profiles(folder: Path) -> str:
     return "\n".join(rows) + "\n"
 
 
-def launch_once(env: dict[str, str], argv: list[str], lazy: bool,
-                name: str) -> tuple[float, float | None]:
+def launch_once(
+    env: dict[str, str], argv: list[str], lazy: bool, name: str
+) -> tuple[float, float | None]:
     tmux = Tmux(env)
     try:
         tmux.start()
         started = tmux.launch(argv)
-        painted, _ = tmux.wait(lambda s: all(m in s for m in FIRST_SCREEN), 30,
-                               f"first paint of {name}")
+        painted, _ = tmux.wait(
+            lambda s: all(m in s for m in FIRST_SCREEN), 30, f"first paint of {name}"
+        )
         panes = None
         if lazy:
-            panes, _ = tmux.wait(lambda s: all(m in s for m in LAZY_PANES), 30,
-                                 "drawing the lazy panes")
+            panes, _ = tmux.wait(
+                lambda s: all(m in s for m in LAZY_PANES), 30, "drawing the lazy panes"
+            )
         return painted - started, None if panes is None else panes - started
     finally:
         tmux.kill()
 
 
-def measure_paint(args: argparse.Namespace, work: Path, env: dict[str, str],
-                  log: Callable[[str], None]) -> PaintRuns:
+def measure_paint(
+    args: argparse.Namespace, work: Path, env: dict[str, str], log: Callable[[str], None]
+) -> PaintRuns:
     profiles = work / "profiles-50"
     text_file = work / "rows.txt"
     text_file.write_text(make_profiles(profiles), encoding="utf-8")
@@ -275,8 +299,10 @@ def measure_paint(args: argparse.Namespace, work: Path, env: dict[str, str],
                 painted, panes = launch_once(env, app_argv, lazy=True, name="smtptui")
                 runs.app.append(painted)
                 runs.lazy.append(panes or math.nan)
-        log(f" round {round_ + 1}/{args.repeat}: baseline {runs.baseline[-1] * 1000:.0f} ms, "
-            f"smtptui {runs.app[-1] * 1000:.0f} ms (all panes {runs.lazy[-1] * 1000:.0f} ms)")
+        log(
+            f" round {round_ + 1}/{args.repeat}: baseline {runs.baseline[-1] * 1000:.0f} ms, "
+            f"smtptui {runs.app[-1] * 1000:.0f} ms (all panes {runs.lazy[-1] * 1000:.0f} ms)"
+        )
     return runs
 
 
@@ -300,9 +326,12 @@ def record_demo_session() -> list[Any]:
             secret = profile.resolve_password()
             creds = Credentials(profile.auth.username or "demo", secret, profile.auth.mechanism)
             await asyncio.wait_for(controller.connect(creds), 30)
-            draft = MessageDraft(from_="learner@demo.local", to=["inbox@demo.local"],
-                                 subject="transcript benchmark",
-                                 body="Hello from the benchmark.\n.a line that needs dot-stuffing\n")
+            draft = MessageDraft(
+                from_="learner@demo.local",
+                to=["inbox@demo.local"],
+                subject="transcript benchmark",
+                body="Hello from the benchmark.\n.a line that needs dot-stuffing\n",
+            )
             await asyncio.wait_for(controller.send(build_message(draft)), 30)
             await asyncio.wait_for(controller.disconnect(), 30)
         finally:
@@ -357,15 +386,31 @@ def read_status(path: Path) -> dict[str, Any]:
     return {}
 
 
-def measure_transcript(events: int, presses: int, work: Path, events_file: Path,
-                       env: dict[str, str], log: Callable[[str], None]) -> TranscriptRun:
+def measure_transcript(
+    events: int,
+    presses: int,
+    work: Path,
+    events_file: Path,
+    env: dict[str, str],
+    log: Callable[[str], None],
+) -> TranscriptRun:
     run = TranscriptRun(events)
     folder = work / f"profiles-empty-{events}"
     folder.mkdir()
     status_file = work / f"status-{events}.json"
-    argv = [sys.executable, str(HERE), "--bench-app", "--events", str(events),
-            "--events-file", str(events_file), "--status", str(status_file),
-            "--profiles-dir", str(folder)]
+    argv = [
+        sys.executable,
+        str(HERE),
+        "--bench-app",
+        "--events",
+        str(events),
+        "--events-file",
+        str(events_file),
+        "--status",
+        str(status_file),
+        "--profiles-dir",
+        str(folder),
+    ]
     tmux = Tmux(env)
     try:
         tmux.start()
@@ -382,10 +427,16 @@ def measure_transcript(events: int, presses: int, work: Path, events_file: Path,
         if status.get("phase") == "error":
             raise BenchError(f"the launcher failed: {status.get('error')}")
         if status.get("phase") != "ingested":
-            raise BenchError(f"{events:,} events were not ingested in time (phase "
-                             f"{status.get('phase')!r}); screen:\n{tmux.screen()}")
+            raise BenchError(
+                f"{events:,} events were not ingested in time (phase "
+                f"{status.get('phase')!r}); screen:\n{tmux.screen()}"
+            )
         pid = int(status["pid"])
-        run.lines, run.build_s, run.ingest_s = status["lines"], status["build_s"], status["ingest_s"]
+        run.lines, run.build_s, run.ingest_s = (
+            status["lines"],
+            status["build_s"],
+            status["ingest_s"],
+        )
         run.rss_start_mb = status["rss_start_mb"]
         if status["events"] != events:
             raise BenchError(f"the controller holds {status['events']} events, not {events}")
@@ -400,8 +451,10 @@ def measure_transcript(events: int, presses: int, work: Path, events_file: Path,
             tmux.wait(lambda s: last_line in s, 30, "the newest transcript line showing after End")
         _, screen = tmux.settle(tmux.screen(escapes=True), timeout=10)
         run.rss_loaded_mb = proc_status_mb(pid, "VmRSS")
-        log(f" {events:,} events → {run.lines:,} lines ingested in {run.ingest_s:.2f} s; "
-            f"RSS {run.rss_loaded_mb:.0f} MB (smtptui from {status['smtptui']})")
+        log(
+            f" {events:,} events → {run.lines:,} lines ingested in {run.ingest_s:.2f} s; "
+            f"RSS {run.rss_loaded_mb:.0f} MB (smtptui from {status['smtptui']})"
+        )
         windows: list[tuple[float, float]] = []
         presses_start = time.monotonic()
         for i in range(presses):
@@ -411,8 +464,9 @@ def measure_transcript(events: int, presses: int, work: Path, events_file: Path,
             window_start = time.monotonic()
             tmux.keys(key)
             try:
-                changed, screen = tmux.wait(lambda s, b=before: s != b, 10,
-                                            f"a repaint after {key}", escapes=True)
+                changed, screen = tmux.wait(
+                    lambda s, b=before: s != b, 10, f"a repaint after {key}", escapes=True
+                )
             except BenchError:
                 run.problems.append(f"press {i + 1} ({key}): no repaint within 10 s")
                 continue
@@ -426,12 +480,15 @@ def measure_transcript(events: int, presses: int, work: Path, events_file: Path,
                 run.problems.append(f"press {i + 1} (End): the newest line is not on screen")
         run.rss_end_mb = proc_status_mb(pid, "VmRSS")
         pauses = read_status(status_file.with_name(status_file.stem + "-gc.json")).get("pauses", [])
-        run.gc_ingest = [ms for at, ms in pauses if at < presses_start and at >= status["ingest_at"]]
+        run.gc_ingest = [
+            ms for at, ms in pauses if at < presses_start and at >= status["ingest_at"]
+        ]
         run.gc_presses = [ms for at, ms in pauses if at >= presses_start]
         run.slow_with_gc = sum(
-            1 for (a, b), (_, repaint, _) in zip(windows, run.presses, strict=True)
-            if repaint * 1000 > REPAINT_TARGET_MS
-            and any(a <= at <= b for at, _ in pauses))
+            1
+            for (a, b), (_, repaint, _) in zip(windows, run.presses, strict=True)
+            if repaint * 1000 > REPAINT_TARGET_MS and any(a <= at <= b for at, _ in pauses)
+        )
         run.hwm_mb = proc_status_mb(pid, "VmHWM")
         return run
     finally:
@@ -501,7 +558,8 @@ def bench_app_main(args: argparse.Namespace) -> int:
     class BenchApp(SmtpTuiApp):
         # a relative CSS_PATH is read next to the class's module: keep the app's own
         CSS_PATH = Path(sys.modules[SmtpTuiApp.__module__].__file__ or "").parent / str(
-            SmtpTuiApp.CSS_PATH)
+            SmtpTuiApp.CSS_PATH
+        )
 
         def on_ready(self) -> None:
             try:
@@ -542,12 +600,18 @@ def bench_app_main(args: argparse.Namespace) -> int:
                     await asyncio.sleep(0)
                 ingest_s = time.perf_counter() - t0
                 events.clear()  # the controller's transcript holds them now
-                status(phase="ingested", events=len(controller.transcript.events),
-                       lines=len(controller.lines), build_s=build_s, ingest_s=ingest_s,
-                       rss_start_mb=rss, ingest_at=ingest_at,
-                       first_line=controller.lines[0].text[:SHOWN],
-                       last_line=controller.lines[-1].text[:SHOWN],
-                       smtptui=str(Path(sys.modules["smtptui"].__file__ or "").parent))
+                status(
+                    phase="ingested",
+                    events=len(controller.transcript.events),
+                    lines=len(controller.lines),
+                    build_s=build_s,
+                    ingest_s=ingest_s,
+                    rss_start_mb=rss,
+                    ingest_at=ingest_at,
+                    first_line=controller.lines[0].text[:SHOWN],
+                    last_line=controller.lines[-1].text[:SHOWN],
+                    smtptui=str(Path(sys.modules["smtptui"].__file__ or "").parent),
+                )
             except Exception:
                 status(phase="error", error=traceback.format_exc())
 
@@ -566,76 +630,152 @@ def report(paint: PaintRuns | None, runs: list[TranscriptRun]) -> tuple[list[str
         lazy = median(paint.lazy)
         pairs = [a / b for a, b in zip(paint.app, paint.baseline, strict=True)]
         rows = [
-            ["minimal Textual app (one Static), rows drawn", f"{base * 1000:.0f}",
-             f"{min(paint.baseline) * 1000:.0f}–{max(paint.baseline) * 1000:.0f}", "1 (baseline)"],
-            ["smtptui, profiles pane drawn", f"{app * 1000:.0f}",
-             f"{min(paint.app) * 1000:.0f}–{max(paint.app) * 1000:.0f}", f"{app / base:.2f}×"],
-            ["smtptui, lazy panes drawn too (info)", f"{lazy * 1000:.0f}",
-             f"{min(paint.lazy) * 1000:.0f}–{max(paint.lazy) * 1000:.0f}", f"{lazy / base:.2f}×"],
+            [
+                "minimal Textual app (one Static), rows drawn",
+                f"{base * 1000:.0f}",
+                f"{min(paint.baseline) * 1000:.0f}–{max(paint.baseline) * 1000:.0f}",
+                "1 (baseline)",
+            ],
+            [
+                "smtptui, profiles pane drawn",
+                f"{app * 1000:.0f}",
+                f"{min(paint.app) * 1000:.0f}–{max(paint.app) * 1000:.0f}",
+                f"{app / base:.2f}×",
+            ],
+            [
+                "smtptui, lazy panes drawn too (info)",
+                f"{lazy * 1000:.0f}",
+                f"{min(paint.lazy) * 1000:.0f}–{max(paint.lazy) * 1000:.0f}",
+                f"{lazy / base:.2f}×",
+            ],
         ]
-        out += [f"First paint in tmux {WIDTH}×{HEIGHT}, {PROFILES} profiles, median of "
-                f"{len(paint.app)} launches each (time from respawn-pane to the screen):", "",
-                table(["program", "median ms", "range ms", "vs baseline"], rows), ""]
+        out += [
+            f"First paint in tmux {WIDTH}×{HEIGHT}, {PROFILES} profiles, median of "
+            f"{len(paint.app)} launches each (time from respawn-pane to the screen):",
+            "",
+            table(["program", "median ms", "range ms", "vs baseline"], rows),
+            "",
+        ]
         passed = app / base <= PAINT_TARGET
         ok &= passed
-        verdicts.append(f"{'PASS' if passed else 'FAIL'}  first paint ≤ {PAINT_TARGET}× a minimal "
-                        f"Textual app: {app / base:.2f}× ({app * 1000:.0f} vs {base * 1000:.0f} ms; "
-                        f"per-round ratios {min(pairs):.2f}–{max(pairs):.2f}×)")
+        verdicts.append(
+            f"{'PASS' if passed else 'FAIL'}  first paint ≤ {PAINT_TARGET}× a minimal "
+            f"Textual app: {app / base:.2f}× ({app * 1000:.0f} vs {base * 1000:.0f} ms; "
+            f"per-round ratios {min(pairs):.2f}–{max(pairs):.2f}×)"
+        )
     if runs:
         rows = []
         for r in runs:
             rep, sett = r.repaint_ms(), r.settled_ms()
-            rows.append([f"{r.events:,}", f"{r.lines:,}", f"{r.ingest_s:.2f}",
-                         f"{r.ingest_s / r.events * 1e6:.0f}", f"{r.rss_loaded_mb:.0f}",
-                         f"{r.hwm_mb:.0f}", str(len(rep)), f"{median(rep):.0f}", f"{p95(rep):.0f}",
-                         f"{max(rep, default=math.nan):.0f}", f"{median(sett):.0f}"])
-        out += [f"Transcript in tmux {WIDTH}×{HEIGHT}: ingest, memory, key press → repaint "
-                "(first change of capture-pane -p -e):", "",
-                table(["events", "lines", "ingest s", "µs/event", "RSS MB", "peak MB", "presses",
-                       "repaint median ms", "p95 ms", "max ms", "settled median ms"], rows), ""]
+            rows.append(
+                [
+                    f"{r.events:,}",
+                    f"{r.lines:,}",
+                    f"{r.ingest_s:.2f}",
+                    f"{r.ingest_s / r.events * 1e6:.0f}",
+                    f"{r.rss_loaded_mb:.0f}",
+                    f"{r.hwm_mb:.0f}",
+                    str(len(rep)),
+                    f"{median(rep):.0f}",
+                    f"{p95(rep):.0f}",
+                    f"{max(rep, default=math.nan):.0f}",
+                    f"{median(sett):.0f}",
+                ]
+            )
+        out += [
+            f"Transcript in tmux {WIDTH}×{HEIGHT}: ingest, memory, key press → repaint "
+            "(first change of capture-pane -p -e):",
+            "",
+            table(
+                [
+                    "events",
+                    "lines",
+                    "ingest s",
+                    "µs/event",
+                    "RSS MB",
+                    "peak MB",
+                    "presses",
+                    "repaint median ms",
+                    "p95 ms",
+                    "max ms",
+                    "settled median ms",
+                ],
+                rows,
+            ),
+            "",
+        ]
         big = runs[-1]
         keys_rows = []
         for key in dict.fromkeys(KEYS):
             for r in runs:
                 values = [p[1] * 1000 for p in r.presses if p[0] == key]
                 if values:
-                    keys_rows.append([key, f"{r.events:,}", str(len(values)),
-                                      f"{median(values):.0f}", f"{max(values):.0f}"])
-        out += ["Per key:", "", table(["key", "events", "presses", "median ms", "max ms"], keys_rows), ""]
+                    keys_rows.append(
+                        [
+                            key,
+                            f"{r.events:,}",
+                            str(len(values)),
+                            f"{median(values):.0f}",
+                            f"{max(values):.0f}",
+                        ]
+                    )
+        out += [
+            "Per key:",
+            "",
+            table(["key", "events", "presses", "median ms", "max ms"], keys_rows),
+            "",
+        ]
         if len(runs) > 1 and runs[0].events < big.events:
             small = runs[0]
-            per_event = (big.rss_loaded_mb - small.rss_loaded_mb) * 1024 * 1024 / (big.events - small.events)
-            out.append(f"memory per extra event ≈ {per_event:,.0f} bytes (RSS difference / "
-                       "event difference); repaint median "
-                       f"{median(big.repaint_ms()) / median(small.repaint_ms()):.2f}× the "
-                       f"{small.events:,}-event one")
+            per_event = (
+                (big.rss_loaded_mb - small.rss_loaded_mb)
+                * 1024
+                * 1024
+                / (big.events - small.events)
+            )
+            out.append(
+                f"memory per extra event ≈ {per_event:,.0f} bytes (RSS difference / "
+                "event difference); repaint median "
+                f"{median(big.repaint_ms()) / median(small.repaint_ms()):.2f}× the "
+                f"{small.events:,}-event one"
+            )
         for r in runs:
-            out.append(f"full GC (generation 2) at {r.events:,} events: {len(r.gc_ingest)} during "
-                       f"the ingest (longest {max(r.gc_ingest, default=0):.0f} ms), "
-                       f"{len(r.gc_presses)} during the key presses (longest "
-                       f"{max(r.gc_presses, default=0):.0f} ms); presses over "
-                       f"{REPAINT_TARGET_MS:.0f} ms with a full GC inside: {r.slow_with_gc} of "
-                       f"{sum(1 for v in r.repaint_ms() if v > REPAINT_TARGET_MS)}")
+            out.append(
+                f"full GC (generation 2) at {r.events:,} events: {len(r.gc_ingest)} during "
+                f"the ingest (longest {max(r.gc_ingest, default=0):.0f} ms), "
+                f"{len(r.gc_presses)} during the key presses (longest "
+                f"{max(r.gc_presses, default=0):.0f} ms); presses over "
+                f"{REPAINT_TARGET_MS:.0f} ms with a full GC inside: {r.slow_with_gc} of "
+                f"{sum(1 for v in r.repaint_ms() if v > REPAINT_TARGET_MS)}"
+            )
         for r in runs:
             for problem in r.problems:
                 out.append(f"problem at {r.events:,} events: {problem}")
         for r in runs:
             if not r.follows:
-                verdicts.append(f"WARN  at {r.events:,} events the transcript did not follow its "
-                                "newest line after the ingest (End was pressed before measuring)")
+                verdicts.append(
+                    f"WARN  at {r.events:,} events the transcript did not follow its "
+                    "newest line after the ingest (End was pressed before measuring)"
+                )
         rep = big.repaint_ms()
         passed = bool(rep) and p95(rep) <= REPAINT_TARGET_MS and not big.problems
         ok &= passed
-        verdicts.append(f"{'PASS' if passed else 'FAIL'}  key press → repaint ≤ {REPAINT_TARGET_MS:.0f} ms "
-                        f"at {big.events:,} events (p95 of {len(rep)} presses): p95 {p95(rep):.0f} ms, "
-                        f"median {median(rep):.0f} ms")
+        verdicts.append(
+            f"{'PASS' if passed else 'FAIL'}  key press → repaint ≤ {REPAINT_TARGET_MS:.0f} ms "
+            f"at {big.events:,} events (p95 of {len(rep)} presses): p95 {p95(rep):.0f} ms, "
+            f"median {median(rep):.0f} ms"
+        )
         passed = big.rss_loaded_mb <= RSS_TARGET_MB
         ok &= passed
-        verdicts.append(f"{'PASS' if passed else 'FAIL'}  RSS ≤ {RSS_TARGET_MB:.0f} MB at {big.events:,} "
-                        f"events: {big.rss_loaded_mb:.0f} MB after loading (peak {big.hwm_mb:.0f} MB, "
-                        f"{big.rss_end_mb:.0f} MB after the key presses)")
-        verdicts.append(f"info  ingest of {big.events:,} events in the running app: "
-                        f"{big.ingest_s:.2f} s ({big.ingest_s / big.events * 1e6:.0f} µs/event)")
+        verdicts.append(
+            f"{'PASS' if passed else 'FAIL'}  RSS ≤ {RSS_TARGET_MB:.0f} MB at {big.events:,} "
+            f"events: {big.rss_loaded_mb:.0f} MB after loading (peak {big.hwm_mb:.0f} MB, "
+            f"{big.rss_end_mb:.0f} MB after the key presses)"
+        )
+        verdicts.append(
+            f"info  ingest of {big.events:,} events in the running app: "
+            f"{big.ingest_s:.2f} s ({big.ingest_s / big.events * 1e6:.0f} µs/event)"
+        )
     return out, verdicts, ok
 
 
@@ -643,9 +783,11 @@ def report(paint: PaintRuns | None, runs: list[TranscriptRun]) -> tuple[list[str
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="First paint of the dashboard in tmux against a minimal Textual app, and "
-        "key-press-to-repaint and RSS with a 100,000-event transcript.")
-    parser.add_argument("--quick", action="store_true",
-                        help="7 launches each, 24 key presses (default 9 and 40)")
+        "key-press-to-repaint and RSS with a 100,000-event transcript."
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="7 launches each, 24 key presses (default 9 and 40)"
+    )
     parser.add_argument("--part", choices=("all", "paint", "transcript"), default="all")
     parser.add_argument("--repeat", type=int, default=None, help="timed launches of each program")
     parser.add_argument("--events", type=int, default=100_000, help="events in the big transcript")
@@ -674,9 +816,11 @@ def main(argv: list[str] | None = None) -> int:
 
     facts = machine_facts()
     command = "python benchmarks/tui.py" + "".join(
-        f" {shlex.quote(a)}" for a in (sys.argv[1:] if argv is None else argv))
-    tmux_version = subprocess.run(["tmux", "-V"], capture_output=True, text=True,
-                                  timeout=10).stdout.strip()
+        f" {shlex.quote(a)}" for a in (sys.argv[1:] if argv is None else argv)
+    )
+    tmux_version = subprocess.run(
+        ["tmux", "-V"], capture_output=True, text=True, timeout=10
+    ).stdout.strip()
     import textual
 
     load = " ".join(f"{x:.2f}" for x in facts["loadavg"] or ())
@@ -723,9 +867,12 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("\n".join(verdicts))
     if args.json:
-        raw = {"facts": facts, "args": vars(args),
-               "paint": None if paint is None else vars(paint),
-               "transcript": [vars(r) for r in runs]}
+        raw = {
+            "facts": facts,
+            "args": vars(args),
+            "paint": None if paint is None else vars(paint),
+            "transcript": [vars(r) for r in runs],
+        }
         Path(args.json).write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
     return 0 if ok else 1
 

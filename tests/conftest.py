@@ -18,7 +18,14 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
-    for var in ("SMTPTUI_PROFILES_DIR", "SMTPTUI_LANG", "SMTPTUI_ISPDB_URL", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    for var in (
+        "SMTPTUI_PROFILES_DIR",
+        "SMTPTUI_LANG",
+        "SMTPTUI_ISPDB_URL",
+        "LANGUAGE",
+        "LC_ALL",
+        "LC_MESSAGES",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     yield home

@@ -34,7 +34,9 @@ def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_second():
 def test_readme_full_profile_example_is_valid():
     block = README.split("A complete profile:\n\n```toml\n")[1].split("```")[0]
     profile = Profile.from_toml(block)
-    assert profile.name == "QQ Mail" and profile.port == 465 and profile.auth.password.kind == "prompt"
+    assert (
+        profile.name == "QQ Mail" and profile.port == 465 and profile.auth.password.kind == "prompt"
+    )
 
 
 def test_readme_password_source_examples_are_valid():
@@ -71,7 +73,10 @@ def test_keymap_example_in_readme_parses():
     assert tomllib.loads(block)["keymap"]["composer.send"] == "f9"
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None and not (Path(sys.executable).parent / "ruff").exists(), reason="ruff not installed")
+@pytest.mark.skipif(
+    shutil.which("ruff") is None and not (Path(sys.executable).parent / "ruff").exists(),
+    reason="ruff not installed",
+)
 def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     result = subprocess.run([ruff, "check", "--quiet", str(ROOT)], capture_output=True, text=True)

@@ -28,8 +28,12 @@ WHEN = datetime(2024, 3, 1, 12, 30, 0, tzinfo=UTC)
 
 def draft(**fields: object) -> MessageDraft:
     base: dict[str, object] = {
-        "from_": "a@demo.local", "to": ["b@demo.local"], "subject": "s", "body": "b",
-        "date": WHEN, "message_id": "<fixed@demo.local>",
+        "from_": "a@demo.local",
+        "to": ["b@demo.local"],
+        "subject": "s",
+        "body": "b",
+        "date": WHEN,
+        "message_id": "<fixed@demo.local>",
     }
     base.update(fields)
     return MessageDraft(**base)  # type: ignore[arg-type]
@@ -76,8 +80,13 @@ def test_recipients_are_deduplicated_in_order() -> None:
 
 
 def test_names_and_lists_are_accepted_in_address_fields() -> None:
-    built = build_message(draft(from_='"Zoë Müller" <zoe@demo.local>',
-                                to='"Doe, J" <j@x.org>, k@x.org', reply_to="r@x.org"))
+    built = build_message(
+        draft(
+            from_='"Zoë Müller" <zoe@demo.local>',
+            to='"Doe, J" <j@x.org>, k@x.org',
+            reply_to="r@x.org",
+        )
+    )
     summary = parse_received(built.data)
     assert summary.from_ == "Zoë Müller <zoe@demo.local>"
     assert summary.to == '"Doe, J" <j@x.org>, k@x.org'
@@ -100,8 +109,12 @@ def test_without_defaults_a_blank_message_is_possible() -> None:
 
 
 def test_date_and_message_id_are_injectable() -> None:
-    built = build_message(draft(date=datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=8))),
-                                message_id="abc@demo.local"))
+    built = build_message(
+        draft(
+            date=datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=8))),
+            message_id="abc@demo.local",
+        )
+    )
     assert b"Date: Tue, 02 Jan 2024 03:04:05 +0800\r\n" in built.data
     assert b"Message-ID: <abc@demo.local>\r\n" in built.data
     assert build_message(draft()).data == build_message(draft()).data
@@ -173,7 +186,9 @@ def test_internationalised_address_needs_smtputf8() -> None:
     ],
 )
 def test_line_breaks_in_headers_are_refused(field: str, value: object) -> None:
-    with pytest.raises(MessageError, match=r"contains a line break \(CR/LF\), which would let it inject"):
+    with pytest.raises(
+        MessageError, match=r"contains a line break \(CR/LF\), which would let it inject"
+    ):
         build_message(draft(**{field: value}))
 
 
@@ -186,8 +201,9 @@ def test_injection_error_names_the_field() -> None:
 
 
 def test_extra_headers_are_added_or_replace_generated_ones() -> None:
-    built = build_message(draft(headers=[("X-Test", "1"), ("Subject", "override"),
-                                         ("X-Test", "2")]))
+    built = build_message(
+        draft(headers=[("X-Test", "1"), ("Subject", "override"), ("X-Test", "2")])
+    )
     summary = parse_received(built.data)
     assert summary.subject == "override"
     assert [v for n, v in summary.headers if n == "X-Test"] == ["1", "2"]
@@ -228,8 +244,16 @@ def test_parse_header_line() -> None:
 
 @pytest.mark.parametrize(
     "addr",
-    ["a@b.c", "<a@b.c>", "first.last+tag@sub.example.org", '"john doe"@example.org',
-     "a@[127.0.0.1]", "a@[IPv6:::1]", "用户@例子.广告", "x@xn--fiqs8s.example"],
+    [
+        "a@b.c",
+        "<a@b.c>",
+        "first.last+tag@sub.example.org",
+        '"john doe"@example.org',
+        "a@[127.0.0.1]",
+        "a@[IPv6:::1]",
+        "用户@例子.广告",
+        "x@xn--fiqs8s.example",
+    ],
 )
 def test_valid_addresses(addr: str) -> None:
     assert validate_address(addr) == addr.strip("<>")
@@ -265,7 +289,9 @@ def test_parse_mailbox_and_lists() -> None:
     assert parse_mailbox("Zoë <z@x.org>") == ("Zoë", "z@x.org")
     assert parse_mailbox("z@x.org") == ("", "z@x.org")
     assert parse_address_list('a@x.org, "B, b" <b@x.org>,, c@x.org') == [
-        ("", "a@x.org"), ("B, b", "b@x.org"), ("", "c@x.org"),
+        ("", "a@x.org"),
+        ("B, b", "b@x.org"),
+        ("", "c@x.org"),
     ]
 
 
@@ -283,8 +309,11 @@ def test_any_subject_round_trips(subject: str) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(body=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"),
-                    max_size=400))
+@given(
+    body=st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=400
+    )
+)
 def test_any_body_round_trips(body: str) -> None:
     built = build_message(draft(body=body), fill_defaults=False)
     received = parse_received(built.data).body

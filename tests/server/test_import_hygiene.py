@@ -10,7 +10,10 @@ import sys
 def _modules_after(code: str) -> set[str]:
     result = subprocess.run(
         [sys.executable, "-c", code + "\nimport sys\nprint('\\n'.join(sys.modules))"],
-        capture_output=True, text=True, timeout=30, check=True,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
     )
     return set(result.stdout.split())
 

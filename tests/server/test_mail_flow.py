@@ -18,8 +18,15 @@ from tests.server.helpers import RawClient, trusting
 MESSAGE = b"Subject: hello\r\nFrom: a@demo.local\r\n\r\nbody\r\n"
 
 
-def _send(port: int, to: list[str], data: bytes = MESSAGE, *, login: tuple[str, str] | None = None,
-          cert: object = None, mail_options: tuple[str, ...] = ()) -> dict:
+def _send(
+    port: int,
+    to: list[str],
+    data: bytes = MESSAGE,
+    *,
+    login: tuple[str, str] | None = None,
+    cert: object = None,
+    mail_options: tuple[str, ...] = (),
+) -> dict:
     with smtplib.SMTP("127.0.0.1", port, timeout=5) as smtp:
         if login:
             smtp.starttls(context=trusting(cert))
@@ -76,8 +83,14 @@ async def test_ehlo_advertises_what_the_server_does(start_server) -> None:
     ehlo = await client.command("EHLO client.test")
     assert ehlo[0] == "250-smtptui.demo"
     keywords = {line[4:] for line in ehlo[1:]}
-    assert {"SIZE 4096", "8BITMIME", "SMTPUTF8", "STARTTLS", "PIPELINING",
-            "ENHANCEDSTATUSCODES"} <= keywords
+    assert {
+        "SIZE 4096",
+        "8BITMIME",
+        "SMTPUTF8",
+        "STARTTLS",
+        "PIPELINING",
+        "ENHANCEDSTATUSCODES",
+    } <= keywords
     await client.close()
 
 
@@ -113,8 +126,9 @@ async def test_data_over_the_limit_is_552_and_not_recorded(start_server) -> None
 
 async def test_pipelined_commands_are_answered_in_order(server: DemoServer) -> None:
     client = await _session(server)
-    await client.send("MAIL FROM:<a@demo.local>", "RCPT TO:<x@example.org>",
-                      "RCPT TO:<b@demo.local>", "DATA")
+    await client.send(
+        "MAIL FROM:<a@demo.local>", "RCPT TO:<x@example.org>", "RCPT TO:<b@demo.local>", "DATA"
+    )
     replies = [(await client.reply())[0][:3] for _ in range(4)]
     assert replies == ["250", "554", "250", "354"]
     await client.send(b"Subject: piped\r\n\r\nhi\r\n.", "QUIT")
@@ -125,8 +139,14 @@ async def test_pipelined_commands_are_answered_in_order(server: DemoServer) -> N
 
 
 async def test_received_message_is_decoded_with_its_defects(server: DemoServer) -> None:
-    built = build_message(MessageDraft(from_="a@demo.local", to=["b@demo.local"],
-                                       subject="Hi 你好", body="hello\n.leading dot\n"))
+    built = build_message(
+        MessageDraft(
+            from_="a@demo.local",
+            to=["b@demo.local"],
+            subject="Hi 你好",
+            body="hello\n.leading dot\n",
+        )
+    )
     await asyncio.to_thread(_send, server.port, ["b@demo.local"], built.data)
     await asyncio.to_thread(_send, server.port, ["b@demo.local"], b"just a body\r\n")
     good, bad = server.messages
@@ -140,8 +160,9 @@ async def test_received_message_is_decoded_with_its_defects(server: DemoServer) 
 
 
 async def test_smtputf8_message_is_accepted(server: DemoServer) -> None:
-    built = build_message(MessageDraft(from_="a@demo.local", to=["用户@demo.local"],
-                                       subject="Grüße", body="día"))
+    built = build_message(
+        MessageDraft(from_="a@demo.local", to=["用户@demo.local"], subject="Grüße", body="día")
+    )
     assert built.needs_smtputf8
     refused = await asyncio.to_thread(
         _send, server.port, ["用户@demo.local"], built.data, mail_options=("SMTPUTF8",)

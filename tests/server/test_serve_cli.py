@@ -31,7 +31,11 @@ class ServeProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "smtptui", "serve", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=env,
         )
         self.lines: Queue[str] = Queue()
         self._pump_thread = threading.Thread(target=self._pump, daemon=True)
@@ -100,7 +104,9 @@ def test_serve_prints_how_to_use_it_and_one_line_per_message(serve_process) -> N
         smtp.login("demo", "demo")
         data = b"Subject: =?utf-8?b?SGkg5L2g5aW9?=\r\n\r\nhello\r\n"
         smtp.sendmail("a@demo.local", ["b@demo.local"], data)
-        smtp.sendmail("a@demo.local", ["b@demo.local"], b"Subject: =?utf-8?q?evil=1B[2J?=\r\n\r\nx\r\n")
+        smtp.sendmail(
+            "a@demo.local", ["b@demo.local"], b"Subject: =?utf-8?q?evil=1B[2J?=\r\n\r\nx\r\n"
+        )
         smtp.docmd("XYZZY")  # aiosmtpd logs these; nothing may reach the terminal
     _, m = server.read_until(r"a@demo\.local -> b@demo\.local")
     line = m.string
@@ -169,9 +175,17 @@ def test_sizes_accept_binary_suffixes() -> None:
 def test_received_line_escapes_control_characters() -> None:
     data = b"Subject: =?utf-8?q?a=07b?=\r\n\r\nx\r\n"
     message = ReceivedMessage(
-        peer="127.0.0.1:1", helo="x", mail_from="a@demo.local", rcpt_tos=("b\x1b@demo.local",),
-        data=data, received_at=datetime(2024, 1, 2, 3, 4, 5), authenticated_user=None, tls=False,
-        smtputf8=False, summary=parse_received(data), queue_id="000001",
+        peer="127.0.0.1:1",
+        helo="x",
+        mail_from="a@demo.local",
+        rcpt_tos=("b\x1b@demo.local",),
+        data=data,
+        received_at=datetime(2024, 1, 2, 3, 4, 5),
+        authenticated_user=None,
+        tls=False,
+        smtputf8=False,
+        summary=parse_received(data),
+        queue_id="000001",
     )
     line = format_received(message)
     assert line.startswith("03:04:05  a@demo.local -> b\\x1b@demo.local")

@@ -16,13 +16,18 @@ from smtptui.server import DemoServer, ServerStartError
 from tests.server.helpers import RawClient, trusting
 
 
-def _starttls_login(server: DemoServer, mechanism: str, password: str = "demo") -> tuple[int, bytes]:
+def _starttls_login(
+    server: DemoServer, mechanism: str, password: str = "demo"
+) -> tuple[int, bytes]:
     with smtplib.SMTP("127.0.0.1", server.port, timeout=5) as smtp:
         smtp.starttls(context=trusting(server.cert_path))
         smtp.ehlo("client.test")
         smtp.user, smtp.password = "demo", password
-        method = {"PLAIN": smtp.auth_plain, "LOGIN": smtp.auth_login,
-                  "CRAM-MD5": smtp.auth_cram_md5}[mechanism]
+        method = {
+            "PLAIN": smtp.auth_plain,
+            "LOGIN": smtp.auth_login,
+            "CRAM-MD5": smtp.auth_cram_md5,
+        }[mechanism]
         try:
             return smtp.auth(mechanism, method)
         except smtplib.SMTPAuthenticationError as exc:
@@ -103,7 +108,9 @@ async def test_auth_login_prompts_are_username_and_password(server: DemoServer) 
     await client.command("EHLO client.test")
     assert await client.command("AUTH LOGIN") == ["334 VXNlcm5hbWU6"]  # "Username:"
     assert await client.command(base64.b64encode(b"demo")) == ["334 UGFzc3dvcmQ6"]  # "Password:"
-    assert await client.command(base64.b64encode(b"demo")) == ["235 2.7.0 Authentication successful"]
+    assert await client.command(base64.b64encode(b"demo")) == [
+        "235 2.7.0 Authentication successful"
+    ]
     await client.close()
 
 
