@@ -81,6 +81,10 @@ def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     result = subprocess.run([ruff, "check", "--quiet", str(ROOT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+    formatted = subprocess.run(
+        [ruff, "format", "--check", "--quiet", str(ROOT)], capture_output=True, text=True
+    )
+    assert formatted.returncode == 0, "run `ruff format .`:\n" + formatted.stdout
 
 
 def test_odd_smtptui_lang_values_never_break_a_command(monkeypatch):
