@@ -120,6 +120,7 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
         self.controllers: dict[str, object] = {}
         self.current: str | None = None
         self.auto_handshake = True
+        self._store_token: tuple = ()  # the profiles folder as last read (see reload_profiles)
         self._dirty: set[str] = set()  # profiles whose session changed since the last repaint
 
     # ------------------------------------------------------------- layout
@@ -180,7 +181,10 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
 
     def _watch_idle_sessions(self) -> None:
         """A server that says goodbye (421) or hangs up while a session sits
-        idle is shown at once, not when the next command fails."""
+        idle is shown at once, not when the next command fails; profile files
+        edited outside the app are picked up the same way."""
+        if self.store.changed_since(self._store_token):
+            self.reload_profiles()
         for name, controller in self.controllers.items():
             if controller.has_idle_news():
                 self.run_session_work(
@@ -211,6 +215,7 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     def reload_profiles(self, *, select: str | None = None) -> None:
         from smtptui.ui.panes import composer_pane
 
+        self._store_token = self.store.token()
         result = self.store.load()
         for error in result.errors:
             self.notify(str(error), title="profile skipped", severity="warning", timeout=10)

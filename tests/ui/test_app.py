@@ -415,3 +415,14 @@ async def test_the_palette_offers_every_action_and_every_profile():
         provider = ProfileCommands(app.screen)
         hits = [hit async for hit in provider.search("demo")]
         assert any("Connect demo" in str(hit.text) for hit in hits)
+
+
+async def test_a_profile_file_written_elsewhere_appears_by_itself(tmp_path):
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        ProfileStore().save(Profile(name="from-an-editor", host="127.0.0.1", security="plain"))
+        pane = app.query_one("ProfilesPane")
+        await wait_until(
+            pilot, lambda: "from-an-editor" in [p.name for p in pane.profiles], timeout=5
+        )
