@@ -9,7 +9,7 @@ redacted by default: passwords are never in an event at all, and with
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from smtptui.protocol import events as ev
@@ -173,59 +173,43 @@ class Transcript:
             self.start = event.at
         self.events.append(event)
 
-    def __len__(self) -> int:
-        return len(self.events)
-
     def clear(self) -> None:
         self.events.clear()
         self.start = None
 
-    def lines(
-        self, *, redact: bool = False, data_limit: int | None = DATA_PREVIEW_LINES
-    ) -> Iterator[Line]:
-        start = self.start or 0.0
-        for event in self.events:
-            yield from event_lines(event, start=start, redact=redact, data_limit=data_limit)
+
+def _plain(events: list[ev.Event], redact: bool) -> str:
+    """Every line with its time, every message line included (no preview limit)."""
+    start = events[0].at if events else 0.0
+    return "".join(
+        line.plain(timestamps=True) + "\n"
+        for event in events
+        for line in event_lines(event, start=start, redact=redact, data_limit=None)
+    )
 
 
 def export_text(events: Iterable[ev.Event], *, redact: bool = True) -> str:
-    t = _transcript(events)
-    return "".join(
-        line.plain(timestamps=True) + "\n" for line in t.lines(redact=redact, data_limit=None)
-    )
+    return _plain(list(events), redact)
 
 
 def export_markdown(
     events: Iterable[ev.Event], *, redact: bool = True, title: str = "SMTP transcript"
 ) -> str:
-    t = _transcript(events)
-    body = "".join(
-        line.plain(timestamps=True) + "\n" for line in t.lines(redact=redact, data_limit=None)
-    )
     note = (
         "User names and passwords are masked."
         if redact
         else "Passwords are masked; user names are not."
     )
-    return f"# {title}\n\n{note}\n\n```text\n{body}```\n"
+    return f"# {title}\n\n{note}\n\n```text\n{_plain(list(events), redact)}```\n"
 
 
 def export_jsonl(events: Iterable[ev.Event], *, redact: bool = True) -> str:
-    t = _transcript(events)
-    start = t.start or 0.0
+    events = list(events)
+    start = events[0].at if events else 0.0
     return "".join(
         json.dumps(event_json(e, start=start, redact=redact), ensure_ascii=False) + "\n"
-        for e in t.events
+        for e in events
     )
-
-
-def _transcript(events: Iterable[ev.Event]) -> Transcript:
-    if isinstance(events, Transcript):
-        return events
-    t = Transcript()
-    for e in events:
-        t.append(e)
-    return t
 
 
 def event_json(event: ev.Event, *, start: float, redact: bool = True) -> dict[str, object]:

@@ -8,8 +8,9 @@ shows the same one-sentence reason and the CLI the same exit code.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from smtptui.protocol.data import dot_stuff, needs_8bitmime, normalise_line_ends
 from smtptui.protocol.envelope import Envelope
@@ -68,7 +69,6 @@ class Outcome:
     transaction: TransactionResult | None = None
     stopped_after: str | None = None
     error: SmtpError | None = None
-    phases_ms: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -132,72 +132,60 @@ async def send_transaction(
     ``TransactionResult.refused``).  ``smtputf8``: the message needs SMTPUTF8
     even if the envelope is ASCII (an internationalised header address)."""
     async with session.exclusive():
-        return await _send_transaction(
-            session,
-            envelope,
-            message,
-            pipelining=pipelining,
-            chunking=chunking,
-            quit_after=quit_after,
-            progress=progress,
-            smtputf8=smtputf8,
-        )
+        if not envelope.recipients:
+            raise UsageError("a message needs at least one recipient", phase=Phase.RCPT)
+        caps = session.capabilities
+        message = normalise_line_ends(message)
+        params = mail_params(session, envelope, message, smtputf8=smtputf8)
+        use_bdat = chunking and caps is not None and caps.chunking
+        if chunking and not use_bdat:
+            session.note("the server does not offer CHUNKING; using DATA", "warning")
+        offered = caps is not None and caps.pipelining
+        use_pipe = offered if pipelining is None else (pipelining and offered)
+        if pipelining and not offered:
+            session.note(
+                "the server does not offer PIPELINING; sending commands one by one", "warning"
+            )
+        stop_early = quit_after in ("mail", "rcpt")
+        if use_pipe and not use_bdat and not stop_early:
+            return await _pipelined(session, envelope, message, params, progress)
 
-
-async def _send_transaction(
-    session: Session,
-    envelope: Envelope,
-    message: bytes,
-    *,
-    pipelining: bool | None = None,
-    chunking: bool = False,
-    quit_after: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    smtputf8: bool = False,
-) -> TransactionResult:
-    if not envelope.recipients:
-        raise UsageError("a message needs at least one recipient", phase=Phase.RCPT)
-    caps = session.capabilities
-    message = normalise_line_ends(message)
-    params = mail_params(session, envelope, message, smtputf8=smtputf8)
-    use_bdat = chunking and caps is not None and caps.chunking
-    if chunking and not use_bdat:
-        session.note("the server does not offer CHUNKING; using DATA", "warning")
-    offered = caps is not None and caps.pipelining
-    use_pipe = offered if pipelining is None else (pipelining and offered)
-    if pipelining and not offered:
-        session.note("the server does not offer PIPELINING; sending commands one by one", "warning")
-    stop_early = quit_after in ("mail", "rcpt")
-    if use_pipe and not use_bdat and not stop_early:
-        return await _pipelined(session, envelope, message, params, progress)
-
-    mail = await session.mail(envelope.sender, params)
-    if not mail.ok:
-        raise _refused(session, Phase.MAIL, "the server refused the sender (MAIL FROM)", mail)
-    if quit_after == "mail":
-        return TransactionResult(mail, (), None, None, pipelined=False)
-    rcpts = []
-    for rcpt_addr in envelope.recipients:
-        rcpts.append((rcpt_addr, await session.rcpt(rcpt_addr)))
-    result = TransactionResult(mail, tuple(rcpts), None, None, pipelined=False)
-    if not result.accepted:
-        await session.rset()
-        raise _refused(session, Phase.RCPT, "the server refused every recipient", rcpts[-1][1])
-    if quit_after == "rcpt":
-        return result
-    if use_bdat:
-        final = await session.bdat(message, progress=progress)
-        if final.code != 250:
+        mail = await session.mail(envelope.sender, params)
+        if not mail.ok:
+            raise _refused(session, Phase.MAIL, "the server refused the sender (MAIL FROM)", mail)
+        if quit_after == "mail":
+            return TransactionResult(mail, (), None, None, pipelined=False)
+        rcpts = []
+        for rcpt_addr in envelope.recipients:
+            rcpts.append((rcpt_addr, await session.rcpt(rcpt_addr)))
+        result = TransactionResult(mail, tuple(rcpts), None, None, pipelined=False)
+        if not result.accepted:
+            await session.rset()
+            raise _refused(session, Phase.RCPT, "the server refused every recipient", rcpts[-1][1])
+        if quit_after == "rcpt":
+            return result
+        if use_bdat:
+            final = await session.bdat(message, progress=progress)
+            if final.code != 250:
+                raise _refused(session, Phase.DATA, "the server refused the message", final)
+            return TransactionResult(mail, tuple(rcpts), final, final, pipelined=False)
+        data = await session.data_command()
+        if data.code != 354:
+            await session.rset()
+            raise _refused(session, Phase.DATA, "the server refused DATA", data)
+        final = await session._send_payload(dot_stuff(message) + b".\r\n", progress)
+        if not final.ok:
             raise _refused(session, Phase.DATA, "the server refused the message", final)
-        return TransactionResult(mail, tuple(rcpts), final, final, pipelined=False)
-    data = await session.data_command()
-    if data.code != 354:
-        await session.rset()
-        raise _refused(session, Phase.DATA, "the server refused DATA", data)
-    final = await session._send_payload(dot_stuff(message) + b".\r\n", progress)
-    if not final.ok:
-        raise _refused(session, Phase.DATA, "the server refused the message", final)
-    return TransactionResult(mail, tuple(rcpts), data, final, pipelined=False)
+        return TransactionResult(mail, tuple(rcpts), data, final, pipelined=False)
+
+
+def _group(envelope: Envelope, params: tuple[str, ...]) -> list[str]:
+    """One pipelined transaction: MAIL, every RCPT, and DATA to end the group."""
+    return [
+        " ".join((f"MAIL FROM:<{envelope.sender}>", *params)),
+        *(f"RCPT TO:<{a}>" for a in envelope.recipients),
+        "DATA",
+    ]
 
 
 async def _unwind_refused_group(
@@ -227,11 +215,7 @@ async def _pipelined(
     params: tuple[str, ...],
     progress: Callable[[int, int], None] | None,
 ) -> TransactionResult:
-    replies = await session._pipeline(  # send_transaction holds the session
-        [" ".join((f"MAIL FROM:<{envelope.sender}>", *params))]
-        + [f"RCPT TO:<{a}>" for a in envelope.recipients]
-        + ["DATA"]
-    )
+    replies = await session._pipeline(_group(envelope, params))  # the caller holds the session
     mail, *rcpt_replies, data = replies
     rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
     refusal = await _unwind_refused_group(session, mail, rcpt_replies, data)
@@ -264,73 +248,58 @@ async def send_stream(
     ``should_continue()`` is asked once before each message is started (a
     load test shares one budget between connections)."""
     async with session.exclusive():
-        return await _send_stream(session, envelope, message, count, on_result, should_continue)
-
-
-async def _send_stream(
-    session: Session,
-    envelope: Envelope,
-    message: bytes,
-    count: int,
-    on_result: Callable[[TransactionResult | ReplyError, float], None],
-    should_continue: Callable[[], bool],
-) -> int:
-    import time
-
-    clock = time.perf_counter
-    caps = session.capabilities
-    if caps is None or not caps.pipelining:
-        done = 0
-        while done < count and should_continue():
-            began = clock()
-            try:
-                on_result(
-                    await send_transaction(session, envelope, message, pipelining=False), began
-                )
-            except ReplyError as exc:
-                if exc.reply is None:
-                    raise
-                on_result(exc, began)
-            done += 1
-        return done
-    message = normalise_line_ends(message)
-    group = (
-        [" ".join((f"MAIL FROM:<{envelope.sender}>", *mail_params(session, envelope, message)))]
-        + [f"RCPT TO:<{a}>" for a in envelope.recipients]
-        + ["DATA"]
-    )
-    payload = dot_stuff(message) + b".\r\n"
-    done = 0
-    if count <= 0 or not should_continue():
-        return 0
-    began = clock()
-    replies = await session._pipeline(group)
-    while True:
-        mail, *rcpt_replies, data = replies
-        rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
-        refusal = await _unwind_refused_group(session, mail, rcpt_replies, data)
-        if refusal is not None:
-            on_result(refusal, began)
-            done += 1
-            if done >= count or not should_continue():
-                return done
-            began = clock()
-            replies = await session._pipeline(group)
-            continue
-        done += 1
-        more = done < count and should_continue()
-        if more:
-            next_began = clock()
-            final, replies = await session.pipeline_after_payload(payload, group)
-        else:
-            final = await session.send_payload(payload)
-        if final.ok:
-            on_result(TransactionResult(mail, rcpts, data, final, pipelined=True), began)
-        else:
-            on_result(_refused(session, Phase.DATA, "the server refused the message", final), began)
-        if not more:
+        clock = time.perf_counter
+        caps = session.capabilities
+        if caps is None or not caps.pipelining:
+            done = 0
+            while done < count and should_continue():
+                began = clock()
+                try:
+                    on_result(
+                        await send_transaction(session, envelope, message, pipelining=False), began
+                    )
+                except ReplyError as exc:
+                    if exc.reply is None:
+                        raise
+                    on_result(exc, began)
+                done += 1
             return done
-        began = next_began
+        message = normalise_line_ends(message)
+        group = _group(envelope, mail_params(session, envelope, message))
+        payload = dot_stuff(message) + b".\r\n"
+        done = 0
+        if count <= 0 or not should_continue():
+            return 0
+        began = clock()
+        replies = await session._pipeline(group)
+        while True:
+            mail, *rcpt_replies, data = replies
+            rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
+            refusal = await _unwind_refused_group(session, mail, rcpt_replies, data)
+            if refusal is not None:
+                on_result(refusal, began)
+                done += 1
+                if done >= count or not should_continue():
+                    return done
+                began = clock()
+                replies = await session._pipeline(group)
+                continue
+            done += 1
+            more = done < count and should_continue()
+            if more:
+                next_began = clock()
+                final, replies = await session.pipeline_after_payload(payload, group)
+            else:
+                final = await session.send_payload(payload)
+            if final.ok:
+                on_result(TransactionResult(mail, rcpts, data, final, pipelined=True), began)
+            else:
+                on_result(
+                    _refused(session, Phase.DATA, "the server refused the message", final), began
+                )
+            if not more:
+                return done
+            began = next_began
 
 
 def _refused(session: Session, phase: Phase, what: str, reply: Reply) -> ReplyError:

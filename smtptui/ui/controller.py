@@ -11,9 +11,10 @@ its coroutines in workers and repaints on its ``on_change`` callback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,7 +65,6 @@ class SessionController:
         self.error: str | None = None
         self.last_reply: Reply | None = None
         self.last_latency_ms: float | None = None
-        self.last_command: str | None = None
         self.on_change: Callable[[SessionController, list[Line]], None] | None = None
         self._awaiting: deque[str] = deque()
         self._connecting: asyncio.Future[None] | None = None  # set while connect() runs
@@ -108,8 +108,6 @@ class SessionController:
             # message lines get none, except the final "." of raw DATA mode.
             if event.kind != "data" or event.text == ".":
                 self._awaiting.append(event.text)
-            if event.kind == "command":
-                self.last_command = event.text
         elif isinstance(event, ev.DataSent):
             self._awaiting.append(".")
         elif isinstance(event, ev.Received):
@@ -175,10 +173,7 @@ class SessionController:
 
     async def _connect(self, credentials: Credentials | None, handshake: bool) -> None:
         self.status = "connecting"
-        self.error = None
-        self.state = SessionState()
-        self._awaiting.clear()
-        self._answered.clear()
+        self._forget()
         try:
             cfg = await self._config()
         except Exception as exc:  # the built-in server could not start
@@ -224,16 +219,14 @@ class SessionController:
         self.status = "busy"
         self._changed()
         try:
-            result = await send_transaction(
-                session,
-                built.envelope,
-                built.data,
-                progress=progress,
-                smtputf8=built.needs_smtputf8,
-            )
-        except SmtpError as exc:
-            session.report_failure(exc)
-            raise
+            with self._reported():
+                result = await send_transaction(
+                    session,
+                    built.envelope,
+                    built.data,
+                    progress=progress,
+                    smtputf8=built.needs_smtputf8,
+                )
         finally:
             if self.status == "busy":
                 self.status = "connected" if self.connected else "closed"
@@ -244,11 +237,8 @@ class SessionController:
         """One line as the learner typed it (the state machine warns, not blocks)."""
         if self.session is None or not self.connected:
             raise SmtpError("not connected: press enter on the profile to connect first")
-        try:
+        with self._reported():
             return await self.session.raw(line)
-        except SmtpError as exc:
-            self.session.report_failure(exc)
-            raise
 
     async def send_body(self, built: BuiltMessage) -> Reply:
         """Step mode: the message after the learner's DATA got 354."""
@@ -257,21 +247,10 @@ class SessionController:
 
     async def auth(self, credentials: Credentials) -> Reply:
         assert self.session is not None
-        try:
+        with self._reported():
             return await self.session.auth(
                 credentials.mechanism, credentials.username, credentials.secret
             )
-        except SmtpError as exc:
-            self.session.report_failure(exc)
-            raise
-
-    async def starttls(self) -> Reply:
-        assert self.session is not None
-        try:
-            return await self.session.starttls(ehlo=False)
-        except SmtpError as exc:
-            self.session.report_failure(exc)
-            raise
 
     def has_idle_news(self) -> bool:
         return (
@@ -296,14 +275,11 @@ class SessionController:
         check's own connection is closed, so the state ends disconnected."""
         if self.connected or self.status in ("connecting", "busy"):
             return False
-        self.error = None
+        self._forget()
         self.last_reply = None
         self.last_latency_ms = None
-        self._awaiting.clear()
-        self._answered.clear()
         self.transcript.clear()
         self.lines.clear()
-        self.state = SessionState()
         last = None
         for last in events:
             self._on_event(last)
@@ -311,11 +287,22 @@ class SessionController:
         self._on_event(ev.Note(text=note, at=last.at) if last else ev.Note(text=note))
         return True
 
-    def clear(self) -> None:
+    @contextlib.contextmanager
+    def _reported(self) -> Iterator[None]:
+        """Every error of an operation ends up in the transcript (once)."""
+        try:
+            yield
+        except SmtpError as exc:
+            if self.session is not None:
+                self.session.report_failure(exc)
+            raise
+
+    def _forget(self) -> None:
+        """A new conversation: no error, no state, no replies waiting to be paired."""
+        self.error = None
+        self.state = SessionState()
+        self._awaiting.clear()
         self._answered.clear()
-        self.transcript.clear()
-        self.lines.clear()
-        self._changed()
 
     def _changed(self) -> None:
         if self.on_change is not None:

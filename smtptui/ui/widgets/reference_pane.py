@@ -261,17 +261,9 @@ class ReferencePane(Vertical):
 
     @staticmethod
     def _explain_context(controller, reply: Reply) -> ExplainContext:
-        """What ``explain`` needs: the command the reply answered (and the
-        state before it, when the controller records it) and the host."""
-        if controller is None:
-            return ExplainContext()
-        recorded = getattr(controller, "explain_context", None)
-        if recorded is not None:
-            return recorded(reply)
-        command = None
-        if reply is controller.last_reply:
-            command = controller.last_command or "connect"
-        return ExplainContext(command=command, host=controller.profile.host)
+        """What ``explain`` needs: the command the reply answered, the state
+        before it and the host (the controller records them)."""
+        return ExplainContext() if controller is None else controller.explain_context(reply)
 
     # ----------------------------------------------------------------- table
     def _load_rows(self) -> None:
