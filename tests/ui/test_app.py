@@ -31,6 +31,22 @@ async def ready(pilot) -> None:
     )
 
 
+async def connect_demo(pilot) -> None:
+    """Enter on the (selected) demo profile, then wait for the handshake."""
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: pilot.app.controllers["demo"].status == "connected")
+
+
+def save_prompting_profile() -> None:
+    """A profile "asks" on the built-in server whose password is prompted for."""
+    ProfileStore().save(
+        Profile.from_toml(
+            'name = "asks"\nhost = "127.0.0.1"\nbuiltin_server = true\nsecurity = "starttls"\n'
+            '[auth]\nmechanism = "login"\nusername = "demo"\npassword = { source = "prompt" }\n'
+        )
+    )
+
+
 def transcript_text(app) -> str:
     return "\n".join(line.plain() for line in app.query_one(TranscriptView).lines)
 
@@ -49,8 +65,7 @@ async def test_enter_connects_demo_and_f5_sends_and_i_shows_it():
     app = SmtpTuiApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+        await connect_demo(pilot)
         assert "« Username: »" in transcript_text(app)
         await pilot.press("f5")
         await wait_until(
@@ -207,8 +222,7 @@ async def test_quit_closes_sessions_with_quit():
     app = SmtpTuiApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+        await connect_demo(pilot)
         controller = app.controllers["demo"]
         await pilot.press("q")
         await pilot.pause()
@@ -244,11 +258,7 @@ async def test_h_opens_the_fleet_view_where_dashboard_keys_do_nothing():
 
 
 async def test_prompt_password_source_asks_in_a_dialog_and_never_shows_it():
-    profile = Profile.from_toml(
-        'name = "asks"\nhost = "127.0.0.1"\nbuiltin_server = true\nsecurity = "starttls"\n'
-        '[auth]\nmechanism = "login"\nusername = "demo"\npassword = { source = "prompt" }\n'
-    )
-    ProfileStore().save(profile)
+    save_prompting_profile()
     app = SmtpTuiApp(profile_name="asks")
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
@@ -266,11 +276,7 @@ async def test_prompt_password_source_asks_in_a_dialog_and_never_shows_it():
 
 
 async def test_cancelled_password_prompt_connects_without_auth_and_says_so():
-    profile = Profile.from_toml(
-        'name = "asks"\nhost = "127.0.0.1"\nbuiltin_server = true\nsecurity = "starttls"\n'
-        '[auth]\nmechanism = "login"\nusername = "demo"\npassword = { source = "prompt" }\n'
-    )
-    ProfileStore().save(profile)
+    save_prompting_profile()
     app = SmtpTuiApp(profile_name="asks")
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
@@ -313,8 +319,7 @@ async def test_transcript_search_moves_the_cursor_to_a_match():
     app = SmtpTuiApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+        await connect_demo(pilot)
         await pilot.press("s")
         for key in "username":
             await pilot.press(key)
@@ -330,8 +335,7 @@ async def test_selected_transcript_text_is_what_a_person_sees():
     app = SmtpTuiApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+        await connect_demo(pilot)
         view = app.query_one(TranscriptView)
         text, _ = view.get_selection(Selection(None, None))
         assert "334 VXNlcm5hbWU6  « Username: »" in text
@@ -371,8 +375,7 @@ async def test_copy_and_export_after_a_send():
     app = SmtpTuiApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+        await connect_demo(pilot)
         await pilot.press("f5")
         await wait_until(
             pilot, lambda: app.builtin.server is not None and app.builtin.server.messages
