@@ -384,7 +384,7 @@ class Session(Wire):
         async with self.exclusive():
             reply = None
             if self.in_data:
-                self._abort("closed without QUIT: a message was still open (no final '.')")
+                self.abort("closed without QUIT: a message was still open (no final '.')")
             if self.connected:
                 with contextlib.suppress(SmtpError):
                     await self._drain_unsolicited()

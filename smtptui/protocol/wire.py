@@ -463,7 +463,7 @@ class Wire:
         """Record a connection-ending error: emit Failed, close, return it to raise."""
         if not self._closed_emitted:
             self.report_failure(exc)
-            self._abort(str(exc))
+            self.abort(str(exc))
         else:
             exc.announced = True  # the connection already ended with its own report
         return exc
@@ -471,50 +471,45 @@ class Wire:
     def abort(self, reason: str = "aborted") -> None:
         """Drop the connection now, without QUIT (synchronous: safe in a
         ``finally`` after a second cancellation)."""
-        self._abort(reason)
+        writer = self._detach()
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.transport.abort()
+        self._closed(reason)
 
     def _quit_and_close(self, reason: str) -> None:
         """After a cancellation the server may still owe a reply, so nothing it
         sends can be paired any more: say QUIT without waiting for the answer
         (the server reads it after whatever it was doing) and close.  With a
         message open, QUIT would become a line of it: just drop the connection."""
-        writer = self._writer
-        if writer is None or self.in_data:
-            self._abort(reason)
+        if self._writer is None or self.in_data:
+            self.abort(reason)
             return
-        self._deadline.close()
-        self._writer = self._reader = None
+        writer = self._detach()
         with contextlib.suppress(Exception):
             writer.write(b"QUIT\r\n")
             writer.close()  # the kernel still sends what was written
         self._sent("QUIT")
-        if not self._closed_emitted:
-            self._closed_emitted = True
-            self._emit(ev.Closed(reason=reason))
-
-    def _abort(self, reason: str) -> None:
-        self._deadline.close()
-        writer = self._writer
-        self._writer = self._reader = None
-        self.in_data = False
-        if writer is not None:
-            transport = writer.transport
-            with contextlib.suppress(Exception):
-                transport.abort()
-        if not self._closed_emitted:
-            self._closed_emitted = True
-            self._emit(ev.Closed(reason=reason))
+        self._closed(reason)
 
     async def _close_transport(self, reason: str) -> None:
-        self._deadline.close()
-        writer = self._writer
-        self._writer = self._reader = None
-        self.in_data = False
+        writer = self._detach()
         if writer is not None:
             with contextlib.suppress(Exception):
                 writer.close()
                 async with asyncio.timeout(2):
                     await writer.wait_closed()
+        self._closed(reason)
+
+    def _detach(self) -> asyncio.StreamWriter | None:
+        """Forget the stream (no more reads, writes or deadline); return it to close."""
+        self._deadline.close()
+        writer = self._writer
+        self._writer = self._reader = None
+        self.in_data = False
+        return writer
+
+    def _closed(self, reason: str) -> None:
         if not self._closed_emitted:
             self._closed_emitted = True
             self._emit(ev.Closed(reason=reason))
