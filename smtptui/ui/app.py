@@ -301,7 +301,7 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
         self._update_titles()
 
     def _update_titles(self) -> None:
-        controller = self.controllers.get(self.current) if self.current else None
+        controller = self.current_controller
         if controller is None:
             self.sub_title = ""
             return
@@ -316,8 +316,8 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
             where = "built-in demo server" if profile.builtin_server else profile.address
         self.sub_title = f"{profile.name} ({where} {profile.security}) · {state}{tls}"
         title = f"Transcript: {profile.name}"
-        if controller.session is not None and controller.session.tls_info is not None:
-            title += f" · {controller.session.tls_info.version}"
+        if session is not None and session.tls_info is not None:
+            title += f" · {session.tls_info.version}"
         if (pane := transcript_pane(self)) is not None:
             pane.set_title(title)
 
@@ -339,7 +339,7 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
             controller = self.controllers.get(name)
             if controller is not None:
                 pane.update_badge(name, controller.badge)
-        controller = self.controllers.get(self.current) if self.current else None
+        controller = self.current_controller
         if controller is not None and controller.key in dirty:
             if (pane := transcript_pane(self)) is not None:
                 pane.view.lines_appended()
@@ -420,14 +420,14 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     def on_transcript_view_reply_selected(self, message: TranscriptView.ReplySelected) -> None:
         from smtptui.ui.panes import reference_pane
 
-        controller = self.controllers.get(self.current) if self.current else None
+        controller = self.current_controller
         if controller is not None and (reference := reference_pane(self)) is not None:
             reference.show_reply(message.event, controller)
 
     def on_session_panel_raw_submitted(self, message) -> None:
         from smtptui.ui.session_actions import raw_line
 
-        controller = self.controllers.get(self.current) if self.current else None
+        controller = self.current_controller
         if controller is None:
             return
         self.run_session_work(
@@ -522,7 +522,7 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     def action_export(self) -> None:
         from smtptui.ui.screens.export import ExportScreen
 
-        controller = self.controllers.get(self.current) if self.current else None
+        controller = self.current_controller
         if controller is None or not controller.transcript.events:
             self.notify("nothing to export yet", timeout=2)
             return
@@ -531,7 +531,7 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     def action_copy_transcript(self) -> None:
         from smtptui.transcript import export_text
 
-        controller = self.controllers.get(self.current) if self.current else None
+        controller = self.current_controller
         if controller is None or not controller.transcript.events:
             self.notify("nothing to copy yet", timeout=2)
             return
