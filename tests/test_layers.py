@@ -1,4 +1,4 @@
-"""The layering DESIGN.md promises: everything outside ``smtptui/ui`` (and the
+"""The layering docs/ARCHITECTURE.md describes: everything outside ``smtptui/ui`` (and the
 CLI, which may print with click) is importable without Textual or Rich, and the
 protocol engine depends on nothing of smtptui's but itself."""
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from smtptui.reference.i18n import LANGUAGES, resolve_lang, t
+from smtptui.i18n import LANGUAGES, resolve_lang, t
 
 if TYPE_CHECKING:
     from smtptui.reference.explanation import Explanation

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from smtptui.reference.i18n import t, tl
+from smtptui.i18n import t, tl
 
 KINDS: dict[int, str] = {
     1: "preliminary",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from smtptui.reference.i18n import t
+from smtptui.i18n import t
 
 
 @dataclass(frozen=True, slots=True)

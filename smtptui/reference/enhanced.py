@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from smtptui.i18n import t
 from smtptui.protocol.reply import EnhancedCode
-from smtptui.reference.i18n import t
 
 CLASSES: tuple[int, ...] = (2, 4, 5)
 SUBJECTS: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6, 7)

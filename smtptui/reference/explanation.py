@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from smtptui.i18n import resolve_lang, t
 from smtptui.protocol.errors import ProtocolError
 from smtptui.protocol.reply import EnhancedCode, Reply, ReplyParser
 from smtptui.protocol.text import escape_text
@@ -23,7 +24,6 @@ from smtptui.reference import codes as basic
 from smtptui.reference.commands import verb_of
 from smtptui.reference.enhanced import find_mismatch, lookup_enhanced
 from smtptui.reference.hints import find_hint, queue_id
-from smtptui.reference.i18n import resolve_lang, t
 from smtptui.reference.states import State
 from smtptui.reference.vendors import match_vendor, vendor_for_host, vendor_for_text
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from smtptui.reference.i18n import t
+from smtptui.i18n import t
 
 
 def _re(pattern: str) -> re.Pattern[str]:

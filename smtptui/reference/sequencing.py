@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from smtptui.i18n import t
 from smtptui.reference.commands import lookup_command, verb_of
-from smtptui.reference.i18n import t
 from smtptui.reference.states import State
 
 if TYPE_CHECKING:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from smtptui.i18n import t
 from smtptui.protocol.capabilities import Capabilities
 from smtptui.reference.commands import verb_of
-from smtptui.reference.i18n import t
 
 if TYPE_CHECKING:
     from smtptui.protocol.reply import Reply

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from smtptui.i18n import resolve_lang, t
 from smtptui.reference.codes import BASIC_CODES
 from smtptui.reference.enhanced import CLASSES, DETAILS, SUBJECTS
-from smtptui.reference.i18n import resolve_lang, t
 from smtptui.reference.vendors import VENDOR_CODES, vendor
 
 TABLES: tuple[str, ...] = ("basic", "class", "subject", "enhanced", "vendor")

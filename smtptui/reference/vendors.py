@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from smtptui.reference.i18n import t, tl
+from smtptui.i18n import t, tl
 
 
 def _re(pattern: str) -> re.Pattern[str]:

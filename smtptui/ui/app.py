@@ -126,7 +126,7 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     # ------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
         # Only the profiles list is in the first frame; everything else is built
-        # right after it (STYLE.md: first paint is a feature).
+        # right after it (first paint is a feature).
         yield Deferred(lambda: Header(icon="✉"))
         with Horizontal(id="main"):
             yield ProfilesPane(id="profiles")
@@ -142,7 +142,7 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     @property
     def lang(self) -> str:
         if self._lang not in ("en", "zh"):
-            from smtptui.reference.i18n import resolve_lang
+            from smtptui.i18n import resolve_lang
 
             self._lang = resolve_lang(self._lang)
         return self._lang

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from smtptui.i18n import t
 from smtptui.protocol.reply import EnhancedCode
 from smtptui.reference.enhanced import (
     DETAILS,
@@ -14,7 +15,6 @@ from smtptui.reference.enhanced import (
     find_mismatch,
     lookup_enhanced,
 )
-from smtptui.reference.i18n import t
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -8,7 +8,7 @@ import string
 
 import pytest
 
-from smtptui.reference.i18n import LANGUAGES, catalogue, normalize_lang, resolve_lang, t, tl
+from smtptui.i18n import LANGUAGES, catalogue, normalize_lang, resolve_lang, t, tl
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -122,3 +122,18 @@ def test_t_fills_placeholders_and_keeps_unknown_ones_visible():
     assert t("state.flag.recipients", "zh", n=2) == "已接受 2 个收件人"
     assert t("state.flag.recipients", "en", other=1) == "{n} recipient(s) accepted"
     assert tl("basic.535.next", "zh")[1].startswith("QQ / 163 / 126")
+
+
+def test_every_key_lives_in_the_domain_module_its_prefix_names():
+    """A key is found by its prefix alone (domains load lazily): a key put in
+    the wrong module would silently fall back to an error at run time."""
+    from smtptui.i18n import DOMAINS, _domain, domain_of
+
+    misplaced = [
+        f"{lang}/{domain}: {key}"
+        for lang in LANGUAGES
+        for domain in DOMAINS
+        for key in _domain(lang, domain)
+        if domain_of(key) != domain
+    ]
+    assert misplaced == []

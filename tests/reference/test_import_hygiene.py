@@ -1,5 +1,5 @@
 """The reference is pure domain code: importing and using it must not load
-Textual or Rich (DESIGN.md, "Layers")."""
+Textual or Rich (docs/ARCHITECTURE.md, "Layers")."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def test_reference_and_explain_cli_never_import_textual_or_rich():
         """
         import sys
         import smtptui.reference as ref
-        from smtptui.reference.i18n import catalogue
+        from smtptui.i18n import catalogue
         from smtptui.reference.table import reference_table
         import smtptui.cli.explain_cmd
         for lang in ref.LANGUAGES:

@@ -232,7 +232,7 @@ class InboxScreen(ModalScreen[None]):
         summary = message.summary
         defects = self.query_one("#inbox-defects", Static)
         if summary.defects:
-            from smtptui.reference.i18n import has, t
+            from smtptui.i18n import has, t
 
             lang = getattr(self.app, "lang", "en")
             count = len(summary.defects)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from rich.text import Text
 
-from smtptui.reference.i18n import has, t
+from smtptui.i18n import has, t
 
 if TYPE_CHECKING:
     from smtptui.reference.explanation import Explanation

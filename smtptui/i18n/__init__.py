@@ -1,12 +1,26 @@
-"""Language choice and the one message catalogue all reference text goes through.
+"""Language choice and the one message catalogue every text a person reads
+goes through: the reference, the dashboard, the CLI, the lessons.
 
 Why a catalogue of plain Python dicts (one package per language under
-``smtptui/reference/locales/``) rather than gettext: the texts are long,
-structured (titles, explanations, lists of next steps) and keyed by SMTP facts
-(``basic.535.title``), not by English source strings; dicts import in
-milliseconds, need no build step, and a test can check every key of every
-language. Adding a language = copying ``locales/en/`` to ``locales/xx/``,
-translating the values and adding ``"xx"`` to :data:`LANGUAGES`.
+``smtptui/i18n/locales/``) rather than gettext: the texts are long,
+structured (titles, explanations, lists of next steps) and keyed by facts
+(``basic.535.title``, ``pane.profiles.title``), not by English source strings;
+dicts import in milliseconds, need no build step, and a test can check every
+key of every language.
+
+The catalogue is split into *domains*, one module per domain and language
+(``locales/en/codes.py``, ``locales/zh/codes.py`` …). A key's first segment
+names its domain (:data:`DOMAIN_OF` maps the older prefixes that differ from
+their module's name), and a domain is imported only when one of its keys is
+first asked for: drawing the dashboard's labels does not load a thousand
+reply-code explanations.
+
+Adding a string: put the key in the English and the Chinese module of its
+domain (a test fails if one language lacks it). Adding a domain: create
+``locales/en/NAME.py`` and ``locales/zh/NAME.py`` with a ``MESSAGES`` dict
+whose keys start with ``NAME.`` and list ``NAME`` in :data:`DOMAINS`. Adding a
+language: copy ``locales/en/`` to ``locales/xx/``, translate the values, add
+``"xx"`` to :data:`LANGUAGES`.
 
 A value is either a string or a tuple of strings (lists such as next steps).
 Strings may contain ``{name}`` placeholders filled by :func:`t`.
@@ -72,28 +86,74 @@ def resolve_lang(explicit: str | None = None) -> str:
     return DEFAULT_LANGUAGE
 
 
+#: Every domain module of a language package (``locales/<lang>/<domain>.py``).
+DOMAINS: tuple[str, ...] = (
+    "codes",
+    "enhanced",
+    "vendors",
+    "commands",
+    "session",
+    "ui",
+    "defects",
+)
+
+#: Key prefixes whose module has another name (the reference's first keys).
+DOMAIN_OF: Mapping[str, str] = {
+    "basic": "codes",
+    "digit": "codes",
+    "kind": "codes",
+    "enh": "enhanced",
+    "mismatch": "enhanced",
+    "vendor": "vendors",
+    "cmd": "commands",
+    "mech": "commands",
+    "expect": "session",
+    "hint": "session",
+    "state": "session",
+    "verdict": "session",
+    "defect": "defects",
+}
+
+
+def domain_of(key: str) -> str:
+    """The domain module that holds ``key`` (``"basic.535.title"`` → ``"codes"``)."""
+    prefix = key.partition(".")[0]
+    return DOMAIN_OF.get(prefix, prefix)
+
+
 @cache
-def catalogue(lang: str) -> Mapping[str, Message]:
-    """All messages of one language (imported on first use, then cached)."""
+def _domain(lang: str, domain: str) -> Mapping[str, Message]:
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
-    module = importlib.import_module(f"smtptui.reference.locales.{lang}")
+    if domain not in DOMAINS:
+        return {}
+    module = importlib.import_module(f"smtptui.i18n.locales.{lang}.{domain}")
     return module.MESSAGES
 
 
+@cache
+def catalogue(lang: str) -> Mapping[str, Message]:
+    """All messages of one language, every domain loaded (tests, tools)."""
+    merged: dict[str, Message] = {}
+    for domain in DOMAINS:
+        merged.update(_domain(lang, domain))
+    return merged
+
+
 def has(key: str, lang: str = DEFAULT_LANGUAGE) -> bool:
-    return key in catalogue(lang)
+    return key in _domain(lang, domain_of(key))
 
 
 def _lookup(key: str, lang: str | None) -> Message:
     lang = resolve_lang(lang)
-    messages = catalogue(lang)
+    domain = domain_of(key)
+    messages = _domain(lang, domain)
     if key in messages:
         return messages[key]
-    fallback = catalogue(DEFAULT_LANGUAGE)
+    fallback = _domain(DEFAULT_LANGUAGE, domain)
     if key in fallback:
         return fallback[key]
-    raise KeyError(f"no message {key!r} in the reference catalogue")
+    raise KeyError(f"no message {key!r} in the catalogue")
 
 
 def t(key: str, lang: str | None = None, /, **values: object) -> str:

@@ -1,0 +1,1 @@
+"""English texts: one module per domain (see :mod:`smtptui.i18n`)."""
