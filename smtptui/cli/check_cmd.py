@@ -24,6 +24,7 @@ from smtptui.cli.common import (
     run_conversation,
     session_config,
 )
+from smtptui.units import format_size_limit
 
 #: Options that name one server or one login; meaningless for a whole fleet.
 _SINGLE_TARGET_OPTIONS = {
@@ -267,7 +268,7 @@ def _row(r) -> list[tuple[str, dict[str, Any]]]:
         (tls.version if tls and tls.version else ("none" if r.security == "plain" else "—"), {}),
         _cert_cell(tls),
         (" ".join(caps.auth) if caps and caps.auth else "—", {}),
-        (_size(caps.size) if caps else "—", {}),
+        (format_size_limit(caps.size) if caps else "—", {}),
         (_extensions(caps), {}),
     ]
 
@@ -288,16 +289,6 @@ def _cert_cell(tls) -> tuple[str, dict[str, Any]]:
     if days <= EXPIRY_WARNING_DAYS:
         return (f"{days}d", {"fg": "yellow"})
     return (f"{days}d", {"fg": "green"})
-
-
-def _size(size: int | None) -> str:
-    if size is None:
-        return "—"
-    if size == 0:
-        return "no limit"
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.0f} MiB"
-    return f"{size / 1024:.0f} KiB"
 
 
 def _extensions(caps) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from smtptui.fleet.results import EXPIRY_WARNING_DAYS
+from smtptui.units import format_size_limit
 
 if TYPE_CHECKING:
     from smtptui.fleet import CapabilityFacts, CheckResult, TlsFacts
@@ -108,16 +109,6 @@ def ms_cell(value: float | None) -> Text:
     return Text(f"{value:.1f}" if value < 10 else f"{value:.0f}", justify="right")
 
 
-def size_text(size: int | None) -> str:
-    if size is None:
-        return "—"
-    if size == 0:
-        return "no limit"
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.0f} MiB"
-    return f"{size / 1024:.0f} KiB"
-
-
 def result_cell(row: FleetRow) -> Text:
     """``✓ ok`` / ``✗ greeting 554`` / ``checking…`` / ``queued``."""
     if row.state == "queued":
@@ -137,7 +128,11 @@ def detail_text(row: FleetRow) -> Text:
     """The highlighted row in sentences: error, failing reply and what it means,
     TLS facts, warnings."""
     profile, result = row.profile, row.result
-    text = Text.assemble((profile.name, "bold"), f"  {profile.address} {profile.security}")
+    if result is not None and result.address:
+        where = result.address  # where the check really went (the demo's port is chosen at start)
+    else:
+        where = "built-in" if profile.builtin_server else profile.address
+    text = Text.assemble((profile.name, "bold"), f"  {where} {profile.security}")
     if row.state in ("queued", "checking"):
         text.append(f"  — {row.state}…", style="dim")
     if result is None:
@@ -248,7 +243,7 @@ def row_cells(row: FleetRow) -> list[Any]:
         "tlsv": Text(version),
         "cert": cert_cell(tls),
         "mechs": Text(" ".join(caps.auth) if caps and caps.auth else "—"),
-        "size": Text(size_text(caps.size) if caps else "—"),
+        "size": Text(format_size_limit(caps.size) if caps else "—"),
         "ext": Text(extension_flags(caps)),
         "address": Text(result.address if result else row.profile.address, style="dim"),
     }
