@@ -68,7 +68,10 @@ async def test_enter_connects_demo_and_f5_sends_and_i_shows_it():
         assert "« Username: »" in transcript_text(app)
         await pilot.press("f5")
         await wait_until(
-            pilot, lambda: app.workspace.builtin.server is not None and app.workspace.builtin.server.messages
+            pilot,
+            lambda: (
+                app.workspace.builtin.server is not None and app.workspace.builtin.server.messages
+            ),
         )
         assert app.workspace.builtin.server.messages[0].subject == "Hello from smtptui"
         await pilot.press("i")
@@ -93,7 +96,9 @@ async def test_two_live_sessions_keep_their_own_transcripts(tmp_path):
         await pilot.pause()
         demo = transcript_text(app)
         assert " -> STARTTLS" in demo and "TLSv1" in demo
-        assert app.workspace.sessions["demo"].connected and app.workspace.sessions["second"].connected
+        assert (
+            app.workspace.sessions["demo"].connected and app.workspace.sessions["second"].connected
+        )
 
 
 async def test_language_switch_changes_the_reference_to_chinese():
@@ -116,7 +121,10 @@ async def test_keymap_file_remaps_send(tmp_path, _isolated_user_dirs):
         await ready(pilot)
         await pilot.press("f9")
         await wait_until(
-            pilot, lambda: app.workspace.builtin.server is not None and app.workspace.builtin.server.messages
+            pilot,
+            lambda: (
+                app.workspace.builtin.server is not None and app.workspace.builtin.server.messages
+            ),
         )
 
 
@@ -174,7 +182,9 @@ async def test_silent_server_leaves_the_app_responsive_with_a_clear_error(silent
         await pilot.press("t")  # the UI answers while the session waits
         await pilot.pause()
         assert app.theme == "textual-light"
-        await wait_until(pilot, lambda: app.workspace.sessions["silent"].status == "error", timeout=8)
+        await wait_until(
+            pilot, lambda: app.workspace.sessions["silent"].status == "error", timeout=8
+        )
         assert "sent nothing for 1 s" in transcript_text(app)
         assert any("sent nothing" in n.message for n in app._notifications)
 
@@ -377,7 +387,10 @@ async def test_copy_and_export_after_a_send():
         await connect_demo(pilot)
         await pilot.press("f5")
         await wait_until(
-            pilot, lambda: app.workspace.builtin.server is not None and app.workspace.builtin.server.messages
+            pilot,
+            lambda: (
+                app.workspace.builtin.server is not None and app.workspace.builtin.server.messages
+            ),
         )
         await pilot.press("y")
         await pilot.pause()

@@ -41,7 +41,10 @@ async def _send_and_wait(pilot, composer: ComposerPane):
     for _ in range(100):
         await pilot.pause(0.05)
         await app.workers.wait_for_complete()
-        if app.workspace.builtin.server is not None and len(app.workspace.builtin.server.messages) > before:
+        if (
+            app.workspace.builtin.server is not None
+            and len(app.workspace.builtin.server.messages) > before
+        ):
             return app.workspace.builtin.server.messages[-1]
     raise AssertionError(
         f"nothing arrived; notifications: {[n.message for n in app._notifications]}"
@@ -303,7 +306,10 @@ async def test_preview_says_an_internationalised_address_needs_smtputf8_and_the_
         await pilot.press("enter")
         for _ in range(100):
             await pilot.pause(0.05)
-            if app.workspace.current_session is not None and app.workspace.current_session.status == "connected":
+            if (
+                app.workspace.current_session is not None
+                and app.workspace.current_session.status == "connected"
+            ):
                 break
         composer.query_one("#composer-to", Input).value = "用户@demo.local"
         await pilot.pause(SETTLE)

@@ -8,8 +8,8 @@ import pytest
 from smtptui.builtin import BuiltinServer
 from smtptui.message import MessageDraft, build_message
 from smtptui.profiles import ProfileStore
-from smtptui.protocol import Secret
 from smtptui.profiles.credentials import given
+from smtptui.protocol import Secret
 from smtptui.protocol.transaction import Credentials
 from smtptui.reference.states import State
 from smtptui.workspace.session import SessionController
