@@ -179,7 +179,9 @@ async def tls_over(
                 await writer.drain()
                 data = await reader.read(_READ)
                 if not data:
-                    raise TlsRefused("the server closed the connection during the handshake")
+                    raise TlsRefused(
+                        "the server closed the connection during the handshake"
+                    ) from None
                 conn.bio_write(data)
     except SSL.Error as exc:
         with contextlib.suppress(Exception):

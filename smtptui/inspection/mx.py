@@ -94,7 +94,7 @@ def _name(value: Any) -> str:
 def domain_of(target: str) -> str | None:
     """``@example.com`` or ``user@example.com`` -> ``example.com``; anything
     else (a profile name, ``host[:port]``) -> ``None``."""
-    local, at, domain = target.strip().rpartition("@")
+    _local, at, domain = target.strip().rpartition("@")
     if not at:
         return None
     domain = domain.strip().rstrip(".").lower()

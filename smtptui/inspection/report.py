@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 from smtptui.i18n import t
 from smtptui.inspection.chain import Chain, Verification, describe_chain, verify_chain
 from smtptui.inspection.dane import DaneReport
+from smtptui.inspection.findings import RATINGS
 from smtptui.inspection.handshake import Handshake, Offer, inspect_handshake
 from smtptui.protocol.connect import host_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from smtptui.inspection.scan import ScanReport
     from smtptui.protocol import events as ev
     from smtptui.protocol.config import SessionConfig
 
@@ -144,7 +146,7 @@ def report_lines(report: TlsReport, lang: str | None = None) -> list[tuple[str, 
     now = report.checked_at
     for cert in report.chain.certs:
         days = cert.days_left(now)
-        add(("", t("inspect.cert.title", lang, n=cert.position + 1, subject=cert.subject)))
+        add(("", f"  #{cert.position + 1} {cert.subject}"))
         add(("", t("inspect.cert.issuer", lang, issuer=cert.issuer)))
         if days < 0:
             style, left = "bad", t("inspect.cert.expired", lang, days=-days)
@@ -221,4 +223,56 @@ def dane_lines(d: DaneReport, lang: str | None = None) -> list[tuple[str, str]]:
             )
     style = {"match": "ok", "mismatch": "bad", "unusable": "warn"}.get(d.outcome, "")
     out.append((style, t(f"inspect.dane.outcome.{d.outcome}", lang)))
+    return out
+
+
+_RATING_STYLE = {"critical": "bad", "high": "bad", "medium": "warn", "low": "warn", "info": ""}
+
+
+def scan_lines(report: ScanReport, lang: str | None = None) -> list[tuple[str, str]]:
+    """The scan as ``(style, text)`` lines: versions, suites by category,
+    cipher order, groups, then each finding with why and what to change."""
+    from smtptui.inspection.ciphers import LABELS
+
+    out: list[tuple[str, str]] = []
+    add = out.append
+    add(("head", t("inspect.scan.heading", lang, target=report.target, security=report.security)))
+    add(("head", t("inspect.scan.versions", lang)))
+    for v in report.versions:
+        state = t(f"inspect.scan.state.{v.state}", lang, reason=v.reason or "?")
+        style = {"accepted": "warn" if v.version in ("SSLv3", "TLSv1", "TLSv1.1") else "ok"}.get(
+            v.state, ""
+        )
+        add((style, f"  {v.version:<8} {state}"))
+    add(("head", t("inspect.scan.suites", lang)))
+    for v in report.versions:
+        if not v.ciphers:
+            continue
+        add(("", f"  {v.version}"))
+        for cat, names in v.ciphers:
+            add(("", f"    {LABELS[cat]:<6} {len(names):>3}  {' '.join(names)}"))
+        if v.server_order is not None:
+            key = "server" if v.server_order else "client"
+            add(("ok" if v.server_order else "warn", t(f"inspect.scan.order.{key}", lang)))
+    add(("head", t("inspect.scan.findings", lang)))
+    shown = sorted(report.findings, key=lambda f: RATINGS.index(f.rating))
+    if not any(f.rating != "info" for f in shown):
+        add(("ok", "  " + t("inspect.scan.nothing", lang)))
+    for f in shown:
+        rating = t(f"inspect.rating.{f.rating}", lang)
+        add((_RATING_STYLE[f.rating], f"  [{rating}] {f.title(lang)}"))
+        add(("", t("inspect.scan.why_line", lang, why=f.why(lang))))
+        add(("", t("inspect.scan.fix_line", lang, fix=f.fix(lang))))
+    add(
+        (
+            "",
+            t(
+                "inspect.scan.footer",
+                lang,
+                probes=report.probes,
+                seconds=f"{report.elapsed_ms / 1000:.1f}",
+                library=report.library,
+            ),
+        )
+    )
     return out
