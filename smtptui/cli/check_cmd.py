@@ -64,7 +64,9 @@ _SINGLE_TARGET_OPTIONS = {
 async def check(target: str | None, **opts: Any) -> int:
     """Check that TARGET answers, greets, speaks EHLO, does TLS and accepts AUTH.
 
-    TARGET is a profile name or host[:port].  Nothing is sent beyond the
+    TARGET is a profile name, host[:port], or @domain (user@domain): then
+    the domain's MX hosts are tried in order on port 25, as a mail server
+    would, and the transcript says which was chosen.  Nothing is sent beyond the
     conversation's commands: no mail.  The exit code says which step failed.
 
     With --all (and optionally --tag), every profile is checked concurrently;
@@ -79,9 +81,20 @@ async def check(target: str | None, **opts: Any) -> int:
             raise CliFailure("give either a TARGET or --all, not both")
         return await _check_all(opts)
     if not target:
-        raise CliFailure("name a TARGET (a profile or host[:port]), or use --all")
+        raise CliFailure("name a TARGET (a profile, host[:port] or @domain), or use --all")
+    from smtptui.cli.mx_cmd import converse_via_mx, domain_profile, target_domain
     from smtptui.protocol.transaction import Plan
 
+    domain = target_domain(target)
+    if domain is not None:  # @domain: through its MX hosts, like a mail server
+        profile = domain_profile(domain, opts)
+        creds = credentials(profile, opts)
+        code, routed, renderer = await converse_via_mx(
+            domain, profile, opts, Plan(credentials=creds)
+        )
+        if code == 0:
+            renderer.note(f"check passed: {_summary(routed.session, creds)}")
+        return code
     profile = apply_overrides(load_profile(target, opts["profiles_dir"]), opts)
     creds = credentials(profile, opts)
     outcome, session, renderer = await run_conversation(profile, opts, Plan(credentials=creds))

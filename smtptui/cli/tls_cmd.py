@@ -15,7 +15,9 @@ from typing import Any
 
 import click
 
+from smtptui.cli import mx_cmd
 from smtptui.cli.common import CliFailure, apply_overrides, load_profile, run_async, session_config
+from smtptui.cli.mx_cmd import lang_option
 from smtptui.protocol.config import SECURITY_MODES
 
 _STYLES = {
@@ -24,19 +26,6 @@ _STYLES = {
     "warn": {"fg": "yellow"},
     "bad": {"fg": "red", "bold": True},
 }
-
-
-def make_resolver(timeout: float = 10.0) -> Any:
-    """The DNS resolver (tests replace this with a stub)."""
-    from smtptui.inspection.mx import default_resolver
-
-    return default_resolver(timeout)
-
-
-def lang_option() -> str | None:
-    ctx = click.get_current_context(silent=True)
-    root = ctx.find_root() if ctx else None
-    return root.params.get("lang") if root is not None else None
 
 
 def echo_lines(lines: list[tuple[str, str]]) -> None:
@@ -123,7 +112,7 @@ async def tls(target: str, **opts: Any) -> int:
     cfg = _config(profile, opts)
     if opts["scan"]:
         return await _scan(cfg, opts, lang)
-    resolver = make_resolver() if opts["dane"] else None
+    resolver = mx_cmd.make_resolver() if opts["dane"] else None
     code, report = await _one(cfg, opts, lang, resolver, None)
     if opts["json_mode"]:
         click.echo(
@@ -205,7 +194,7 @@ async def _domain(domain: str, opts: dict[str, Any], lang: str | None) -> int:
     from smtptui.inspection.mx import addresses, mx_route
     from smtptui.profiles.model import Profile
 
-    resolver = make_resolver()
+    resolver = mx_cmd.make_resolver()
     try:
         route = await mx_route(domain, resolver)
     except InspectionError as exc:
