@@ -107,6 +107,9 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.rating.medium": "MEDIUM",
     "inspect.rating.low": "LOW",
     "inspect.rating.info": "INFO",
+    # -- the TUI's TLS view ---------------------------------------------------------------
+    "inspect.view.title": "TLS of {target}",
+    "inspect.view.keys": "l English / 中文 · p certificates as PEM · escape close",
     # -- the findings ---------------------------------------------------------------------
     "inspect.finding.sslv3.title": "SSLv3 is offered",
     "inspect.finding.sslv3.why": "SSLv3 is broken (POODLE) and prohibited by RFC 7568.",

@@ -107,6 +107,9 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.rating.medium": "中",
     "inspect.rating.low": "低",
     "inspect.rating.info": "信息",
+    # -- 终端界面的 TLS 视图 -----------------------------------------------------------------
+    "inspect.view.title": "{target} 的 TLS",
+    "inspect.view.keys": "l 切换 English / 中文 · p 以 PEM 格式显示证书 · escape 关闭",
     # -- 各项发现 -------------------------------------------------------------------------------
     "inspect.finding.sslv3.title": "支持 SSLv3",
     "inspect.finding.sslv3.why": "SSLv3 已被攻破（POODLE），RFC 7568 禁止使用。",
