@@ -44,6 +44,11 @@ class Routed:
     skipped: list[Skipped]
 
 
+def _short(reason: str, limit: int = 120) -> str:
+    """A skip reason short enough for one line of the transcript."""
+    return reason if len(reason) <= limit else reason[: limit - 1] + "…"
+
+
 def _worth_next(error: SmtpError | None) -> bool:
     """Try the next address after this failure?"""
     if error is None:
@@ -124,7 +129,7 @@ async def route_and_converse(
                 "chosen",
                 host=host.name,
                 preference=host.preference,
-                skipped=", ".join(f"{s.host.name}" for s in skipped)
+                skipped="; ".join(f"{s.host.name} ({_short(s.reason)})" for s in skipped)
                 or t("inspect.route.none_skipped", lang),
             )
             return Routed(route, outcome, session, host, skipped)
