@@ -68,3 +68,11 @@ def test_cli_scan_json_on_postfix(postfix):
         main, ["--lang", "zh", "tls", f"{postfix.host}:{postfix.port}", "--scan"]
     )
     assert "支持 TLS 1.0" in zh.stdout and "服务器没有密码套件顺序" in zh.stdout
+
+
+async def test_implicit_tls_is_scanned_the_same_way(serve):
+    server = await serve(tls_port=0)
+    report = await scan(SessionConfig(host="127.0.0.1", port=server.tls_port, security="tls"))
+    assert report.security == "tls"
+    assert {v.version: v.state for v in report.versions}["TLSv1.3"] == "accepted"
+    assert report.inconclusive == 0
