@@ -60,12 +60,19 @@ _SINGLE_TARGET_OPTIONS = {
     show_default=True,
     help="With --all: how many checks run at once (never more than 4 on one server).",
 )
+@click.option(
+    "--scan",
+    is_flag=True,
+    help="With --all: also scan every TLS profile's configuration (versions, suites, order).",
+)
 @connection_options
 @run_async
 async def check(target: str | None, **opts: Any) -> int:
     """Check that TARGET answers, greets, speaks EHLO, does TLS and accepts AUTH.
 
-    TARGET is a profile name or host[:port].  Nothing is sent beyond the
+    TARGET is a profile name, host[:port], or @domain (user@domain): then
+    the domain's MX hosts are tried in order on port 25, as a mail server
+    would, and the transcript says which was chosen.  Nothing is sent beyond the
     conversation's commands: no mail.  The exit code says which step failed.
 
     With --all (and optionally --tag), every profile is checked concurrently;
@@ -75,14 +82,27 @@ async def check(target: str | None, **opts: Any) -> int:
     prints one object per profile per line, as each check finishes.
     Results are saved for `smtptui compare NAME --last`.
     """
+    if opts["scan"] and not (opts["all_profiles"] or opts["tags"]):
+        raise CliFailure("--scan goes with --all; for one server use: smtptui tls TARGET --scan")
     if opts["all_profiles"] or opts["tags"]:
         if target:
             raise CliFailure("give either a TARGET or --all, not both")
         return await _check_all(opts)
     if not target:
-        raise CliFailure("name a TARGET (a profile or host[:port]), or use --all")
+        raise CliFailure("name a TARGET (a profile, host[:port] or @domain), or use --all")
+    from smtptui.cli.mx_cmd import converse_via_mx, domain_profile, target_domain
     from smtptui.protocol.transaction import Plan
 
+    domain = target_domain(target)
+    if domain is not None:  # @domain: through its MX hosts, like a mail server
+        profile = domain_profile(domain, opts)
+        creds = credentials(profile, opts)
+        code, routed, renderer = await converse_via_mx(
+            domain, profile, opts, Plan(credentials=creds)
+        )
+        if code == 0:
+            renderer.note(f"check passed: {_summary(routed.session, creds)}")
+        return code
     profile = apply_overrides(load_profile(target, opts["profiles_dir"]), opts)
     creds = credentials(profile, opts)
     outcome, session, renderer = await run_conversation(profile, opts, Plan(credentials=creds))
@@ -154,7 +174,7 @@ async def _check_all(opts: dict[str, Any]) -> int:
 
     def on_result(result) -> None:
         progress.done(result)
-        if opts["json_mode"]:
+        if opts["json_mode"] and not opts["scan"]:
             emit_json_line(result.to_dict())
 
     started = time.monotonic()
@@ -168,6 +188,13 @@ async def _check_all(opts: dict[str, Any]) -> int:
         lang=_lang(),
     )
     progress.clear()
+    if opts["scan"]:
+        from smtptui.fleet.tls_scan import scan_fleet
+
+        results = await scan_fleet(profiles, results, config=fleet_config_hook(opts))
+        if opts["json_mode"]:
+            for result in results:
+                emit_json_line(result.to_dict())
     elapsed = time.monotonic() - started
     try:
         ResultStore().save_many(results)
@@ -218,16 +245,25 @@ class _Progress:
 # ------------------------------------------------------------------ the matrix
 
 _HEADERS = ("PROFILE", "ADDRESS", "RESULT", "TOTAL", "TLS", "CERT", "AUTH", "SIZE", "EXTENSIONS")
+_SCAN_HEADER = "TLS SCAN"
+_SCAN_STYLES = {
+    "critical": {"fg": "red", "bold": True},
+    "high": {"fg": "red", "bold": True},
+    "medium": {"fg": "yellow"},
+    "low": {"fg": "yellow"},
+}
 
 
 def render_matrix(results, elapsed: float) -> str:
     """The table, the failures explained, and a one-line summary."""
-    rows = [_row(r) for r in results]
-    widths = [len(h) for h in _HEADERS]
+    scanned = any(r.scan is not None for r in results)
+    headers = (*_HEADERS, _SCAN_HEADER) if scanned else _HEADERS
+    rows = [_row(r) + ([_scan_cell(r.scan)] if scanned else []) for r in results]
+    widths = [len(h) for h in headers]
     for row in rows:
         for i, (text, _style) in enumerate(row):
             widths[i] = max(widths[i], len(text))
-    lines = ["  ".join(h.ljust(w) for h, w in zip(_HEADERS, widths, strict=True)).rstrip()]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     for row in rows:
         cells = []
         for (text, style), width in zip(row, widths, strict=True):
@@ -243,6 +279,7 @@ def render_matrix(results, elapsed: float) -> str:
             lines.append(f"    {code}: {r.explanation.title}")
             if r.explanation.hint:
                 lines.append(f"    {r.explanation.hint}")
+    lines.extend(_scan_explanations(results))
     notes = [w for r in results for w in r.warnings]
     if notes:
         lines.append("")
@@ -271,6 +308,32 @@ def _row(r) -> list[tuple[str, dict[str, Any]]]:
         (format_size_limit(caps.size) if caps else "—", {}),
         (_extensions(caps), {}),
     ]
+
+
+def _scan_cell(scan) -> tuple[str, dict[str, Any]]:
+    if scan is None:
+        return ("—", {})
+    if scan.error:
+        return (scan.cell, {"fg": "red"})
+    return (scan.cell, _SCAN_STYLES.get(scan.worst or "", {"fg": "green"}))
+
+
+def _scan_explanations(results) -> list[str]:
+    """Under the table: each scanned profile's findings, worst first, in words."""
+    from smtptui.i18n import t
+
+    lang = _lang()
+    out: list[str] = []
+    for r in results:
+        if r.scan is None or not r.scan.findings:
+            continue
+        out.append("")
+        out.append(click.style(f"=== {r.profile} ({r.address}) TLS scan:", bold=True))
+        for key, rating, values in r.scan.findings:
+            title = t(f"inspect.finding.{key}.title", lang, **dict(values))
+            out.append(f"    [{t(f'inspect.rating.{rating}', lang)}] {title}")
+            out.append(f"      {t(f'inspect.finding.{key}.fix', lang, **dict(values))}")
+    return out
 
 
 def _cert_cell(tls) -> tuple[str, dict[str, Any]]:

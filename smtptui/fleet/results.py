@@ -264,6 +264,58 @@ class Explained:
 
 
 @dataclass(frozen=True, slots=True)
+class ScanFacts:
+    """A TLS configuration scan's verdict for a table cell (``check --all
+    --scan``): the worst rating, each finding's key and rating (catalogue
+    ``inspect.finding.<key>``; info findings left out), the versions offered,
+    and ``error`` when the server could not be scanned at all."""
+
+    worst: str | None = None
+    #: (key, rating, the finding's values for its catalogue text)
+    findings: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
+    versions: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def cell(self) -> str:
+        """``ok``, ``medium: TLS1.0 TLS1.1 CBC …`` or ``failed``."""
+        if self.error:
+            return "failed"
+        if self.worst is None:
+            return "ok"
+        short = {"tls10": "TLS1.0", "tls11": "TLS1.1", "sslv3": "SSLv3", "cat_cbc": "CBC",
+                 "cat_anon": "aNULL", "cat_null": "NULL", "cat_export": "EXPORT",
+                 "cat_low": "LOW", "cat_rc4": "RC4", "cat_3des": "3DES", "no_fs": "no-FS",
+                 "some_no_fs": "kRSA", "client_order": "order", "no_tls13": "no-TLS1.3",
+                 "no_modern": "no-TLS1.2"}  # fmt: skip
+        return f"{self.worst}: " + " ".join(short.get(k, k) for k, _r, _v in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "worst": self.worst,
+            "findings": [{"key": k, "rating": r, "values": dict(v)} for k, r, v in self.findings],
+            "versions": list(self.versions),
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScanFacts:
+        return cls(
+            worst=data.get("worst"),
+            findings=tuple(
+                (
+                    str(f["key"]),
+                    str(f["rating"]),
+                    tuple((str(k), str(v)) for k, v in (f.get("values") or {}).items()),
+                )
+                for f in data.get("findings") or ()
+            ),
+            versions=tuple(data.get("versions") or ()),
+            error=data.get("error"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """One profile's health check.
 
@@ -294,6 +346,7 @@ class CheckResult:
     timed_out: bool = False
     tags: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    scan: ScanFacts | None = None  # check --all --scan: the TLS configuration scan
     events: tuple[ev.Event, ...] = field(default=(), compare=False, repr=False)
 
     @property
@@ -332,6 +385,7 @@ class CheckResult:
             "timed_out": self.timed_out,
             "tags": list(self.tags),
             "warnings": list(self.warnings),
+            "scan": self.scan.to_dict() if self.scan else None,
         }
 
     @classmethod
@@ -362,6 +416,7 @@ class CheckResult:
             timed_out=bool(data.get("timed_out")),
             tags=tuple(data.get("tags") or ()),
             warnings=tuple(data.get("warnings") or ()),
+            scan=ScanFacts.from_dict(data["scan"]) if data.get("scan") else None,
         )
 
 

@@ -99,6 +99,7 @@ DOMAINS: tuple[str, ...] = (
     "app",
     "pane",
     "screen",
+    "inspect",
 )
 
 #: Key prefixes whose module has another name (the reference's first keys).

@@ -52,6 +52,7 @@ COLUMNS = (
     ("mechs", "AUTH mechanisms"),
     ("size", "SIZE"),
     ("ext", "ext"),
+    ("scan", "TLS scan"),
     ("address", "address"),
 )
 AMBER = "dark_orange"
@@ -101,6 +102,19 @@ def cert_cell(tls: TlsFacts | None) -> Text:
     if tls.verified is None:
         return Text(f"{days}d ?", style=AMBER)
     return Text(f"{days}d", style="green")
+
+
+def scan_cell(row: FleetRow) -> Text:
+    """The newest TLS scan known for the row (``check --all --scan`` saves
+    it): the worst rating and what was found, coloured by the rating."""
+    results = (row.result, *reversed(row.checked), *reversed(row.saved))
+    scan = next((r.scan for r in results if r is not None and r.scan is not None), None)
+    if scan is None:
+        return Text("—", style="dim")
+    style = {"critical": "bold red", "high": "bold red", "medium": AMBER, "low": AMBER}
+    if scan.error:
+        return Text(scan.cell, style="red")
+    return Text(scan.cell, style=style.get(scan.worst or "", "green"))
 
 
 def ms_cell(value: float | None) -> Text:
@@ -245,6 +259,7 @@ def row_cells(row: FleetRow) -> list[Any]:
         "mechs": Text(" ".join(caps.auth) if caps and caps.auth else "—"),
         "size": Text(format_size_limit(caps.size) if caps else "—"),
         "ext": Text(extension_flags(caps)),
+        "scan": scan_cell(row),
         "address": Text(result.address if result else row.profile.address, style="dim"),
     }
     return [cells[key] for key, _ in COLUMNS]
