@@ -36,7 +36,14 @@ from smtptui.discovery.model import (
     MtaStsPolicy,
     SourceReport,
 )
-from smtptui.discovery.mtasts import parse_policy, parse_sts_txt, policy_warnings
+from smtptui.discovery.mtasts import (
+    fetch_policy,
+    mx_problems,
+    parse_sts_txt,
+    policy_url,
+    published_problems,
+    txt_name,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -79,17 +86,20 @@ async def _timed(
 ) -> tuple[SourceReport, Any]:
     """Run one source until *deadline* (loop time); never raises."""
     started = time.monotonic()
+    error: DiscoveryError | None = None
     try:
         async with asyncio.timeout_at(deadline):
             value, detail = await work()
         ok = True
     except TimeoutError:
         value, ok, detail = None, False, "no answer in time"
+        error = DiscoveryError.of("inspect.fetch.no_answer")
     except DiscoveryError as exc:
-        value, ok, detail = None, False, str(exc)
+        value, ok, detail, error = None, False, str(exc), exc
     except Exception as exc:  # a source must never take the others down
         value, ok, detail = None, False, f"failed unexpectedly: {type(exc).__name__}: {exc}"[:200]
-    return SourceReport(name, target, ok, detail, round(time.monotonic() - started, 3)), value
+    elapsed = round(time.monotonic() - started, 3)
+    return SourceReport(name, target, ok, detail, elapsed, error), value
 
 
 def _plural(n: int, word: str) -> str:
@@ -108,7 +118,7 @@ class _Sources:
         self.resolver = resolver
         self.resolver_error: str | None = None
         self.timeout = timeout
-        self.policy_url = f"https://mta-sts.{domain}/.well-known/mta-sts.txt"
+        self.policy_url = policy_url(domain)
 
     async def autoconfig(self, name: str, url: str) -> tuple[Any, str]:
         got = await fetch(self.http, url, timeout=self.timeout)
@@ -129,16 +139,12 @@ class _Sources:
 
     async def sts_txt(self) -> tuple[Any, str]:
         self._need_resolver()
-        records = await lookup_txt(self.resolver, f"_mta-sts.{self.domain}")
+        records = await lookup_txt(self.resolver, txt_name(self.domain))
         return records, _plural(len(records), "TXT record") if records else "no TXT record"
 
     async def sts_policy(self) -> tuple[Any, str]:
-        got = await fetch(
-            self.http, self.policy_url, timeout=self.timeout, follow_redirects=False,
-            max_bytes=64 * 1024,
-        )  # fmt: skip
-        policy = parse_policy(got.body.decode("utf-8", "replace"), url=self.policy_url)
-        return (policy, got.content_type), f"mode {policy.mode}"
+        policy, content_type = await fetch_policy(self.http, self.domain, timeout=self.timeout)
+        return (policy, content_type), f"mode {policy.mode}"
 
 
 async def discover(
@@ -247,7 +253,7 @@ def _assemble(
     mx_ok = any(r.name == "mx" and r.ok for r in reports)
     mx = _mx_candidates(domain, address, values.get("mx"), mx_ok, warnings)
     candidates.extend(mx)
-    policy = _mta_sts(values, reports, [c.host for c in mx], warnings)
+    policy = _mta_sts(domain, values, reports, [c.host for c in mx], warnings)
     return DiscoveryResult(
         address=address,
         domain=domain,
@@ -259,33 +265,32 @@ def _assemble(
 
 
 def _mta_sts(
-    values: dict[str, Any], reports: list[SourceReport], mx_hosts: list[str], warnings: list[str]
+    domain: str,
+    values: dict[str, Any],
+    reports: list[SourceReport],
+    mx_hosts: list[str],
+    warnings: list[str],
 ) -> MtaStsPolicy | None:
-    txt_records = values.get("mta-sts-txt") or []
-    txt_id = None
+    """The policy, and every inconsistency as a warning (the rules are
+    :mod:`smtptui.discovery.mtasts`'s, shared with the inspector)."""
+    txt_id = txt_error = None
     try:
-        txt_id = parse_sts_txt(txt_records)
+        txt_id = parse_sts_txt(values.get("mta-sts-txt") or [])
     except DiscoveryError as exc:
-        warnings.append(f"MTA-STS: {exc}")
+        txt_error = exc
     fetched = values.get("mta-sts-policy")
-    if fetched is None:
-        failed = next((r for r in reports if r.name == "mta-sts-policy" and not r.ok), None)
-        if txt_id and failed is not None:
-            warnings.append(
-                f"MTA-STS: the TXT record announces a policy (id {txt_id}) but it could not be "
-                f"fetched ({failed.detail}); senders that enforce MTA-STS may refuse to deliver"
-            )
-        return None
-    policy, content_type = fetched
-    policy = dataclasses.replace(policy, txt_id=txt_id)
-    if txt_id is None:
-        warnings.append(
-            "MTA-STS: a policy is served but there is no v=STSv1 TXT record at _mta-sts, "
-            "so senders ignore it"
-        )
-    if content_type and not content_type.lower().startswith("text/plain"):
-        warnings.append(
-            f"MTA-STS: the policy is served as {content_type}, RFC 8461 requires text/plain"
-        )
-    warnings.extend(f"MTA-STS: {w}" for w in policy_warnings(policy, mx_hosts))
+    policy, content_type = fetched if fetched is not None else (None, None)
+    failed = next((r for r in reports if r.name == "mta-sts-policy" and not r.ok), None)
+    problems = published_problems(
+        domain=domain,
+        txt_id=txt_id,
+        txt_error=txt_error,
+        policy=policy,
+        policy_error=(failed.error or DiscoveryError(failed.detail)) if failed else None,
+        content_type=content_type,
+    )
+    if policy is not None:
+        policy = dataclasses.replace(policy, txt_id=txt_id)
+        problems += mx_problems(policy, mx_hosts)
+    warnings.extend(f"MTA-STS: {p.text('en')}" for p in problems)
     return policy

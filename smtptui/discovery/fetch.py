@@ -30,15 +30,25 @@ class Fetched:
     body: bytes
 
 
-def _clause(exc: Exception) -> str:
+def _failure(exc: Exception) -> DiscoveryError:
+    """One clause for an httpx failure; a certificate that does not verify is
+    told apart (MTA-STS depends on it)."""
+    import ssl
+
     import httpx
 
     if isinstance(exc, httpx.TimeoutException):
-        return "timed out"
+        return DiscoveryError.of("inspect.fetch.timeout")
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            detail = cause.verify_message or str(cause)
+            return DiscoveryError.of("inspect.fetch.tls_invalid", detail=detail[:160])
+        cause = cause.__cause__ or cause.__context__
     text = str(exc).strip() or type(exc).__name__
     if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect: {text}"[:200]
-    return f"{type(exc).__name__}: {text}"[:200]
+        return DiscoveryError.of("inspect.fetch.connect", detail=text[:180])
+    return DiscoveryError.of("inspect.fetch.other", detail=f"{type(exc).__name__}: {text}"[:200])
 
 
 async def fetch(
@@ -59,36 +69,35 @@ async def fetch(
             request = client.build_request("GET", current, timeout=timeout)
             response = await client.send(request, stream=True, follow_redirects=False)
         except httpx.HTTPError as exc:
-            raise DiscoveryError(_clause(exc)) from None
+            raise _failure(exc) from None
         try:
             location = response.headers.get("location")
             if response.status_code in _REDIRECTS and location:
                 if not follow_redirects:
-                    raise DiscoveryError(
-                        f"HTTP {response.status_code} redirect refused (MTA-STS policies "
-                        "must not redirect)"
+                    raise DiscoveryError.of(
+                        "inspect.fetch.redirect_refused", status=response.status_code
                     )
                 target = current.join(location)
                 if current.scheme == "https" and target.scheme != "https":
-                    raise DiscoveryError(f"refused a redirect from https to {target.scheme}")
+                    raise DiscoveryError.of("inspect.fetch.downgrade", scheme=target.scheme)
                 current = target
                 continue
             if response.status_code != 200:
-                raise DiscoveryError(f"HTTP {response.status_code}")
+                raise DiscoveryError.of("inspect.fetch.status", status=response.status_code)
             return Fetched(
                 url=str(current),
                 content_type=response.headers.get("content-type", ""),
                 body=await _read_capped(response, max_bytes),
             )
         except httpx.HTTPError as exc:
-            raise DiscoveryError(_clause(exc)) from None
+            raise _failure(exc) from None
         finally:
             await response.aclose()
-    raise DiscoveryError(f"more than {MAX_REDIRECTS} redirects")
+    raise DiscoveryError.of("inspect.fetch.redirects", n=MAX_REDIRECTS)
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
-    too_big = DiscoveryError(f"response larger than {max_bytes // 1024} KiB, refused")
+    too_big = DiscoveryError.of("inspect.fetch.too_large", kib=max_bytes // 1024)
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise too_big

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from smtptui.i18n.sentence import Sentence
 from smtptui.profiles import AuthSettings, MessageDefaults, PasswordSource, Profile
 
 #: autoconfig ``<authentication>`` values -> our AUTH mechanism names, in the order we
@@ -28,7 +29,24 @@ AUTH_METHODS = {
 
 
 class DiscoveryError(Exception):
-    """One source failed, or the input cannot be looked up; ``str()`` is one clause."""
+    """One source failed, or the input cannot be looked up; ``str()`` is one clause.
+
+    Failures of MTA-STS and of HTTPS fetches carry a catalogue sentence
+    (``inspect.sts.error.*``, ``inspect.fetch.*``): ``str()`` is its English
+    text, :meth:`text` any language, :attr:`sentence` the unrendered value
+    for findings that are saved or shown later.
+    """
+
+    def __init__(self, message: str = "", *, sentence: Sentence | None = None) -> None:
+        self.sentence = sentence
+        super().__init__(message or (sentence.text("en") if sentence else ""))
+
+    @classmethod
+    def of(cls, key: str, **values: object) -> DiscoveryError:
+        return cls(sentence=Sentence.of(key, **values))
+
+    def text(self, lang: str | None = None) -> str:
+        return self.sentence.text(lang) if self.sentence else str(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +157,17 @@ class SourceReport:
     ok: bool
     detail: str
     elapsed: float = 0.0
+    #: the failure itself, when it was a DiscoveryError (its sentence reads in any language)
+    error: DiscoveryError | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "name": self.name,
+            "target": self.target,
+            "ok": self.ok,
+            "detail": self.detail,
+            "elapsed": self.elapsed,
+        }
 
 
 @dataclass(frozen=True, slots=True)

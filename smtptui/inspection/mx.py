@@ -142,3 +142,15 @@ async def addresses(resolver: Any, host: str, family: str = "auto") -> list[str]
             if text not in out:
                 out.append(text)
     return out
+
+
+def txt_strings(answer: Any | None) -> list[str]:
+    """Each TXT record of an answer as one string (its parts joined, as
+    RFC 7208 §3.3 and its successors read them); empty for no answer."""
+    out = []
+    for record in answer or ():
+        parts = record.strings
+        out.append(
+            "".join(p.decode("utf-8", "replace") if isinstance(p, bytes) else p for p in parts)
+        )
+    return out

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from smtptui.i18n import t
+from smtptui.i18n.sentence import Sentence
 from smtptui.inspection.chain import Chain, Verification, describe_chain, verify_chain
 from smtptui.inspection.dane import DaneReport
 from smtptui.inspection.findings import RATINGS
@@ -99,25 +100,29 @@ async def inspect_tls(
 
 def verdict_sentence(v: Verification, lang: str | None = None) -> str:
     """One sentence: verified, or which link fails and why."""
-    trust = t("inspect.trust.system", lang) if v.trust == "system" else v.trust
+    return verification_sentence(v).text(lang)
+
+
+def verification_sentence(v: Verification) -> Sentence:
+    """:func:`verdict_sentence` unrendered, for findings shown later (the fleet)."""
+    trust: str | Sentence = Sentence.of("inspect.trust.system") if v.trust == "system" else v.trust
     if v.chain_ok and v.name_ok is not False:
-        return t("inspect.verify.ok", lang, trust=trust, anchor=v.anchor or "?")
+        return Sentence.of("inspect.verify.ok", trust=trust, anchor=v.anchor or "?")
     if not v.chain_ok:
         where = (
-            t("inspect.verify.cert_n", lang, n=v.position + 1)
+            Sentence.of("inspect.verify.cert_n", n=v.position + 1)
             if v.position is not None
-            else t("inspect.verify.cert_store", lang)
+            else Sentence.of("inspect.verify.cert_store")
         )
-        return t(
+        return Sentence.of(
             f"inspect.verify.{v.reason or 'other'}",
-            lang,
             where=where,
             subject=v.subject or "?",
             issuer=v.issuer or "?",
             detail=v.detail or "",
             trust=trust,
         )
-    return t("inspect.verify.name_mismatch", lang, name=v.name or "?")
+    return Sentence.of("inspect.verify.name_mismatch", name=v.name or "?")
 
 
 def report_lines(report: TlsReport, lang: str | None = None) -> list[tuple[str, str]]:
