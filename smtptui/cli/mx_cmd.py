@@ -20,6 +20,16 @@ def make_resolver(timeout: float = 10.0) -> Any:
     return default_resolver(timeout)
 
 
+def make_http_client() -> Any:
+    """The HTTPS client for MTA-STS policies (tests replace this with one
+    whose requests go to a local HTTPS server)."""
+    import httpx
+
+    from smtptui import __version__
+
+    return httpx.AsyncClient(headers={"User-Agent": f"smtptui/{__version__} (inspect)"})
+
+
 def lang_option() -> str | None:
     ctx = click.get_current_context(silent=True)
     root = ctx.find_root() if ctx else None

@@ -3,11 +3,13 @@ shows, verified and explained — and with ``--scan``, what ``testssl.sh``
 finds, in seconds.
 
 TARGET is a profile, ``host[:port]``, or ``@domain`` / ``user@domain`` (then
-every MX host of the domain on port 25, with its DANE records).
+every MX host of the domain on port 25, with its DANE records, and the
+domain's MTA-STS policy and TLS-RPT record checked against those hosts).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -89,8 +91,13 @@ def echo_lines(lines: list[tuple[str, str]]) -> None:
 async def tls(target: str, **opts: Any) -> int:
     """Show the TLS of TARGET: every certificate sent, verified and explained.
 
+    For @domain, also the domain's MTA-STS policy (each MX host covered by
+    it and presenting a certificate valid for its name?) and its TLS-RPT
+    record.
+
     Exit 0 when the chain verifies (and DANE, if asked, does not mismatch);
-    23 when the handshake fails, the chain does not verify or DANE mismatches;
+    23 when the handshake fails, the chain does not verify, DANE mismatches
+    or the domain's MTA-STS is inconsistent with its MX hosts;
     20-22 when the server cannot be reached or refuses the greeting or EHLO;
     2 for bad input.  With --scan: 0 when the scan ran (its findings are in
     the output), 20 when the server could not be reached at all.
@@ -188,11 +195,11 @@ async def _scan(cfg: Any, opts: dict[str, Any], lang: str | None) -> int:
 
 
 async def _domain(domain: str, opts: dict[str, Any], lang: str | None) -> int:
-    """Every MX host of ``domain``: its chain, verification and DANE (or, with
-    --scan, its configuration)."""
+    """Every MX host of ``domain``: its chain, verification and DANE, then the
+    domain's MTA-STS checked against them and its TLS-RPT record (or, with
+    --scan, each host's configuration)."""
     from smtptui.inspection.errors import InspectionError
-    from smtptui.inspection.mx import addresses, mx_route
-    from smtptui.profiles.model import Profile
+    from smtptui.inspection.mx import mx_route
 
     resolver = mx_cmd.make_resolver()
     try:
@@ -201,52 +208,94 @@ async def _domain(domain: str, opts: dict[str, Any], lang: str | None) -> int:
         raise CliFailure(exc.text(lang), exc.exit_code) from exc
     if route.null_mx:
         raise CliFailure(_t("inspect.error.null_mx", lang, domain=domain), 1)
-    port = opts["port"] or 25
-    results: list[dict[str, Any]] = []
-    worst = 0
-    pems: list[tuple[str, str]] = []
-    for host in route.hosts:
-        if not opts["json_mode"]:
-            click.echo(click.style(f"=== MX {host.preference} {host.name}", bold=True))
-        try:
-            found = await addresses(resolver, host.name, opts.get("family") or "auto")
-        except InspectionError as exc:
-            found, reason = [], exc.text(lang)
-        else:
-            reason = _t("inspect.route.reason_no_address", lang)
-        if not found:
-            results.append({"host": host.name, "error": reason, "exit_code": 20})
-            if not opts["json_mode"]:
-                click.echo(click.style(f"*** {host.name}: {reason}", fg="red"), err=True)
-            worst = worst or 20
-            continue
-        profile = Profile(
-            name=host.name, host=found[0], port=port, security=opts["security"] or "starttls"
-        )
-        profile = apply_overrides(profile, {k: opts.get(k) for k in ("helo", "timeout", "family")})
-        cfg = _config(profile, {**opts, "tls_name": opts["tls_name"] or host.name})
-        if opts["scan"]:
-            code = await _scan(cfg, opts, lang)
-            results.append({"host": host.name, "exit_code": code})
-        else:
-            code, report = await _one(
-                cfg, {**opts, "json_mode": opts["json_mode"]}, lang, resolver, host.name
-            )
-            if isinstance(report, dict):
-                results.append({"host": host.name, **report})
-            else:
-                results.append({"host": host.name, **report.to_dict()})
-                pems.append((host.name, report.pem()))
-        worst = worst or code
-    if opts["json_mode"] and not opts["scan"]:
+    if opts["scan"]:
+        worst = 0
+        for host in route.hosts:
+            code, _result, _seen = await _host(host, domain, resolver, opts, lang)
+            worst = worst or code
+        return worst
+    from smtptui.inspection.sts import evaluate, lookup_published, mx_check, sts_lines
+
+    http = mx_cmd.make_http_client()
+    lookups = asyncio.ensure_future(
+        lookup_published(domain, resolver=resolver, http=http, timeout=opts["timeout"] or 10.0)
+    )
+    try:
+        results: list[dict[str, Any]] = []
+        seen: list[tuple[str, Any, Any]] = []  # (host, verification, why unchecked)
+        worst = 0
+        for host in route.hosts:
+            code, result, checked = await _host(host, domain, resolver, opts, lang)
+            results.append(result)
+            seen.append(checked)
+            worst = worst or code
+        published = await lookups
+    finally:
+        lookups.cancel()
+        await http.aclose()
+    sts = evaluate(published, [mx_check(h, published.policy, v, why) for h, v, why in seen])
+    if sts.status == "inconsistent":
+        worst = worst or 23
+    if opts["json_mode"]:
         click.echo(
             json.dumps(
-                {"domain": domain, "mx": route.to_dict(), "servers": results}, ensure_ascii=False
+                {
+                    "domain": domain,
+                    "mx": route.to_dict(),
+                    "servers": [{k: v for k, v in r.items() if k != "_pem"} for r in results],
+                    "mta_sts": sts.to_dict(),
+                },
+                ensure_ascii=False,
             )
         )
+    else:
+        echo_lines(sts_lines(sts, lang))
+    pems = [(r["host"], r["_pem"]) for r in results if r.get("_pem")]
     if pems:
         _write_pem(opts["pem_file"], pems, sum(p.count("BEGIN CERT") for _h, p in pems), lang)
     return worst
+
+
+async def _host(
+    host: Any, domain: str, resolver: Any, opts: dict[str, Any], lang: str | None
+) -> tuple[int, dict[str, Any], tuple[str, Any, Any]]:
+    """One MX host: (exit code, its JSON, (name, verification or None, why
+    it could not be checked))."""
+    from smtptui.i18n.sentence import Sentence
+    from smtptui.inspection.errors import InspectionError
+    from smtptui.inspection.mx import addresses
+    from smtptui.profiles.model import Profile
+
+    if not opts["json_mode"]:
+        click.echo(click.style(f"=== MX {host.preference} {host.name}", bold=True))
+    try:
+        found = await addresses(resolver, host.name, opts.get("family") or "auto")
+    except InspectionError as exc:
+        found, reason = [], exc.text(lang)
+    else:
+        reason = _t("inspect.route.reason_no_address", lang)
+    if not found:
+        if not opts["json_mode"]:
+            click.echo(click.style(f"*** {host.name}: {reason}", fg="red"), err=True)
+        why = Sentence.of("inspect.sts.raw", text=reason)
+        return 20, {"host": host.name, "error": reason, "exit_code": 20}, (host.name, None, why)
+    profile = Profile(
+        name=host.name,
+        host=found[0],
+        port=opts["port"] or 25,
+        security=opts["security"] or "starttls",
+    )
+    profile = apply_overrides(profile, {k: opts.get(k) for k in ("helo", "timeout", "family")})
+    cfg = _config(profile, {**opts, "tls_name": opts["tls_name"] or host.name})
+    if opts["scan"]:
+        code = await _scan(cfg, opts, lang)
+        return code, {"host": host.name, "exit_code": code}, (host.name, None, None)
+    code, report = await _one(cfg, opts, lang, resolver, host.name)
+    if isinstance(report, dict):
+        why = Sentence.of("inspect.sts.raw", text=report["error"])
+        return code, {"host": host.name, **report}, (host.name, None, why)
+    result = {"host": host.name, **report.to_dict(), "_pem": report.pem()}
+    return code, result, (host.name, report.verification, None)
 
 
 def _write_pem(path: str | None, pems: list[tuple[str, str]], count: int, lang: str | None) -> None:

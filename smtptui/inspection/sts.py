@@ -284,7 +284,7 @@ def sts_lines(report: StsReport, lang: str | None = None) -> list[tuple[str, str
                     lang,
                     mode=pol.mode,
                     max_age=pol.max_age,
-                    days=round(pol.max_age / 86400, 1),
+                    days=f"{pol.max_age / 86400:.3g}",
                     mx=", ".join(pol.mx) or "—",
                 ),
             )

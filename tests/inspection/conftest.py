@@ -32,6 +32,15 @@ class A:
     address: str
 
 
+@dataclass(frozen=True)
+class TXT:
+    strings: tuple[bytes, ...]
+
+    @classmethod
+    def of(cls, text: str) -> TXT:
+        return cls((text.encode(),))
+
+
 @dataclass
 class _Response:
     flags: int

@@ -18,6 +18,7 @@ VERB_PHASES = ("EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BDAT
 #: Entries that are the same in Chinese by design: SMTP verbs used as labels,
 #: and brand names that Chinese users read in English.
 SAME_IN_CHINESE = {
+    "inspect.sts.raw",  # a reason that arrives as text (a server's or a library's words)
     "state.mail.label",
     "state.rcpt.label",
     "state.data.label",

@@ -106,7 +106,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.sts.error.mode": "策略的 mode 必须是 enforce、testing 或 none，而不是 {got}",
     "inspect.sts.error.max_age": "策略的 max_age 必须是秒数，而不是 {got}",
     "inspect.sts.error.no_mx": "mode 为 {mode} 的策略没有列出任何 mx 模式",
-    "inspect.sts.raw": "原文：{text}",
+    "inspect.sts.raw": "{text}",
     # -- MTA-STS：报告 -----------------------------------------------------------------------
     "inspect.sts.heading": "{domain} 的 MTA-STS（RFC 8461）",
     "inspect.sts.txt": "  {name} 的 TXT 记录：{record}",
