@@ -227,7 +227,7 @@ def _mx_candidates(
             warnings.append(f"{domain} publishes a null MX (RFC 7505): it accepts no mail")
     return [
         Candidate(host=host, port=25, security="starttls", source="mx", kind="mx",
-                  preference=preference, address=user, note=note)
+                  preference=preference, address=user, note=note, mail_domain=domain)
         for preference, host in mx
         if host not in ("", ".")
     ]  # fmt: skip

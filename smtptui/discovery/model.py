@@ -70,6 +70,7 @@ class Candidate:
     preference: int | None = None
     address: str | None = None
     note: str = ""
+    mail_domain: str | None = None  # MX candidates: the domain they receive for
 
     @property
     def mechanism(self) -> str:
@@ -112,6 +113,7 @@ class Candidate:
             security=self.security,
             tags=("discovered",) if self.kind != "mx" else ("discovered", "mx"),
             notes=f"Found by smtptui discover ({self.source}){where}. {self.note}".strip(),
+            mail_domain=self.mail_domain if self.kind == "mx" else None,
             auth=auth,
             message=message,
         )

@@ -109,6 +109,10 @@ class Profile:
     local_address: str | None = None
     builtin_server: bool = False
     notes: str = ""
+    #: The mail domain this server receives for (it is one of the domain's MX
+    #: hosts): the fleet checks that domain's MTA-STS policy and TLS-RPT
+    #: record against this server.  ``None``: not an MX, nothing to check.
+    mail_domain: str | None = None
     auth: AuthSettings = field(default_factory=AuthSettings)
     tls: TlsSettings = field(default_factory=TlsSettings)
     message: MessageDefaults = field(default_factory=MessageDefaults)

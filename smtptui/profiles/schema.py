@@ -32,7 +32,7 @@ from smtptui.protocol.secret import MASK, Secret
 
 TOP_KEYS = (
     "name", "host", "port", "security", "helo", "tags", "timeout", "family",
-    "local_address", "builtin_server", "notes", "auth", "tls", "message",
+    "local_address", "builtin_server", "notes", "mail_domain", "auth", "tls", "message",
 )  # fmt: skip
 AUTH_KEYS = ("mechanism", "username", "password", "allow_insecure")
 TLS_KEYS = ("verify", "ca_file", "client_cert", "client_key", "min_version", "server_hostname")
@@ -47,7 +47,7 @@ PASSWORD_KEYS: dict[str, tuple[str, ...]] = {
 }
 #: dotted keys whose value is text even when it looks like a TOML number or boolean
 STRING_KEYS = frozenset(
-    ["name", "host", "security", "helo", "family", "local_address", "notes"]
+    ["name", "host", "security", "helo", "family", "local_address", "notes", "mail_domain"]
     + [f"auth.{k}" for k in ("mechanism", "username")]
     + [f"auth.password.{k}" for k in ("source", "name", "service", "username", "value")]
     + [
@@ -191,6 +191,24 @@ def _host(data: Mapping[str, Any], key: str, prefix: str = "") -> str | None:
             )
         raise _fail(prefix + key, f"is not a host name or IP address: {value!r}")
     return host
+
+
+def _mail_domain(data: Mapping[str, Any]) -> str | None:
+    value = _str(data, "mail_domain")
+    if value is None:
+        return None
+    domain = normalize_host(value.strip().lstrip("@"))
+    if domain is None or "." not in domain or _is_ip(domain):
+        raise _fail("mail_domain", f"must be a mail domain such as example.com, not {value!r}")
+    return domain.lower()
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _address(value: object, key: str) -> str:
@@ -394,6 +412,7 @@ def parse_profile(data: Mapping[str, Any], path: Path | None = None) -> Profile:
             raise _fail(
                 "local_address", f"must be an IP address of this machine, not {local!r}"
             ) from None
+    mail_domain = _mail_domain(data)
     return Profile(
         name=name.strip(),
         host=host or "127.0.0.1",
@@ -406,6 +425,7 @@ def parse_profile(data: Mapping[str, Any], path: Path | None = None) -> Profile:
         local_address=local,
         builtin_server=builtin,
         notes=_str(data, "notes") or "",
+        mail_domain=mail_domain,
         auth=_auth(data),
         tls=_tls(data),
         message=_message(data),

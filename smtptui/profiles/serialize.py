@@ -45,6 +45,7 @@ def profile_to_dict(profile: Profile, *, reveal_secrets: bool = False) -> dict[s
         "timeout": profile.timeout,
         "local_address": profile.local_address,
         "notes": profile.notes,
+        "mail_domain": profile.mail_domain,
         "family": None if profile.family == "auto" else profile.family,
     }
     out |= {k: v for k, v in optional.items() if v}

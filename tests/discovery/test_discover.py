@@ -331,3 +331,4 @@ async def test_mx_candidate_profile_is_for_direct_delivery_without_auth():
     assert (profile.host, profile.port, profile.security) == ("mx3.qq.com", 25, "starttls")
     assert not profile.auth.enabled
     assert profile.message.to == ("a@qq.com",)
+    assert profile.mail_domain == "qq.com"  # the fleet checks qq.com's MTA-STS against it

@@ -148,3 +148,14 @@ def test_repr_never_shows_a_plain_password():
 def test_address_brackets_ipv6():
     assert Profile(name="x", host="::1", port=2525).address == "[::1]:2525"
     assert Profile(name="x", host="smtp.qq.com", port=465).address == "smtp.qq.com:465"
+
+
+def test_mail_domain_names_the_domain_an_mx_profile_receives_for():
+    p = Profile.from_toml(
+        'name = "mx1"\nhost = "mx1.example.com"\nport = 25\nmail_domain = "@Example.COM"\n',
+        Path("mx1.toml"),
+    )
+    assert p.mail_domain == "example.com"
+    assert Profile.from_toml(p.to_toml(), Path("mx1.toml")) == p
+    with pytest.raises(ProfileError, match="mail_domain must be a mail domain"):
+        Profile.from_toml('name = "x"\nhost = "h.example"\nmail_domain = "192.0.2.1"\n', None)
