@@ -24,6 +24,11 @@ from smtptui.cli.common import (
     run_conversation,
     session_config,
 )
+from smtptui.cli.transport_table import (
+    TRANSPORT_COLUMNS,
+    transport_cells,
+    transport_explanations,
+)
 from smtptui.units import format_size_limit
 
 #: Options that name one server or one login; meaningless for a whole fleet.
@@ -65,6 +70,12 @@ _SINGLE_TARGET_OPTIONS = {
     is_flag=True,
     help="With --all: also scan every TLS profile's configuration (versions, suites, order).",
 )
+@click.option(
+    "--inspect",
+    is_flag=True,
+    help="With --all: also verify each server's whole chain, match its DANE TLSA records "
+    "and check its mail_domain's MTA-STS policy (columns CHAIN, DANE, MTA-STS).",
+)
 @connection_options
 @run_async
 async def check(target: str | None, **opts: Any) -> int:
@@ -84,6 +95,11 @@ async def check(target: str | None, **opts: Any) -> int:
     """
     if opts["scan"] and not (opts["all_profiles"] or opts["tags"]):
         raise CliFailure("--scan goes with --all; for one server use: smtptui tls TARGET --scan")
+    if opts["inspect"] and not (opts["all_profiles"] or opts["tags"]):
+        raise CliFailure(
+            "--inspect goes with --all; for one server use: smtptui tls TARGET --dane, "
+            "for a domain: smtptui tls @DOMAIN"
+        )
     if opts["all_profiles"] or opts["tags"]:
         if target:
             raise CliFailure("give either a TARGET or --all, not both")
@@ -186,6 +202,7 @@ async def _check_all(opts: dict[str, Any]) -> int:
         config=fleet_config_hook(opts),
         auth=(opts.get("auth_mech") or "").lower() != "none",
         lang=_lang(),
+        transport=_transport_lookups() if opts["inspect"] else False,
     )
     progress.clear()
     if opts["scan"]:
@@ -207,6 +224,18 @@ async def _check_all(opts: dict[str, Any]) -> int:
     elif not opts["json_mode"]:
         click.echo(render_matrix(results, elapsed))
     return 0 if all(r.ok for r in results) else 1
+
+
+def _transport_lookups() -> Any:
+    """The DNS resolver and HTTPS client for --inspect, made when first
+    needed (through mx_cmd, where tests put a stub resolver and a client for
+    a local server)."""
+    from smtptui.cli import mx_cmd
+    from smtptui.fleet.transport import TransportLookups
+
+    return TransportLookups(
+        resolver_factory=mx_cmd.make_resolver, http_factory=mx_cmd.make_http_client
+    )
 
 
 def emit_json_line(obj: dict[str, Any]) -> None:
@@ -257,8 +286,18 @@ _SCAN_STYLES = {
 def render_matrix(results, elapsed: float) -> str:
     """The table, the failures explained, and a one-line summary."""
     scanned = any(r.scan is not None for r in results)
-    headers = (*_HEADERS, _SCAN_HEADER) if scanned else _HEADERS
-    rows = [_row(r) + ([_scan_cell(r.scan)] if scanned else []) for r in results]
+    inspected = any(r.transport is not None for r in results)
+    headers = (
+        *_HEADERS,
+        *((_SCAN_HEADER,) if scanned else ()),
+        *(tuple(h for _c, h in TRANSPORT_COLUMNS) if inspected else ()),
+    )
+    rows = [
+        _row(r)
+        + ([_scan_cell(r.scan)] if scanned else [])
+        + (transport_cells(r.transport) if inspected else [])
+        for r in results
+    ]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, (text, _style) in enumerate(row):
@@ -280,6 +319,7 @@ def render_matrix(results, elapsed: float) -> str:
             if r.explanation.hint:
                 lines.append(f"    {r.explanation.hint}")
     lines.extend(_scan_explanations(results))
+    lines.extend(transport_explanations(results, _lang()))
     notes = [w for r in results for w in r.warnings]
     if notes:
         lines.append("")

@@ -42,6 +42,7 @@ from smtptui.protocol.transaction import Credentials, Plan, establish
 
 if TYPE_CHECKING:
     from smtptui.builtin import BuiltinServer
+    from smtptui.fleet.transport import TransportLookups
     from smtptui.profiles import Profile
     from smtptui.protocol.config import SessionConfig
 
@@ -78,6 +79,7 @@ async def check_many(
     config: ConfigHook | None = None,
     auth: bool = True,
     lang: str | None = None,
+    transport: bool | TransportLookups = False,
 ) -> list[CheckResult]:
     """Check every profile; returns the results in the order of ``profiles``.
 
@@ -86,7 +88,9 @@ async def check_many(
     Profiles with ``builtin_server = true`` share one built-in server: the
     caller's ``builtin`` (left running), or one started for this run and
     stopped at its end.  ``auth=False`` skips AUTH everywhere.  Callbacks may
-    be plain functions or coroutines.
+    be plain functions or coroutines.  ``transport`` adds each profile's
+    chain verification, DANE and MTA-STS (:mod:`smtptui.fleet.transport`;
+    pass a :class:`TransportLookups` to choose the resolver and HTTPS client).
     """
     items = list(profiles)
     if concurrency < 1 or per_server < 1:
@@ -99,6 +103,11 @@ async def check_many(
         builtin = own_builtin = BuiltinServer()
     gate = asyncio.Semaphore(concurrency)
     servers: dict[tuple[str, int], asyncio.Semaphore] = {}
+    lookups: TransportLookups | None = None
+    if transport is not False:
+        from smtptui.fleet.transport import TransportLookups as _Lookups
+
+        lookups = transport if isinstance(transport, _Lookups) else _Lookups()
 
     async def one(index: int, profile: Profile) -> None:
         try:
@@ -118,6 +127,14 @@ async def check_many(
                     auth=auth,
                     lang=lang,
                 )
+                if lookups is not None:
+                    from smtptui.fleet.transport import transport_facts
+
+                    facts = await transport_facts(
+                        profile, result, cfg, lookups, builtin=builtin,
+                        timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+                    )  # fmt: skip
+                    result = replace(result, transport=facts)
         results[index] = result
         if on_result is not None:
             outcome = on_result(result)
@@ -133,6 +150,8 @@ async def check_many(
         # give the caller its own exception, not a group.
         raise failed.exceptions[0] from None
     finally:
+        if lookups is not None:
+            await lookups.aclose()
         if own_builtin is not None:
             await own_builtin.stop()
     return [r for r in results if r is not None]

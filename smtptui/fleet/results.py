@@ -14,6 +14,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from smtptui.fleet.transport_facts import TransportFacts
 from smtptui.protocol import events as ev
 from smtptui.protocol.capabilities import Capabilities
 from smtptui.protocol.reply import EnhancedCode
@@ -347,6 +348,7 @@ class CheckResult:
     tags: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     scan: ScanFacts | None = None  # check --all --scan: the TLS configuration scan
+    transport: TransportFacts | None = None  # check --all --inspect: chain, DANE, MTA-STS
     events: tuple[ev.Event, ...] = field(default=(), compare=False, repr=False)
 
     @property
@@ -386,6 +388,7 @@ class CheckResult:
             "tags": list(self.tags),
             "warnings": list(self.warnings),
             "scan": self.scan.to_dict() if self.scan else None,
+            "transport": self.transport.to_dict() if self.transport else None,
         }
 
     @classmethod
@@ -417,6 +420,9 @@ class CheckResult:
             tags=tuple(data.get("tags") or ()),
             warnings=tuple(data.get("warnings") or ()),
             scan=ScanFacts.from_dict(data["scan"]) if data.get("scan") else None,
+            transport=TransportFacts.from_dict(data["transport"])
+            if data.get("transport")
+            else None,
         )
 
 

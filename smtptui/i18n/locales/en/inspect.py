@@ -179,6 +179,16 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.tlsrpt.invalid.field": "'{field}' is not 'key=value'",
     "inspect.tlsrpt.invalid.no_rua": "it has no rua= (where reports go)",
     "inspect.tlsrpt.invalid.scheme": "{uri} is neither mailto: nor https:",
+    # -- the fleet's CHAIN, DANE and MTA-STS columns --------------------------------------
+    "inspect.fleet.na.no_tls": "the profile does not use TLS (security plain)",
+    "inspect.fleet.na.not_reached": "the check did not get as far as TLS",
+    "inspect.fleet.na.ip": "the profile names an IP address, and DANE and MTA-STS are about DNS names (set tls.server_hostname to the server's name)",
+    "inspect.fleet.na.builtin": "the built-in server has no DNS name",
+    "inspect.fleet.na.no_domain": 'the profile names no mail domain (for an MX host, add mail_domain = "example.com")',
+    "inspect.fleet.na.no_chain": "no certificate chain to match (the handshake did not happen)",
+    "inspect.fleet.too_slow": "the checks did not finish within {seconds} s",
+    "inspect.fleet.dane_record": "{record} ({label}) matches nothing: {why}",
+    "inspect.fleet.dane_no_ad": "the resolver did not set the AD bit: these TLSA records are not DNSSEC-validated, and DANE senders ignore them",
     # -- the scan ------------------------------------------------------------------------
     "inspect.scan.heading": "TLS configuration of {target} ({security})",
     "inspect.scan.versions": "Protocol versions",

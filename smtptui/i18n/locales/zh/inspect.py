@@ -179,6 +179,16 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.tlsrpt.invalid.field": "“{field}”不是“键=值”格式",
     "inspect.tlsrpt.invalid.no_rua": "没有 rua=（报告的接收地址）",
     "inspect.tlsrpt.invalid.scheme": "{uri} 既不是 mailto: 也不是 https:",
+    # -- 服务器群表格中的 CHAIN、DANE、MTA-STS 列 -----------------------------------------
+    "inspect.fleet.na.no_tls": "该配置不使用 TLS（security plain）",
+    "inspect.fleet.na.not_reached": "检查没有进行到 TLS 这一步",
+    "inspect.fleet.na.ip": "该配置写的是 IP 地址，而 DANE 和 MTA-STS 针对的是 DNS 名称（请把 tls.server_hostname 设为服务器的名称）",
+    "inspect.fleet.na.builtin": "内置服务器没有 DNS 名称",
+    "inspect.fleet.na.no_domain": '该配置没有指定邮件域名（若它是 MX 主机，请添加 mail_domain = "example.com"）',
+    "inspect.fleet.na.no_chain": "没有可供匹配的证书链（握手没有完成）",
+    "inspect.fleet.too_slow": "这些检查没有在 {seconds} 秒内完成",
+    "inspect.fleet.dane_record": "{record}（{label}）没有匹配任何证书：{why}",
+    "inspect.fleet.dane_no_ad": "解析器没有设置 AD 位：这些 TLSA 记录没有经过 DNSSEC 验证，支持 DANE 的发件方会忽略它们",
     # -- 扫描 ---------------------------------------------------------------------------------
     "inspect.scan.heading": "{target} 的 TLS 配置（{security}）",
     "inspect.scan.versions": "协议版本",
