@@ -214,6 +214,9 @@ async def _handshake(
 
     if profile.builtin_server and builtin is not None:
         cfg = await builtin.retarget(cfg)
+    # pyOpenSSL and cryptography load in a thread the first time, so a live
+    # view (the dashboard) keeps drawing while they do
+    await asyncio.to_thread(_load_tls_libraries)
     try:
         hs = await inspect_handshake(cfg)
     except TlsRefused as exc:
@@ -222,6 +225,11 @@ async def _handshake(
         return None, (), _raw(exc.sentence)
     name = cfg.tls.server_hostname or cfg.host
     return verify_chain(hs.chain, name, ca_file=cfg.tls.ca_file), hs.chain, None
+
+
+def _load_tls_libraries() -> None:
+    import cryptography.x509  # noqa: F401
+    import OpenSSL.SSL  # noqa: F401
 
 
 async def _dane(

@@ -253,7 +253,7 @@ class DashboardScreen(Screen[None]):
         if row is None:
             detail.update("")
         else:
-            detail.update(detail_text(row))
+            detail.update(detail_text(row, self.lang))
 
     # -------------------------------------------------------------- checks
     def _start(self, names: list[str], *, exclusive: bool = False, then=None) -> None:
@@ -297,6 +297,7 @@ class DashboardScreen(Screen[None]):
                 on_event=on_event,
                 builtin=self.workspace.builtin if self.workspace is not None else None,
                 lang=self.lang,
+                transport=True,  # the chain, DANE and MTA-STS columns
             ):
                 finished.append(result)
                 self._record(result, run)

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from smtptui.fleet.results import EXPIRY_WARNING_DAYS
+from smtptui.fleet.transport_facts import BAD
 from smtptui.units import format_size_limit
 
 if TYPE_CHECKING:
     from smtptui.fleet import CapabilityFacts, CheckResult, TlsFacts
+    from smtptui.fleet.transport_facts import TransportFacts
     from smtptui.profiles import Profile
 
 HISTORY_POINTS = 12
@@ -53,13 +55,30 @@ COLUMNS = (
     ("size", "SIZE"),
     ("ext", "ext"),
     ("scan", "TLS scan"),
+    ("chain", "chain"),
+    ("dane", "DANE"),
+    ("mta_sts", "MTA-STS"),
     ("address", "address"),
 )
 AMBER = "dark_orange"
+#: The transport-security columns (TransportFacts attribute = column key).
+TRANSPORT_KEYS = ("chain", "dane", "mta_sts")
+_TRANSPORT_STYLE = {
+    "ok": "green",
+    "match": "green",
+    "enforce": "green",
+    "testing": AMBER,
+    "unusable": AMBER,
+    "failed": "bold red",
+    "mismatch": "bold red",
+    "inconsistent": "bold red",
+    "error": "red",
+}
 LEGEND = (
     "ms per phase: DNS, TCP conn, banner wait, EHLO, TLS, AUTH · ext: "
     + "  ".join(f"{flag} {name}" for flag, name, _ in EXTENSION_FLAGS)
     + f" · cert: amber ≤ {EXPIRY_WARNING_DAYS} days, red expired or untrusted"
+    + " · chain, DANE, MTA-STS: n/a without a DNS name or mail_domain"
 )
 
 
@@ -117,6 +136,41 @@ def scan_cell(row: FleetRow) -> Text:
     return Text(scan.cell, style=style.get(scan.worst or "", "green"))
 
 
+def newest_transport(row: FleetRow) -> TransportFacts | None:
+    """The newest chain/DANE/MTA-STS facts known for the row."""
+    results = (row.result, *reversed(row.checked), *reversed(row.saved))
+    return next((r.transport for r in results if r is not None and r.transport), None)
+
+
+def transport_cell(row: FleetRow, column: str) -> Text:
+    """``ok``/``failed``, ``match``/``mismatch``/``none``, ``enforce``/``testing``/
+    ``none``/``inconsistent``, ``n/a``; the reasons are in the detail lines."""
+    facts = newest_transport(row)
+    if facts is None:
+        return Text("—", style="dim")
+    state = facts.state(column)
+    return Text(state, style=_TRANSPORT_STYLE.get(state, "dim"))
+
+
+def transport_detail(facts: TransportFacts, lang: str | None = None) -> Text:
+    """The chain, DANE and MTA-STS verdicts in sentences, reasons indented."""
+    text = Text()
+    labels = {"chain": "chain", "dane": "DANE", "mta_sts": "MTA-STS"}
+    for column in TRANSPORT_KEYS:
+        state = facts.state(column)
+        label = labels[column]
+        if column == "mta_sts" and facts.mail_domain:
+            label += f" {facts.mail_domain}"
+        text.append(f"\n{label}: ", style="bold")
+        text.append(state, style=_TRANSPORT_STYLE.get(state, "dim"))
+        for why, fix in facts.reasons(column):
+            style = "red" if state in BAD[column] else "dim"
+            text.append(f"\n  {why.text(lang)}", style=style)
+            if fix is not None:
+                text.append(f"\n    {fix.text(lang)}", style="italic")
+    return text
+
+
 def ms_cell(value: float | None) -> Text:
     if value is None:
         return Text("—", style="dim", justify="right")
@@ -138,9 +192,9 @@ def result_cell(row: FleetRow) -> Text:
     return Text(f"✗ {result.status}", style="bold red")
 
 
-def detail_text(row: FleetRow) -> Text:
+def detail_text(row: FleetRow, lang: str | None = None) -> Text:
     """The highlighted row in sentences: error, failing reply and what it means,
-    TLS facts, warnings."""
+    TLS facts, chain/DANE/MTA-STS, warnings."""
     profile, result = row.profile, row.result
     if result is not None and result.address:
         where = result.address  # where the check really went (the demo's port is chosen at start)
@@ -187,6 +241,9 @@ def detail_text(row: FleetRow) -> Text:
     if result.auth not in ("none", "ok") or result.auth_user:
         who = f" as {result.auth_user}" if result.auth_user else ""
         text.append(f"\nAUTH{who}: {result.auth}", style="dim")
+    facts = newest_transport(row)
+    if facts is not None:
+        text.append_text(transport_detail(facts, lang))
     for warning in result.warnings:
         text.append(f"\n⚠ {warning}", style=AMBER)
     return text
@@ -260,6 +317,7 @@ def row_cells(row: FleetRow) -> list[Any]:
         "size": Text(format_size_limit(caps.size) if caps else "—"),
         "ext": Text(extension_flags(caps)),
         "scan": scan_cell(row),
+        **{key: transport_cell(row, key) for key in TRANSPORT_KEYS},
         "address": Text(result.address if result else row.profile.address, style="dim"),
     }
     return [cells[key] for key, _ in COLUMNS]
