@@ -202,7 +202,7 @@ async def _check_all(opts: dict[str, Any]) -> int:
         config=fleet_config_hook(opts),
         auth=(opts.get("auth_mech") or "").lower() != "none",
         lang=_lang(),
-        transport=_transport_lookups() if opts["inspect"] else False,
+        transport=transport_lookups() if opts["inspect"] else False,
     )
     progress.clear()
     if opts["scan"]:
@@ -226,7 +226,7 @@ async def _check_all(opts: dict[str, Any]) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
-def _transport_lookups() -> Any:
+def transport_lookups() -> Any:
     """The DNS resolver and HTTPS client for --inspect, made when first
     needed (through mx_cmd, where tests put a stub resolver and a client for
     a local server)."""

@@ -1,5 +1,6 @@
 """``smtptui compare A B`` and ``smtptui compare A --last``: two checks side by
-side — outcome, TLS facts, capabilities, phase latencies — differences marked."""
+side — outcome, TLS facts, transport security (chain, DANE, MTA-STS), the TLS
+scan with ``--scan``, capabilities, phase latencies — differences marked."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from typing import Any
 
 import click
 
-from smtptui.cli.check_cmd import emit_json_line, fleet_config_hook
+from smtptui.cli.check_cmd import emit_json_line, fleet_config_hook, transport_lookups
 from smtptui.cli.common import CliFailure, load_profile, run_async
 
 _MAX_CELL = 44
 _SECTION_TITLES = {
     "outcome": "Outcome",
     "tls": "TLS",
+    "transport": "Transport security (chain, DANE, MTA-STS)",
+    "scan": "TLS scan",
     "capabilities": "Capabilities (EHLO)",
     "latency": "Latency",
 }
@@ -41,6 +44,13 @@ _SECTION_TITLES = {
     is_flag=True,
     help="Do not verify certificates (the TLS 'verified' row then says so).",
 )
+@click.option(
+    "--inspect/--no-inspect",
+    default=True,
+    show_default=True,
+    help="Also compare the chain's verification, DANE and MTA-STS (see check --inspect).",
+)
+@click.option("--scan", is_flag=True, help="Also scan both TLS configurations and compare them.")
 @click.option(
     "--json", "json_mode", is_flag=True, help="Print one JSON object: both results and every row."
 )
@@ -76,7 +86,12 @@ async def compare(first: str, second: str | None, **opts: Any) -> int:
         concurrency=2,
         timeout=opts["timeout"] or DEFAULT_TIMEOUT,
         config=fleet_config_hook(check_opts),
+        transport=transport_lookups() if opts["inspect"] else False,
     )
+    if opts["scan"]:
+        from smtptui.fleet.tls_scan import scan_fleet
+
+        results = await scan_fleet(targets, results, config=fleet_config_hook(check_opts))
     try:
         store.save_many(results)
     except OSError as exc:

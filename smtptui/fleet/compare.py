@@ -1,10 +1,14 @@
-"""Two check results side by side: outcome, TLS facts, capabilities, latencies,
-each row marked when the two differ.
+"""Two check results side by side: outcome, TLS facts, the transport security
+(chain, DANE, MTA-STS, TLS-RPT) and TLS scan when either was inspected or
+scanned, capabilities, latencies, each row marked when the two differ.
 
 Values are compared as facts, not as text a clock changes: a certificate's
 expiry date (not its days left), and latencies only when they differ by at
 least :data:`LATENCY_MIN_MS` *and* by a factor of :data:`LATENCY_RATIO`, so
-loopback jitter of a millisecond is not reported as a change.
+loopback jitter of a millisecond is not reported as a change.  A transport
+or scan fact known on one side only (the other check did not ``--inspect``
+or ``--scan``) is shown but not counted as a difference: it is unknown, not
+changed.
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from smtptui.fleet.results import PHASES, CapabilityFacts, CheckResult, TlsFacts
+from smtptui.fleet.results import PHASES, CapabilityFacts, CheckResult, ScanFacts, TlsFacts
+from smtptui.fleet.transport_facts import TransportFacts
 
 LATENCY_MIN_MS = 20.0
 LATENCY_RATIO = 1.5
-SECTIONS = ("outcome", "tls", "capabilities", "latency")
+SECTIONS = ("outcome", "tls", "transport", "scan", "capabilities", "latency")
 _NONE = "—"
 
 
@@ -91,6 +96,9 @@ def compare_results(left: CheckResult, right: CheckResult) -> Comparison:
         )
     )
 
+    rows.extend(_transport_rows(left, right))
+    rows.extend(_scan_rows(left, right))
+
     lc, rc = left.capabilities, right.capabilities
     for label, getter, fmt in _CAPABILITY_ROWS:
         add(
@@ -105,6 +113,59 @@ def compare_results(left: CheckResult, right: CheckResult) -> Comparison:
         a, b = left.latencies.get(phase), right.latencies.get(phase)
         rows.append(Row("latency", phase, _ms(a), _ms(b), latency_differs(a, b)))
     return Comparison(left, right, tuple(rows))
+
+
+def _known_rows(section: str, pairs: list[tuple[str, str | None, str | None]]) -> list[Row]:
+    """Rows whose values are compared only when both sides know them."""
+    rows = []
+    for name, a, b in pairs:
+        differs = a is not None and b is not None and a != b
+        rows.append(Row(section, name, a or _NONE, b or _NONE, differs))
+    return rows
+
+
+def _transport_rows(left: CheckResult, right: CheckResult) -> list[Row]:
+    lt, rt = left.transport, right.transport
+    if lt is None and rt is None:
+        return []
+
+    def get(facts: TransportFacts | None, what: str) -> str | None:
+        if facts is None:
+            return None
+        if what == "mta_sts" and facts.mail_domain:
+            return f"{facts.mta_sts} ({facts.mail_domain})"
+        return facts.state(what) if what != "tlsrpt" else facts.tlsrpt
+
+    names = (("chain", "chain"), ("DANE", "dane"), ("MTA-STS", "mta_sts"), ("TLS-RPT", "tlsrpt"))
+    return _known_rows("transport", [(label, get(lt, key), get(rt, key)) for label, key in names])
+
+
+def _scan_rows(left: CheckResult, right: CheckResult) -> list[Row]:
+    ls, rs = left.scan, right.scan
+    if ls is None and rs is None:
+        return []
+
+    def worst(scan: ScanFacts | None) -> str | None:
+        if scan is None:
+            return None
+        return "failed" if scan.error else (scan.worst or "ok")
+
+    def versions(scan: ScanFacts | None) -> str | None:
+        return None if scan is None else (" ".join(scan.versions) or "none")
+
+    def findings(scan: ScanFacts | None) -> str | None:
+        if scan is None:
+            return None
+        return " ".join(sorted(k for k, _r, _v in scan.findings)) or "none"
+
+    return _known_rows(
+        "scan",
+        [
+            ("worst rating", worst(ls), worst(rs)),
+            ("versions offered", versions(ls), versions(rs)),
+            ("findings", findings(ls), findings(rs)),
+        ],
+    )
 
 
 def latency_differs(a: float | None, b: float | None) -> bool:

@@ -182,3 +182,49 @@ def test_transport_facts_survive_a_round_trip():
     assert again == facts
     assert again.chain_why.text("en") == "NOT verified: certificate #1 (CN=x) has expired"
     assert again.chain_why.text("zh") != again.chain_why.text("en")
+
+
+# ------------------------------------------------------------------ compare
+
+
+def test_compare_shows_chain_dane_mta_sts_and_the_scan_side_by_side(fleet):
+    folder, _server = fleet
+    args = ["compare", "mx-good", "mx-expired", "--profiles-dir", str(folder), "-t", "10"]
+    result = run(*args, "--scan", "--json")
+    assert result.exit_code == 1  # they differ
+    rows = {(r["section"], r["field"]): r for r in json.loads(result.stdout)["rows"]}
+    assert (rows["transport", "chain"]["left"], rows["transport", "chain"]["right"]) == (
+        "ok",
+        "failed",
+    )
+    assert rows["transport", "DANE"]["differs"] and rows["transport", "DANE"]["right"] == "mismatch"
+    assert rows["transport", "MTA-STS"]["left"] == "enforce (example.test)"
+    assert rows["transport", "MTA-STS"]["right"] == "inconsistent (example.test)"
+    assert not rows["transport", "TLS-RPT"]["differs"]  # the same domain's record
+    # both are the built-in server's TLS configuration: the scans agree
+    assert rows["scan", "versions offered"]["left"] == "TLSv1.2 TLSv1.3"
+    assert not rows["scan", "versions offered"]["differs"]
+    human = run(*args).stdout
+    assert "Transport security (chain, DANE, MTA-STS)" in human
+    assert any(line.startswith("* chain") and "failed" in line for line in human.splitlines())
+
+
+def test_a_fact_known_on_one_side_only_is_not_a_difference():
+    import datetime as dt
+
+    from smtptui.fleet import compare_results
+    from smtptui.fleet.results import CheckResult, ScanFacts
+
+    def result(**kw) -> CheckResult:
+        return CheckResult(profile="p", address="h:25", security="starttls", ok=True, exit_code=0,
+                           started_at=dt.datetime.now(dt.UTC), **kw)  # fmt: skip
+
+    old = result()  # saved by a plain check --all
+    new = result(transport=TransportFacts(chain="ok", dane="none"), scan=ScanFacts(worst="low"))
+    comparison = compare_results(old, new)
+    assert comparison.section("transport") and comparison.section("scan")
+    assert not comparison.differences
+    worse = result(transport=TransportFacts(chain="failed", dane="none"))
+    (row,) = compare_results(new, worse).differences
+    assert (row.field, row.left, row.right) == ("chain", "ok", "failed")
+    assert compare_results(old, old).section("transport") == ()  # nothing inspected: no rows

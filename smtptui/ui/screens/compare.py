@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 SECTION_TITLES = {
     "outcome": "Outcome",
     "tls": "TLS",
+    "transport": "Transport security (chain, DANE, MTA-STS)",
+    "scan": "TLS scan",
     "capabilities": "Capabilities (EHLO)",
     "latency": "Latency",
 }
