@@ -118,20 +118,30 @@ async def check_many(
             key = ("builtin", 0) if profile.builtin_server else (cfg.host.lower(), cfg.port)
             server_gate = servers.setdefault(key, asyncio.Semaphore(per_server))
             async with server_gate, gate:
-                result = await check_profile(
-                    profile,
-                    timeout=timeout,
-                    on_event=on_event,
-                    builtin=builtin,
-                    config=cfg,
-                    auth=auth,
-                    lang=lang,
-                )
+                early = None
+                if lookups is not None:
+                    from smtptui.fleet.transport import start_early
+
+                    early = start_early(profile, cfg, lookups, builtin)
+                try:
+                    result = await check_profile(
+                        profile,
+                        timeout=timeout,
+                        on_event=on_event,
+                        builtin=builtin,
+                        config=cfg,
+                        auth=auth,
+                        lang=lang,
+                    )
+                except BaseException:  # cancelled: the early look-ups end with the check
+                    if early is not None:
+                        early.cancel()
+                    raise
                 if lookups is not None:
                     from smtptui.fleet.transport import transport_facts
 
                     facts = await transport_facts(
-                        profile, result, cfg, lookups, builtin=builtin,
+                        profile, result, cfg, lookups, builtin=builtin, early=early,
                         timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
                     )  # fmt: skip
                     result = replace(result, transport=facts)

@@ -91,18 +91,23 @@ class TransportLookups:
                 self._http = httpx.AsyncClient(headers={"User-Agent": agent})
         return self._http
 
-    async def published(self, domain: str) -> Published:
-        from smtptui.inspection.sts import Published, lookup_published
+    def prefetch(self, domain: str) -> None:
+        """Start looking up ``domain``'s policy now (once per run)."""
+        from smtptui.inspection.sts import lookup_published
 
-        if self.resolver is None:
-            return Published(domain, lookup_error=self.resolver_error)
-        task = self._domains.get(domain)
-        if task is None:
+        if domain not in self._domains and self.resolver is not None:
             work = lookup_published(
                 domain, resolver=self.resolver, http=self.http(), timeout=self.timeout
             )
-            task = self._domains[domain] = asyncio.ensure_future(work)
-        return await asyncio.shield(task)
+            self._domains[domain] = asyncio.ensure_future(work)
+
+    async def published(self, domain: str) -> Published:
+        from smtptui.inspection.sts import Published
+
+        if self.resolver is None:
+            return Published(domain, lookup_error=self.resolver_error)
+        self.prefetch(domain)
+        return await asyncio.shield(self._domains[domain])
 
     async def aclose(self) -> None:
         for task in self._domains.values():
@@ -136,6 +141,40 @@ def _raw(text: str) -> Sentence:
     return Sentence.of("inspect.sts.raw", text=text)
 
 
+def start_early(
+    profile: Profile,
+    cfg: SessionConfig,
+    lookups: TransportLookups,
+    builtin: BuiltinServer | None = None,
+) -> asyncio.Task[Early] | None:
+    """The work that does not depend on the health check's outcome — for a
+    TLS profile with a DNS name: the inspector's handshake, the TLSA look-up
+    and the mail domain's policy — started now, to run alongside the check.
+    ``None`` when there is nothing to start early.  Cancel it if the check's
+    result will not be passed to :func:`transport_facts`."""
+    name = dns_name(profile, cfg)
+    if name is None or cfg.security not in ("starttls", "tls"):
+        return None
+    if profile.mail_domain:
+        lookups.prefetch(profile.mail_domain)
+
+    async def early() -> Early:
+        hs, tlsa = await asyncio.gather(
+            _handshake(profile, cfg, builtin), _tlsa(lookups, name, cfg.port)
+        )
+        return Early(hs, tlsa)
+
+    return asyncio.ensure_future(early())
+
+
+class Early:
+    """What :func:`start_early` found: the handshake and the TLSA answer."""
+
+    def __init__(self, handshake: tuple[Any, tuple[bytes, ...], Sentence | None], tlsa: Any):
+        self.handshake = handshake
+        self.tlsa = tlsa
+
+
 async def transport_facts(
     profile: Profile,
     result: CheckResult,
@@ -144,17 +183,22 @@ async def transport_facts(
     *,
     builtin: BuiltinServer | None = None,
     timeout: float = 30.0,
+    early: asyncio.Task[Early] | None = None,
 ) -> TransportFacts:
-    """The facts for one checked profile; never raises (a failure is a fact)."""
+    """The facts for one checked profile; never raises (a failure is a fact).
+    ``early``: :func:`start_early`'s task for this profile, if it was started."""
     try:
         async with asyncio.timeout(timeout):
-            return await _facts(profile, result, cfg, lookups, builtin)
+            return await _facts(profile, result, cfg, lookups, builtin, early)
     except TimeoutError:
         why = Sentence.of("inspect.fleet.too_slow", seconds=f"{timeout:g}")
         return TransportFacts(chain="error", chain_why=why, dane="error", dane_why=(why,))
     except Exception as exc:  # the local library, say: one sentence, the others go on
         why = _raw(f"{type(exc).__name__}: {exc}"[:200])
         return TransportFacts(chain="error", chain_why=why)
+    finally:
+        if early is not None and not early.done():
+            early.cancel()
 
 
 async def _facts(
@@ -163,6 +207,7 @@ async def _facts(
     cfg: SessionConfig,
     lookups: TransportLookups,
     builtin: BuiltinServer | None,
+    early: asyncio.Task[Early] | None,
 ) -> TransportFacts:
     name = dns_name(profile, cfg)
     uses_tls = cfg.security in ("starttls", "tls")
@@ -174,7 +219,7 @@ async def _facts(
     if domain and name:
         published = asyncio.ensure_future(lookups.published(domain))
     # -- the chain
-    verification, chain = None, ()
+    verification, chain, tlsa = None, (), None
     if not uses_tls:
         facts = replace(facts, chain="n/a", chain_why=_na("no_tls"))
     elif not reached:
@@ -182,7 +227,11 @@ async def _facts(
     elif result.tls is not None and result.tls.verified is True and name is None:
         facts = replace(facts, chain="ok")  # verified by the check; nothing more to learn
     else:
-        verification, chain, failure = await _handshake(profile, cfg, builtin)
+        if early is not None:
+            found = await early
+            (verification, chain, failure), tlsa = found.handshake, found.tlsa
+        else:
+            verification, chain, failure = await _handshake(profile, cfg, builtin)
         if failure is not None:
             facts = replace(facts, chain="error", chain_why=failure)
         elif verification is not None:
@@ -192,7 +241,7 @@ async def _facts(
             facts = replace(facts, chain=state, chain_why=verification_sentence(verification))
     # -- DANE
     facts = await _dane(
-        facts, name, uses_tls, chain, cfg.port, lookups, builtin=profile.builtin_server
+        facts, name, uses_tls, chain, cfg.port, lookups, tlsa, builtin=profile.builtin_server
     )
     # -- MTA-STS
     if not domain:
@@ -227,6 +276,20 @@ async def _handshake(
     return verify_chain(hs.chain, name, ca_file=cfg.tls.ca_file), hs.chain, None
 
 
+async def _tlsa(lookups: TransportLookups, name: str, port: int) -> Any:
+    """``(records, AD bit)``, or a :class:`Sentence` saying why the look-up failed."""
+    from smtptui.inspection.dane import lookup_tlsa
+    from smtptui.inspection.errors import InspectionError
+
+    resolver = lookups.resolver
+    if resolver is None:
+        return lookups.resolver_error or _raw("?")
+    try:
+        return await lookup_tlsa(resolver, name, port)
+    except InspectionError as exc:
+        return Sentence.of(f"inspect.error.{exc.key}", **exc.values)
+
+
 def _load_tls_libraries() -> None:
     import cryptography.x509  # noqa: F401
     import OpenSSL.SSL  # noqa: F401
@@ -239,25 +302,26 @@ async def _dane(
     chain: tuple[bytes, ...],
     port: int,
     lookups: TransportLookups,
+    tlsa: Any,
     *,
     builtin: bool,
 ) -> TransportFacts:
-    from smtptui.inspection.dane import dane_for, tlsa_name
+    from smtptui.inspection.dane import check, tlsa_name
 
     if not uses_tls:
         return replace(facts, dane="n/a", dane_why=(_na("no_tls"),))
     if name is None:
         return replace(facts, dane="n/a", dane_why=(_na("builtin" if builtin else "ip"),))
+    where = tlsa_name(name, port)
     if not chain:
-        return replace(facts, dane="n/a", dane_name=tlsa_name(name, port),
-                       dane_why=(_na("no_chain"),))  # fmt: skip
-    resolver = lookups.resolver
-    if resolver is None:
-        return replace(facts, dane="error", dane_why=(lookups.resolver_error or _raw("?"),))
-    report = await dane_for(resolver, name, chain, port=port, lang="en")
+        return replace(facts, dane="n/a", dane_name=where, dane_why=(_na("no_chain"),))
+    if tlsa is None:
+        tlsa = await _tlsa(lookups, name, port)
+    if isinstance(tlsa, Sentence):
+        return replace(facts, dane="error", dane_name=where, dane_why=(tlsa,))
+    records, ad = tlsa
+    report = check(records, chain, where, ad)
     why: list[Sentence] = []
-    if report.outcome == "error":
-        why.append(_raw(report.error or "?"))
     for r in report.results:
         if not r.matched:
             reason = Sentence.of(f"inspect.dane.why.{r.why}")

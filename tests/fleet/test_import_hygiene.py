@@ -11,6 +11,7 @@ import sys
 import smtptui.fleet
 import smtptui.fleet.health, smtptui.fleet.history, smtptui.fleet.compare
 import smtptui.fleet.load, smtptui.fleet.swaks, smtptui.fleet.results
+import smtptui.fleet.transport, smtptui.fleet.transport_facts, smtptui.fleet.tls_scan
 heavy = ("textual", "rich", "aiosmtpd", "cryptography", "platformdirs", "httpx")
 print(",".join(m for m in heavy if m in sys.modules))
 """

@@ -33,6 +33,8 @@ def test_importing_the_inspector_loads_no_heavy_library():
         "findings",
         "scan",
         "report",
+        "sts",
+        "tlsrpt",
     )
     assert _loaded("".join(f"import smtptui.inspection.{m}\n" for m in modules)) == set()
 
