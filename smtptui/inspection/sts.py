@@ -276,26 +276,19 @@ def sts_lines(report: StsReport, lang: str | None = None) -> list[tuple[str, str
     if p.policy is not None:
         pol = p.policy
         add(("", t("inspect.sts.policy", lang, url=p.policy_url)))
-        add(
-            (
-                "",
-                t(
-                    "inspect.sts.policy_facts",
-                    lang,
-                    mode=pol.mode,
-                    max_age=pol.max_age,
-                    days=f"{pol.max_age / 86400:.3g}",
-                    mx=", ".join(pol.mx) or "—",
-                ),
-            )
+        key = (
+            "inspect.sts.policy_facts" if pol.max_age >= 86400 else "inspect.sts.policy_facts_short"
         )
+        days = f"{pol.max_age / 86400:.3g}"
+        mx = ", ".join(pol.mx) or "—"
+        add(("", t(key, lang, mode=pol.mode, max_age=pol.max_age, days=days, mx=mx)))
     elif p.policy_error is not None and (p.txt or p.txt_id):
         add(("bad", t("inspect.sts.policy_failed", lang, url=p.policy_url,
                       reason=p.policy_error.text(lang))))  # fmt: skip
     if p.policy is not None and p.policy.mode != "none":
         for m in report.mx:
             out.append(_mx_line(m, lang))
-    for problem in report.problems:
+    for problem in sorted(report.problems, key=lambda p: not p.broken):
         add(("bad" if problem.broken else "warn", "  " + problem.text(lang)))
         add(("", t("inspect.scan.fix_line", lang, fix=problem.fix(lang))))
     style = {"enforce": "ok", "testing": "warn", "inconsistent": "bad", "error": "warn"}

@@ -114,6 +114,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.sts.txt_failed": "  the _mta-sts TXT lookup failed: {error}",
     "inspect.sts.policy": "  policy: {url}",
     "inspect.sts.policy_facts": "    mode {mode}, max_age {max_age} s ({days} days), mx: {mx}",
+    "inspect.sts.policy_facts_short": "    mode {mode}, max_age {max_age} s, mx: {mx}",
     "inspect.sts.policy_failed": "  policy {url}: {reason}",
     "inspect.sts.mx_line": "  MX {host}: {covered}; {cert}",
     "inspect.sts.mx_matches": "covered by mx {pattern}",

@@ -114,6 +114,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.sts.txt_failed": "  查询 _mta-sts TXT 记录失败：{error}",
     "inspect.sts.policy": "  策略：{url}",
     "inspect.sts.policy_facts": "    mode {mode}，max_age {max_age} 秒（{days} 天），mx：{mx}",
+    "inspect.sts.policy_facts_short": "    mode {mode}，max_age {max_age} 秒，mx：{mx}",
     "inspect.sts.policy_failed": "  策略 {url}：{reason}",
     "inspect.sts.mx_line": "  MX 主机 {host}：{covered}；{cert}",
     "inspect.sts.mx_matches": "被 mx {pattern} 覆盖",
