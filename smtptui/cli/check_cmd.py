@@ -24,6 +24,7 @@ from smtptui.cli.common import (
     run_conversation,
     session_config,
 )
+from smtptui.cli.completion import complete_profile_names
 
 #: Options that name one server or one login; meaningless for a whole fleet.
 _SINGLE_TARGET_OPTIONS = {
@@ -37,7 +38,7 @@ _SINGLE_TARGET_OPTIONS = {
 
 
 @click.command()
-@click.argument("target", required=False)
+@click.argument("target", required=False, shell_complete=complete_profile_names)
 @click.option(
     "--all",
     "all_profiles",

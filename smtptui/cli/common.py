@@ -3,7 +3,6 @@ conversation from the command line (profiles, overrides, password, renderer)."""
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import sys
 from collections.abc import Callable
@@ -243,6 +242,8 @@ def run_async(coro_fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(coro_fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import asyncio  # here, not at the top: completing a command line needs no event loop
+
         try:
             code = asyncio.run(coro_fn(*args, **kwargs))
         except KeyboardInterrupt:

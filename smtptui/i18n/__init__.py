@@ -95,6 +95,7 @@ DOMAINS: tuple[str, ...] = (
     "session",
     "ui",
     "defects",
+    "cli",
 )
 
 #: Key prefixes whose module has another name (the reference's first keys).
