@@ -36,8 +36,9 @@ SHELLS: tuple[str, ...] = ("bash", "zsh", "fish")
 #: The bundled profile the store lists unless the folder has its own (see ProfileStore.load).
 DEMO = "demo"
 
-#: A word every shell takes as it is, unquoted: letters, digits and a few marks.
-_SHELL_SAFE = re.compile(r"[\w.@+:,%=^/-]+")
+#: A word every shell takes as it is, unquoted: letters, digits and a few marks
+#: (no comma either: click's fish script splits each answer at every comma).
+_SHELL_SAFE = re.compile(r"[\w.@+:%=^/-]+")
 
 
 def _profiles_dir(ctx: click.Context) -> str | None:
@@ -97,7 +98,8 @@ def profile_words(profiles_dir: str | None) -> list[tuple[str, str]]:
         word = name
         if not _SHELL_SAFE.fullmatch(name) and slugify(name).casefold() not in found:
             word = slugify(name)
-        words.append((word, place if word == name else f"{name}, {place}".rstrip(", ")))
+        # no comma: click's fish script splits each answer at every comma
+        words.append((word, place if word == name else f"{name} ({place})" if place else name))
     return words
 
 

@@ -153,7 +153,7 @@ def _raw(shell: str, line: str, cword: str, folder: Path) -> str:
 
 
 def test_zsh_and_fish_describe_each_profile(folder):
-    described = "QQ Mail, smtp2.example.com:465"
+    described = "QQ Mail (smtp2.example.com:465)"
     assert _raw("fish", "smtptui check q", "q", folder).strip() == f"plain,qq-mail\t{described}"
     assert _raw("zsh", "smtptui check q", "2", folder).strip().split("\n") == [
         "plain",
