@@ -178,8 +178,24 @@ def _command_context(words: tuple[str, ...]) -> click.Context:
     return ctx
 
 
+def _complete_command(
+    ctx: click.Context, _param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """``smtptui help prof<TAB>``, ``smtptui help profiles s<TAB>``: command names."""
+    from click.shell_completion import CompletionItem
+
+    try:
+        group = _command_context(tuple(ctx.params.get("command") or ())).command
+    except click.UsageError:
+        return []
+    if not isinstance(group, click.Group):
+        return []
+    names = group.list_commands(ctx)
+    return [CompletionItem(name) for name in names if name.startswith(incomplete)]
+
+
 @click.command("help", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("command", nargs=-1)
+@click.argument("command", nargs=-1, shell_complete=_complete_command)
 @click.option("--path", "show_path", is_flag=True, help="Print where the man page is, and exit.")
 def help_command(command: tuple[str, ...], show_path: bool) -> None:
     """Show smtptui's manual (the man page smtptui(1)), or COMMAND's help.

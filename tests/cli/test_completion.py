@@ -97,6 +97,8 @@ def test_sub_commands_and_options_complete(shell):
     )
     assert values(complete(shell, "smtptui profiles s")) == {"show"}
     assert "--quit-after" in values(complete(shell, "smtptui send x --q"))
+    assert values(complete(shell, "smtptui help pro")) == {"profiles"}
+    assert values(complete(shell, "smtptui help profiles s")) == {"show"}
 
 
 @pytest.mark.parametrize(
