@@ -20,6 +20,7 @@ from smtptui.cli.common import (
     connection_options,
     credentials,
     load_profile,
+    profiles_folder,
     run_async,
     run_conversation,
     session_config,
@@ -113,7 +114,7 @@ def fleet_profiles(profiles_dir: str | None, tags: tuple[str, ...]) -> list[Any]
     reported on stderr and skipped."""
     from smtptui.profiles import ProfileStore
 
-    loaded = ProfileStore(profiles_dir).load()
+    loaded = ProfileStore(profiles_folder(profiles_dir)).load()
     for error in loaded.errors:
         click.echo(click.style(f"smtptui: skipped: {error}", fg="yellow"), err=True)
     wanted = {t.casefold() for t in tags}

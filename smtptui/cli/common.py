@@ -129,12 +129,22 @@ class CliFailure(click.ClickException):
         )
 
 
+def profiles_folder(profiles_dir: str | None) -> str | None:
+    """The command's ``--profiles-dir``, else the one given before the command
+    (``smtptui --profiles-dir D check NAME``), else ``None`` (the store's default)."""
+    if profiles_dir:
+        return profiles_dir
+    ctx = click.get_current_context(silent=True)
+    parent = ctx.find_root().params.get("profiles_dir") if ctx is not None else None
+    return str(parent) if parent else None
+
+
 def load_profile(target: str, profiles_dir: str | None):
     """A saved profile by name, or an ad-hoc one for ``host[:port]``."""
     from smtptui.profiles import ProfileError, ProfileStore, resolve_target
 
     try:
-        store = ProfileStore(profiles_dir)
+        store = ProfileStore(profiles_folder(profiles_dir))
         return resolve_target(target, store)
     except ProfileError as exc:
         raise CliFailure(str(exc)) from exc

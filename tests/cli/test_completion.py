@@ -140,6 +140,41 @@ def test_the_profiles_folder_on_the_command_line_is_the_one_completed(line, fold
     assert values(complete("bash", line.format(folder=folder))) == WORDS
 
 
+def test_the_folder_completed_is_the_folder_the_command_uses(folder):
+    """``smtptui --profiles-dir D swaks <TAB>`` offers D's profiles, and
+    ``smtptui --profiles-dir D swaks alpha`` then uses D's alpha."""
+    assert "alpha" in values(complete("bash", f"smtptui --profiles-dir {folder} swaks "))
+    out = subprocess.run(
+        [sys.executable, "-m", "smtptui", "--profiles-dir", str(folder), "swaks", "alpha",
+         "--to", "x@example.com"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert out.returncode == 0 and "--server smtp0.example.com:465" in out.stdout, out.stderr
+
+
+def test_completing_loads_neither_the_dashboard_nor_the_engine(folder):
+    code = (
+        "import atexit, os, sys\n"
+        "atexit.register(lambda: print(sorted({m.split('.')[0] for m in sys.modules"
+        " if m.startswith(('textual', 'rich', 'smtptui.ui', 'smtptui.protocol.session'))})))\n"
+        "sys.argv = ['smtptui']\n"
+        "from smtptui.launch import main\n"
+        "main()\n"
+    )
+    env = {
+        **os.environ,
+        "_SMTPTUI_COMPLETE": "bash_complete",
+        "COMP_WORDS": "smtptui send ",
+        "COMP_CWORD": "2",
+        "SMTPTUI_PROFILES_DIR": str(folder),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert "plain,alpha" in out.stdout.splitlines()
+    assert out.stdout.splitlines()[-1] == "[]"
+
+
 def test_file_and_folder_options_complete_paths():
     assert complete("bash", "smtptui check --ca-file ") == [("file", "")]
     assert complete("bash", "smtptui send x --attach ") == [("file", "")]
