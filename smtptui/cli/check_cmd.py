@@ -20,10 +20,12 @@ from smtptui.cli.common import (
     connection_options,
     credentials,
     load_profile,
+    profiles_folder,
     run_async,
     run_conversation,
     session_config,
 )
+from smtptui.cli.completion import complete_profile_names
 from smtptui.units import format_size_limit
 
 #: Options that name one server or one login; meaningless for a whole fleet.
@@ -38,7 +40,7 @@ _SINGLE_TARGET_OPTIONS = {
 
 
 @click.command()
-@click.argument("target", required=False)
+@click.argument("target", required=False, shell_complete=complete_profile_names)
 @click.option(
     "--all",
     "all_profiles",
@@ -133,7 +135,7 @@ def fleet_profiles(profiles_dir: str | None, tags: tuple[str, ...]) -> list[Any]
     reported on stderr and skipped."""
     from smtptui.profiles import ProfileStore
 
-    loaded = ProfileStore(profiles_dir).load()
+    loaded = ProfileStore(profiles_folder(profiles_dir)).load()
     for error in loaded.errors:
         click.echo(click.style(f"smtptui: skipped: {error}", fg="yellow"), err=True)
     wanted = {t.casefold() for t in tags}

@@ -3,7 +3,6 @@ conversation from the command line (profiles, overrides, password, renderer)."""
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import sys
 from collections.abc import Callable
@@ -130,12 +129,22 @@ class CliFailure(click.ClickException):
         )
 
 
+def profiles_folder(profiles_dir: str | None) -> str | None:
+    """The command's ``--profiles-dir``, else the one given before the command
+    (``smtptui --profiles-dir D check NAME``), else ``None`` (the store's default)."""
+    if profiles_dir:
+        return profiles_dir
+    ctx = click.get_current_context(silent=True)
+    parent = ctx.find_root().params.get("profiles_dir") if ctx is not None else None
+    return str(parent) if parent else None
+
+
 def load_profile(target: str, profiles_dir: str | None):
     """A saved profile by name, or an ad-hoc one for ``host[:port]``."""
     from smtptui.profiles import ProfileError, ProfileStore, resolve_target
 
     try:
-        store = ProfileStore(profiles_dir)
+        store = ProfileStore(profiles_folder(profiles_dir))
         return resolve_target(target, store)
     except ProfileError as exc:
         raise CliFailure(str(exc)) from exc
@@ -243,6 +252,8 @@ def run_async(coro_fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(coro_fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import asyncio  # here, not at the top: completing a command line needs no event loop
+
         try:
             code = asyncio.run(coro_fn(*args, **kwargs))
         except KeyboardInterrupt:

@@ -16,11 +16,12 @@ from smtptui.cli.common import (
     run_async,
     run_conversation,
 )
-from smtptui.protocol.transaction import BREAKPOINTS
+from smtptui.cli.completion import complete_profile_names
+from smtptui.protocol.config import BREAKPOINTS
 
 
 @click.command()
-@click.argument("target", required=False)
+@click.argument("target", required=False, shell_complete=complete_profile_names)
 @click.option(
     "--from", "-f", "from_", metavar="ADDRESS", help="Sender (header From and envelope MAIL FROM)."
 )

@@ -100,6 +100,7 @@ DOMAINS: tuple[str, ...] = (
     "pane",
     "screen",
     "inspect",
+    "cli",
 )
 
 #: Key prefixes whose module has another name (the reference's first keys).

@@ -184,7 +184,9 @@ def explain_handshake_error(exc: BaseException, host: str, tls: TlsConfig | None
             if ca_file
             else "; trust its CA with --ca-file (profile: tls.ca_file)"
         )
-        testing = ", or (only for testing) turn verification off with --insecure (tls.verify = false)"
+        testing = (
+            ", or (only for testing) turn verification off with --insecure (tls.verify = false)"
+        )
         if "hostname mismatch" in low or "ip address mismatch" in low or "doesn't match" in low:
             given = tls is not None and tls.server_hostname
             fix = (
@@ -196,7 +198,9 @@ def explain_handshake_error(exc: BaseException, host: str, tls: TlsConfig | None
             )
             return f"the server's certificate is not valid for the name {host!r}{fix}"
         if "expired" in low:
-            return "the server's certificate has expired; the server's admin must renew it" + testing
+            return (
+                "the server's certificate has expired; the server's admin must renew it" + testing
+            )
         if "not yet valid" in low:
             return "the server's certificate is not valid yet; check both clocks" + testing
         if "self-signed" in low or "self signed" in low:

@@ -74,7 +74,7 @@ async def test_escape_leaves_the_raw_line_after_a_command_was_sent_from_it():
         await wait_until(pilot, lambda: getattr(app.focused, "id", None) == "raw-command")
         await pilot.press(*"NOOP", "enter")
         controller = app.workspace.sessions["demo"]
-        await wait_until(pilot, lambda: any("NOOP" == line.text for line in controller.lines))
+        await wait_until(pilot, lambda: any(line.text == "NOOP" for line in controller.lines))
         await pilot.press("escape")
         assert app.focused.id == "session"
         await pilot.press("i")
