@@ -361,13 +361,8 @@ def _extensions(caps) -> str:
         return "—"
     if not caps.esmtp:
         return "HELO only"
-    flags = [
-        ("PIPELINING", caps.pipelining),
-        ("CHUNKING", caps.chunking),
-        ("SMTPUTF8", caps.smtputf8),
-        ("8BITMIME", caps.eightbitmime),
-        ("DSN", caps.dsn),
-        ("REQUIRETLS", caps.requiretls),
-        ("LIMITS", bool(caps.limits)),
-    ]
+    from smtptui.protocol.capabilities import EXTENSIONS
+
+    flags = [(e.keyword, caps.offers(e.keyword)) for e in EXTENSIONS if e.flag]
+    flags.append(("LIMITS", bool(caps.limits)))
     return " ".join(name for name, on in flags if on) or "—"

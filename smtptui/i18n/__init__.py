@@ -100,6 +100,7 @@ DOMAINS: tuple[str, ...] = (
     "pane",
     "screen",
     "inspect",
+    "ext",
     "cli",
 )
 
