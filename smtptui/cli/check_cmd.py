@@ -98,7 +98,7 @@ async def check(target: str | None, **opts: Any) -> int:
     domain = target_domain(target)
     if domain is not None:  # @domain: through its MX hosts, like a mail server
         profile = domain_profile(domain, opts)
-        creds = credentials(profile, opts)
+        creds = await credentials(profile, opts)
         code, routed, renderer = await converse_via_mx(
             domain, profile, opts, Plan(credentials=creds)
         )
@@ -106,7 +106,7 @@ async def check(target: str | None, **opts: Any) -> int:
             renderer.note(f"check passed: {_summary(routed.session, creds)}")
         return code
     profile = apply_overrides(load_profile(target, opts["profiles_dir"]), opts)
-    creds = credentials(profile, opts)
+    creds = await credentials(profile, opts)
     outcome, session, renderer = await run_conversation(profile, opts, Plan(credentials=creds))
     if outcome.ok:
         renderer.note(f"check passed: {_summary(session, creds)}")

@@ -184,9 +184,11 @@ def session_config(profile, opts: dict[str, Any]):
     )
 
 
-def credentials(profile, opts: dict[str, Any]):
-    """Credentials from the options, else from the profile; ``None`` for no AUTH.
-    The password never comes from the command line itself."""
+async def credentials(profile, opts: dict[str, Any]):
+    """Credentials from the options, else from the profile by the one shared
+    rule (:func:`~smtptui.profiles.credentials.resolve_credentials`: on a
+    terminal, a password source that fails offers a prompt); ``None`` for no
+    AUTH.  The password never comes from the command line itself."""
     from smtptui.protocol.transaction import Credentials
 
     mech = (opts.get("auth_mech") or "").lower()
@@ -201,7 +203,7 @@ def credentials(profile, opts: dict[str, Any]):
     mechanism = mech or (auth.mechanism if auth.enabled else "auto")
     secret = _password_from_options(opts)
     if secret is None and auth.enabled and user == auth.username:
-        secret = _password_from_profile(profile)
+        secret = await _password_from_profile(profile)
     if secret is None:
         if sys.stdin.isatty():
             secret = Secret(click.prompt(f"Password for {user}", hide_input=True, err=True))
@@ -233,18 +235,30 @@ def _password_from_options(opts: dict[str, Any]) -> Secret | None:
     return None
 
 
-def _password_from_profile(profile) -> Secret | None:
-    from smtptui.profiles import ProfileError
+async def _password_from_profile(profile) -> Secret | None:
+    """The profile's password; ``None`` when only a person could give it and
+    none can be asked (no terminal) — the caller says which options help."""
+    import asyncio
 
-    try:
-        prompt = (
-            (lambda text: click.prompt(text, hide_input=True, err=True))
-            if sys.stdin.isatty()
-            else None
+    from smtptui.profiles.credentials import FAILED, READY, PasswordAnswer, resolve_credentials
+
+    async def ask(_profile, reason: str | None) -> PasswordAnswer | None:
+        if reason:
+            click.echo(f"{reason}; type the password instead", err=True)
+        text = await asyncio.to_thread(
+            click.prompt,
+            f"Password for {profile.auth.username} at {profile.address}",
+            hide_input=True,
+            err=True,
         )
-        return profile.resolve_password(prompt=prompt)
-    except ProfileError as exc:
-        raise CliFailure(str(exc)) from exc
+        return PasswordAnswer(Secret(text))
+
+    outcome = await resolve_credentials(profile, ask=ask if sys.stdin.isatty() else None)
+    if outcome.state == READY and outcome.credentials is not None:
+        return outcome.credentials.secret
+    if outcome.state == FAILED:
+        raise CliFailure(outcome.reason or "no password")
+    return None
 
 
 def run_async(coro_fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -107,7 +107,7 @@ async def load(target: str, **opts: Any) -> int:
         envelope=built.envelope,
         message=built.data,
         pipelining=opts["pipelining"],
-        credentials=credentials(profile, opts),
+        credentials=await credentials(profile, opts),
     )
     cfg = session_config(profile, opts)
     progress = _Progress(enabled=not opts["quiet"])

@@ -103,7 +103,7 @@ async def send(target: str | None, **opts: Any) -> int:
         assert target is not None
         profile = apply_overrides(load_profile(target, opts["profiles_dir"]), opts)
     built = _build(profile, opts)
-    creds = credentials(profile, opts)
+    creds = await credentials(profile, opts)
     plan = Plan(
         credentials=creds,
         envelope=built.envelope,
