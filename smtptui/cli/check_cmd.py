@@ -20,10 +20,12 @@ from smtptui.cli.common import (
     connection_options,
     credentials,
     load_profile,
+    profiles_folder,
     run_async,
     run_conversation,
     session_config,
 )
+from smtptui.cli.completion import complete_profile_names
 from smtptui.cli.transport_table import (
     TRANSPORT_COLUMNS,
     transport_cells,
@@ -43,7 +45,7 @@ _SINGLE_TARGET_OPTIONS = {
 
 
 @click.command()
-@click.argument("target", required=False)
+@click.argument("target", required=False, shell_complete=complete_profile_names)
 @click.option(
     "--all",
     "all_profiles",
@@ -112,7 +114,7 @@ async def check(target: str | None, **opts: Any) -> int:
     domain = target_domain(target)
     if domain is not None:  # @domain: through its MX hosts, like a mail server
         profile = domain_profile(domain, opts)
-        creds = credentials(profile, opts)
+        creds = await credentials(profile, opts)
         code, routed, renderer = await converse_via_mx(
             domain, profile, opts, Plan(credentials=creds)
         )
@@ -120,7 +122,7 @@ async def check(target: str | None, **opts: Any) -> int:
             renderer.note(f"check passed: {_summary(routed.session, creds)}")
         return code
     profile = apply_overrides(load_profile(target, opts["profiles_dir"]), opts)
-    creds = credentials(profile, opts)
+    creds = await credentials(profile, opts)
     outcome, session, renderer = await run_conversation(profile, opts, Plan(credentials=creds))
     if outcome.ok:
         renderer.note(f"check passed: {_summary(session, creds)}")
@@ -149,7 +151,7 @@ def fleet_profiles(profiles_dir: str | None, tags: tuple[str, ...]) -> list[Any]
     reported on stderr and skipped."""
     from smtptui.profiles import ProfileStore
 
-    loaded = ProfileStore(profiles_dir).load()
+    loaded = ProfileStore(profiles_folder(profiles_dir)).load()
     for error in loaded.errors:
         click.echo(click.style(f"smtptui: skipped: {error}", fg="yellow"), err=True)
     wanted = {t.casefold() for t in tags}
@@ -399,13 +401,8 @@ def _extensions(caps) -> str:
         return "—"
     if not caps.esmtp:
         return "HELO only"
-    flags = [
-        ("PIPELINING", caps.pipelining),
-        ("CHUNKING", caps.chunking),
-        ("SMTPUTF8", caps.smtputf8),
-        ("8BITMIME", caps.eightbitmime),
-        ("DSN", caps.dsn),
-        ("REQUIRETLS", caps.requiretls),
-        ("LIMITS", bool(caps.limits)),
-    ]
+    from smtptui.protocol.capabilities import EXTENSIONS
+
+    flags = [(e.keyword, caps.offers(e.keyword)) for e in EXTENSIONS if e.flag]
+    flags.append(("LIMITS", bool(caps.limits)))
     return " ".join(name for name, on in flags if on) or "—"

@@ -16,11 +16,12 @@ from smtptui.cli.common import (
     run_async,
     run_conversation,
 )
-from smtptui.protocol.transaction import BREAKPOINTS
+from smtptui.cli.completion import complete_profile_names
+from smtptui.protocol.config import BREAKPOINTS
 
 
 @click.command()
-@click.argument("target", required=False)
+@click.argument("target", required=False, shell_complete=complete_profile_names)
 @click.option(
     "--from", "-f", "from_", metavar="ADDRESS", help="Sender (header From and envelope MAIL FROM)."
 )
@@ -102,7 +103,7 @@ async def send(target: str | None, **opts: Any) -> int:
         assert target is not None
         profile = apply_overrides(load_profile(target, opts["profiles_dir"]), opts)
     built = _build(profile, opts)
-    creds = credentials(profile, opts)
+    creds = await credentials(profile, opts)
     plan = Plan(
         credentials=creds,
         envelope=built.envelope,

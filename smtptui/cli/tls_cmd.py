@@ -19,6 +19,7 @@ import click
 
 from smtptui.cli import mx_cmd
 from smtptui.cli.common import CliFailure, apply_overrides, load_profile, run_async, session_config
+from smtptui.cli.completion import complete_profile_names
 from smtptui.cli.mx_cmd import lang_option
 from smtptui.protocol.config import SECURITY_MODES
 
@@ -36,7 +37,7 @@ def echo_lines(lines: list[tuple[str, str]]) -> None:
 
 
 @click.command()
-@click.argument("target")
+@click.argument("target", shell_complete=complete_profile_names)
 @click.option("--port", "-p", type=click.IntRange(1, 65535), help="Server port (domains: 25).")
 @click.option(
     "--security",

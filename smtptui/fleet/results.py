@@ -134,54 +134,44 @@ class TlsFacts:
 
 @dataclass(frozen=True, slots=True)
 class CapabilityFacts:
-    """The EHLO keywords a fleet table shows, plus every keyword as sent (after
-    STARTTLS: the second EHLO's).  ``starttls`` says whether STARTTLS was offered
-    at all, although the EHLO after the handshake no longer lists it."""
+    """The EHLO facts a fleet table shows, plus every keyword as sent (after
+    STARTTLS: the second EHLO's).  ``extensions`` are the yes/no extensions of
+    the one table (:data:`~smtptui.protocol.capabilities.EXTENSIONS`) the
+    server offered; ``starttls`` says whether STARTTLS was offered at all,
+    although the EHLO after the handshake no longer lists it."""
 
     esmtp: bool = True
     size: int | None = None  # None: not advertised; 0: no limit given
-    pipelining: bool = False
-    chunking: bool = False
-    smtputf8: bool = False
-    eightbitmime: bool = False
-    dsn: bool = False
+    extensions: tuple[str, ...] = ()  # "PIPELINING", "8BITMIME", ...
     starttls: bool = False
-    requiretls: bool = False
-    enhancedstatuscodes: bool = False
     auth: tuple[str, ...] = ()
     limits: tuple[tuple[str, str], ...] = ()
     keywords: tuple[str, ...] = ()  # "SIZE 10240000", "AUTH LOGIN PLAIN", ...
+
+    def offers(self, keyword: str) -> bool:
+        return keyword.upper() in self.extensions
 
     @classmethod
     def from_capabilities(cls, caps: Capabilities) -> CapabilityFacts:
         return cls(
             esmtp=caps.esmtp,
             size=caps.size,
-            pipelining=caps.pipelining,
-            chunking=caps.chunking,
-            smtputf8=caps.smtputf8,
-            eightbitmime=caps.eightbitmime,
-            dsn=caps.dsn,
+            extensions=caps.offered_facts(),
             starttls=caps.starttls,
-            requiretls=caps.requiretls,
-            enhancedstatuscodes=caps.enhancedstatuscodes,
             auth=caps.auth_mechanisms,
             limits=tuple(caps.limits.items()),
             keywords=tuple(caps.summary()),
         )
 
     def to_dict(self) -> dict[str, Any]:
+        from smtptui.protocol.capabilities import fact_extensions
+
         return {
             "esmtp": self.esmtp,
             "size": self.size,
-            "pipelining": self.pipelining,
-            "chunking": self.chunking,
-            "smtputf8": self.smtputf8,
-            "8bitmime": self.eightbitmime,
-            "dsn": self.dsn,
+            # one boolean per extension of the table ("pipelining", "8bitmime" …)
+            **{e.json_key: e.keyword in self.extensions for e in fact_extensions()},
             "starttls": self.starttls,
-            "requiretls": self.requiretls,
-            "enhancedstatuscodes": self.enhancedstatuscodes,
             "auth": list(self.auth),
             "limits": dict(self.limits),
             "keywords": list(self.keywords),
@@ -189,17 +179,13 @@ class CapabilityFacts:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CapabilityFacts:
+        from smtptui.protocol.capabilities import fact_extensions
+
         return cls(
             esmtp=bool(data.get("esmtp", True)),
             size=data.get("size"),
-            pipelining=bool(data.get("pipelining")),
-            chunking=bool(data.get("chunking")),
-            smtputf8=bool(data.get("smtputf8")),
-            eightbitmime=bool(data.get("8bitmime")),
-            dsn=bool(data.get("dsn")),
+            extensions=tuple(e.keyword for e in fact_extensions() if data.get(e.json_key)),
             starttls=bool(data.get("starttls")),
-            requiretls=bool(data.get("requiretls")),
-            enhancedstatuscodes=bool(data.get("enhancedstatuscodes")),
             auth=tuple(data.get("auth") or ()),
             limits=tuple((str(k), str(v)) for k, v in (data.get("limits") or {}).items()),
             keywords=tuple(data.get("keywords") or ()),

@@ -100,6 +100,8 @@ DOMAINS: tuple[str, ...] = (
     "pane",
     "screen",
     "inspect",
+    "ext",
+    "cli",
 )
 
 #: Key prefixes whose module has another name (the reference's first keys).

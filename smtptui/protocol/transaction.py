@@ -19,9 +19,6 @@ from smtptui.protocol.reply import Reply
 from smtptui.protocol.secret import Secret
 from smtptui.protocol.session import Session
 
-#: swaks' --quit-after names, in conversation order.
-BREAKPOINTS = ("connect", "ehlo", "tls", "auth", "mail", "rcpt", "data")
-
 
 @dataclass(frozen=True, slots=True)
 class Credentials:

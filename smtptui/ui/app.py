@@ -27,7 +27,7 @@ from smtptui.i18n import t
 from smtptui.protocol.errors import SmtpError
 from smtptui.ui.deferred import Deferred
 from smtptui.ui.footer import DashboardFooter
-from smtptui.ui.keys import bindings
+from smtptui.ui.keys import KEYS, bindings
 from smtptui.ui.layout import ResponsiveLayout
 from smtptui.ui.messages import (
     AuthHelperRequested,
@@ -709,11 +709,18 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
 
     #: Actions that still make sense while a dialog (form, inbox, preview) is open.
     _MODAL_SAFE = frozenset({"quit", "help", "command_palette", "toggle_theme", "toggle_language"})
+    #: The dashboard's own actions (its keys), by name.
+    _DASHBOARD_ACTIONS = frozenset(
+        k.action.partition("(")[0] for k in KEYS if k.group in ("app", "panes", "palette")
+    )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The dashboard's letter keys belong to the main screen: inside a dialog
-        or the fleet view, ``n`` or ``d`` must not act on panes hidden behind it."""
-        return action in self._MODAL_SAFE or self.screen is self.screen_stack[0]
+        or the fleet view, ``n`` or ``d`` must not act on panes hidden behind it.
+        Everything else (Textual's own focus keys in a form) works everywhere."""
+        if action in self._MODAL_SAFE or action not in self._DASHBOARD_ACTIONS:
+            return True
+        return self.screen is self.screen_stack[0]
 
     def get_system_commands(self, screen: Screen):
         """The palette: one described entry per action (see :mod:`smtptui.ui.commands`)."""

@@ -391,6 +391,12 @@ class SessionController:
         if self.session is None or not self.connected:
             raise SmtpError("not connected: press enter on the profile to connect first")
         self._begin()
+        if self.session.in_data and line.startswith(".") and line != ".":
+            self.note(
+                "this message line starts with '.': the server removes that dot "
+                "(RFC 5321 §4.5.2); type '..' to keep one",
+                "warning",
+            )
         if self.plaintext_risk(line):
             self.note(
                 f"sent in plain text as typed, although this profile requires "

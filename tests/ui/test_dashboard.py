@@ -485,5 +485,5 @@ def test_extension_flags_one_letter_per_extension():
 
     assert extension_flags(None) == "—"
     assert extension_flags(CapabilityFacts(esmtp=False)) == "HELO"
-    caps = CapabilityFacts(pipelining=True, eightbitmime=True, dsn=True)
+    caps = CapabilityFacts(extensions=("PIPELINING", "8BITMIME", "DSN"))
     assert extension_flags(caps) == "P··8D·"

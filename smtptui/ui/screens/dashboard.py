@@ -31,11 +31,11 @@ from smtptui.ui.messages import OpenProfile, SwaksRequested
 from smtptui.ui.widgets.fleet_cells import (
     AMBER,
     COLUMNS,
-    LEGEND,
     PHASE_COLUMNS,
     FleetRow,
     detail_text,
     extension_flags,
+    legend,
     row_cells,
     sparkline,
 )
@@ -104,7 +104,7 @@ class DashboardScreen(Screen[None]):
         yield DataTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="fleet-detail-box"):
             yield Static("", id="fleet-detail", markup=False)
-        yield Static(LEGEND, id="fleet-legend", markup=False)
+        yield Static(legend(), id="fleet-legend", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

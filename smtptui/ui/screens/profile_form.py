@@ -27,6 +27,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch, TextArea
 
+from smtptui.message.addresses import split_address_list
 from smtptui.profiles import FAMILIES, MECHANISMS, Profile, ProfileError, ProfileStore
 from smtptui.profiles.passwords import PLAIN_WARNING
 from smtptui.protocol.config import DEFAULT_PORTS, SECURITY_MODES
@@ -113,21 +114,8 @@ def field_id(key: str) -> str:
 
 
 def split_list(text: str) -> list[str]:
-    """Comma-separated items; commas inside quotes or <...> do not split.
-    Only splitting: whether each item is valid is the profile schema's call."""
-    items, current, quoted, angle = [], [], False, False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        elif ch in "<>" and not quoted:
-            angle = ch == "<"
-        elif ch == "," and not quoted and not angle:
-            items.append("".join(current))
-            current = []
-            continue
-        current.append(ch)
-    items.append("".join(current))
-    return [item.strip() for item in items if item.strip()]
+    """Comma-separated items (tags, addresses), as the message builder splits them."""
+    return [item.strip() for item in split_address_list(text)]
 
 
 def number(text: str) -> Any:

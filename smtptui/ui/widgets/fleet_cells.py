@@ -32,15 +32,15 @@ PHASE_COLUMNS = (
     ("tls", "TLS"),
     ("auth", "AUTH"),
 )
-#: (flag, EHLO keyword, CapabilityFacts attribute) -- the "ext" column.
-EXTENSION_FLAGS = (
-    ("P", "PIPELINING", "pipelining"),
-    ("C", "CHUNKING", "chunking"),
-    ("U", "SMTPUTF8", "smtputf8"),
-    ("8", "8BITMIME", "eightbitmime"),
-    ("D", "DSN", "dsn"),
-    ("R", "REQUIRETLS", "requiretls"),
-)
+
+
+def flagged_extensions():
+    """The extensions with a letter in the ``ext`` column (the one table's)."""
+    from smtptui.protocol.capabilities import EXTENSIONS
+
+    return tuple(e for e in EXTENSIONS if e.flag)
+
+
 #: (key, header); the facts people scan first come first, the address last.
 COLUMNS = (
     ("mark", " "),
@@ -74,12 +74,16 @@ _TRANSPORT_STYLE = {
     "inconsistent": "bold red",
     "error": "red",
 }
-LEGEND = (
-    "ms per phase: DNS, TCP conn, banner wait, EHLO, TLS, AUTH · ext: "
-    + "  ".join(f"{flag} {name}" for flag, name, _ in EXTENSION_FLAGS)
-    + f" · cert: amber ≤ {EXPIRY_WARNING_DAYS} days, red expired or untrusted"
-    + " · chain, DANE, MTA-STS: n/a without a DNS name or mail_domain"
-)
+
+
+def legend() -> str:
+    """The line under the fleet table: what the columns' numbers and letters mean."""
+    return (
+        "ms per phase: DNS, TCP conn, banner wait, EHLO, TLS, AUTH · ext: "
+        + "  ".join(f"{e.flag} {e.keyword}" for e in flagged_extensions())
+        + f" · cert: amber ≤ {EXPIRY_WARNING_DAYS} days, red expired or untrusted"
+        + " · chain, DANE, MTA-STS: n/a without a DNS name or mail_domain"
+    )
 
 
 def sparkline(values: Iterable[float | None], width: int = HISTORY_POINTS) -> str:
@@ -97,12 +101,12 @@ def sparkline(values: Iterable[float | None], width: int = HISTORY_POINTS) -> st
 
 
 def extension_flags(caps: CapabilityFacts | None) -> str:
-    """``PC·8D·``: one letter per extension offered (see :data:`LEGEND`)."""
+    """``PC·8D·``: one letter per extension offered (see :func:`legend`)."""
     if caps is None:
         return "—"
     if not caps.esmtp:
         return "HELO"
-    return "".join(flag if getattr(caps, attr) else "·" for flag, _, attr in EXTENSION_FLAGS)
+    return "".join(e.flag if caps.offers(e.keyword) else "·" for e in flagged_extensions())
 
 
 def cert_cell(tls: TlsFacts | None) -> Text:

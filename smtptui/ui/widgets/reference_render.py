@@ -133,6 +133,8 @@ class ReferenceRenderer:
         if e.hint:
             self._field(out, "hint", e.hint, "hint")
         self._field(out, "explanation", e.explanation)
+        if e.extensions:
+            self._field(out, "extensions", "\n" + "\n".join(e.extensions))
         if e.enhanced_title and e.enhanced_explanation:
             self._field(
                 out, "enhanced", f"{e.enhanced} {e.enhanced_title}\n{e.enhanced_explanation}"

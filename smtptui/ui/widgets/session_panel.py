@@ -50,8 +50,10 @@ class SessionPanel(Vertical):
     DEFAULT_CSS = """
     SessionPanel {
         padding: 0 1;
-        #session-state { height: auto; max-height: 2; }
-        #session-next { height: auto; max-height: 2; color: $text-muted; }
+        overflow-y: auto;
+        /* fixed heights above the buttons: a shorter status never moves them */
+        #session-state { height: 3; }
+        #session-next { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
         #session-steps {
             height: auto;
             grid-size: 4;
@@ -70,7 +72,7 @@ class SessionPanel(Vertical):
         #session-handshake { width: 1fr; height: 1; }
         #session-helper { min-width: 13; width: auto; height: 1; }
         #raw-command { background: $boost; }
-        #session-hint { height: auto; max-height: 3; color: $text-muted; }
+        #session-hint { height: auto; color: $text-muted; }
         #session-hint.-warning { color: $text-warning; }
         #session-hint.-info { color: $text-accent; }
     }
@@ -309,7 +311,10 @@ class SessionPanel(Vertical):
         c = self.controller
         value = self._raw.value
         if self._mode == "data":
-            self._set_hint(ui_text(self.lang, "data_mode"), "info")
+            if value.startswith(".") and value != ".":
+                self._set_hint(f"⚠ {ui_text(self.lang, 'dot_line')}", "warning")
+            else:
+                self._set_hint(ui_text(self.lang, "data_mode"), "info")
         elif self._mode == "auth":
             key = "auth_secret" if self._raw.password else "auth_mode"
             self._set_hint(ui_text(self.lang, key), "info")
@@ -319,7 +324,12 @@ class SessionPanel(Vertical):
             self._set_hint(f"⚠ {ui_text(self.lang, 'not_connected')}", "warning")
         else:
             x = c.expect(value)
-            if x.legal and not x.warning:
+            if c.plaintext_risk(value):
+                security = c.profile.security.upper()
+                self._set_hint(
+                    f"⚠ {ui_text(self.lang, 'plaintext_risk', security=security)}", "warning"
+                )
+            elif x.legal and not x.warning:
                 self._set_hint(f"✓ {x.message(self.lang)}", "")
             else:
                 self._set_hint(f"⚠ {self._prediction(x)}", "warning")
