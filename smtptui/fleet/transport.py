@@ -159,9 +159,12 @@ def start_early(
         lookups.prefetch(profile.mail_domain)
 
     async def early() -> Early:
-        hs, tlsa = await asyncio.gather(
-            _handshake(profile, cfg, builtin), _tlsa(lookups, name, cfg.port)
-        )
+        try:
+            hs, tlsa = await asyncio.gather(
+                _handshake(profile, cfg, builtin), _tlsa(lookups, name, cfg.port)
+            )
+        except Exception as exc:  # never an unretrieved exception: a fact like the others
+            return Early((None, (), _raw(f"{type(exc).__name__}: {exc}"[:200])), None)
         return Early(hs, tlsa)
 
     return asyncio.ensure_future(early())
@@ -210,14 +213,33 @@ async def _facts(
     early: asyncio.Task[Early] | None,
 ) -> TransportFacts:
     name = dns_name(profile, cfg)
-    uses_tls = cfg.security in ("starttls", "tls")
-    reached = uses_tls and result.tls is not None
     domain = profile.mail_domain
     facts = TransportFacts(mail_domain=domain)
     # -- what MTA-STS needs from DNS and HTTPS starts now, while we handshake
     published = None
     if domain and name:
         published = asyncio.ensure_future(lookups.published(domain))
+    try:
+        return await _verdicts(facts, profile, result, cfg, lookups, builtin, early, published)
+    finally:
+        if published is not None and not published.done():
+            published.cancel()
+
+
+async def _verdicts(
+    facts: TransportFacts,
+    profile: Profile,
+    result: CheckResult,
+    cfg: SessionConfig,
+    lookups: TransportLookups,
+    builtin: BuiltinServer | None,
+    early: asyncio.Task[Early] | None,
+    published: asyncio.Future[Published] | None,
+) -> TransportFacts:
+    name = dns_name(profile, cfg)
+    uses_tls = cfg.security in ("starttls", "tls")
+    reached = uses_tls and result.tls is not None
+    domain = profile.mail_domain
     # -- the chain
     verification, chain, tlsa = None, (), None
     if not uses_tls:
