@@ -71,9 +71,7 @@ class ServerConfig:
             self, "local_domains", tuple(d.lower().strip() for d in self.local_domains)
         )
         if self.mailboxes is not None:
-            object.__setattr__(
-                self, "mailboxes", tuple(m.lower().strip() for m in self.mailboxes)
-            )
+            object.__setattr__(self, "mailboxes", tuple(m.lower().strip() for m in self.mailboxes))
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,7 @@ async def _greeted(port: int) -> RawClient:
 async def test_require_auth_answers_mail_with_530_until_authenticated(start_server) -> None:
     server = await start_server(require_auth=True)
     client = await _greeted(server.port)
-    assert await client.command("MAIL FROM:<a@demo.local>") == [
-        "530 5.7.0 Authentication required"
-    ]
+    assert await client.command("MAIL FROM:<a@demo.local>") == ["530 5.7.0 Authentication required"]
     assert (await client.command("STARTTLS"))[0].startswith("220")
     await client.starttls(trusting(server.cert_path))
     await client.command("EHLO client.test")
