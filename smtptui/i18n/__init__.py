@@ -95,6 +95,8 @@ DOMAINS: tuple[str, ...] = (
     "session",
     "ui",
     "defects",
+    "flow",
+    "lesson",
 )
 
 #: Key prefixes whose module has another name (the reference's first keys).

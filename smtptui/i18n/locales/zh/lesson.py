@@ -1,0 +1,3 @@
+"""Guided lessons."""
+
+MESSAGES: dict[str, str | tuple[str, ...]] = {}
