@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, str] = {
     "compare": "smtptui.cli.compare_cmd:compare",
     "load": "smtptui.cli.load_cmd:load",
     "swaks": "smtptui.cli.swaks_cmd:swaks",
+    "learn": "smtptui.cli.learn_cmd:learn",
 }
 
 

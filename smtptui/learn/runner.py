@@ -205,7 +205,7 @@ class LessonRun:
     async def submit(self, line: str) -> Feedback:
         """Send one line as the learner typed it and judge what happened."""
         if self.finished:
-            return self._say("finished", self.lesson.outro(self.lang))
+            return self.feedback or self._say("finished", "")
         if not self.connected:
             return self._say("closed", t("lesson.closed", self.lang))
         return await self._send(line)
@@ -214,7 +214,7 @@ class LessonRun:
         """The app types the step's answer (the step counts as skipped, not
         passed).  A step already begun is redone on a fresh connection."""
         if self.finished:
-            return self._say("finished", self.lesson.outro(self.lang))
+            return self.feedback or self._say("finished", "")
         self._skipping = True
         try:
             begun = len(self.conversation.exchanges) > self._step_began
