@@ -116,6 +116,7 @@ class LessonScreen(Screen[str | None]):
         self.picture = "step"
         self._queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
         self._shown_step: str | None = None  # the step whose picture is up
+        self._picture_key: tuple | None = None
         self._ready = False
 
     # -------------------------------------------------------------- layout
@@ -164,8 +165,9 @@ class LessonScreen(Screen[str | None]):
                 feedback = Feedback(
                     "closed", t("lesson.error.connection", self.lang, reason=exc), 0
                 )
+            finally:
+                self._queue.task_done()
             self._after(feedback)
-            self._queue.task_done()
 
     async def _do(self, what: str, line: str) -> Feedback | None:
         run = self.run
@@ -181,8 +183,12 @@ class LessonScreen(Screen[str | None]):
         return None
 
     def idle(self) -> bool:
-        """Nothing queued or running (tests wait for this)."""
-        return self._ready and self._queue.empty() and self._queue._unfinished_tasks == 0  # type: ignore[attr-defined]
+        """Nothing queued, running or being drawn (tests wait for this)."""
+        if not self._ready or self._queue._unfinished_tasks:  # type: ignore[attr-defined]
+            return False
+        return not any(
+            worker.group == "picture" and not worker.is_finished for worker in self.app.workers
+        )
 
     # ------------------------------------------------------------- updates
     def _event(self, event: ev.Event) -> None:
@@ -255,23 +261,32 @@ class LessonScreen(Screen[str | None]):
 
     # ------------------------------------------------------------- pictures
     def _draw_picture(self) -> None:
+        """Show the picture chosen (F6), rebuilt only when it changes (the
+        diagrams follow the session by themselves)."""
+        key: tuple = (self.picture,)
+        if self.picture == "step":
+            key += (self._shown_step, len(self.run.messages), self.run.state.tls)
+        if key == self._picture_key:
+            return
+        self._picture_key = key
+        self.run_worker(self._redraw(), group="picture", exclusive=True)
+
+    async def _redraw(self) -> None:
         box = self.query_one("#lesson-picture", VerticalScroll)
+        await box.remove_children()
         widgets = self._picture_widgets()
-        box.remove_children()
         if widgets:
-            box.mount_all(widgets)
+            await box.mount_all(widgets)
         box.set_class(bool(widgets), "-shown")
-        box.set_class(self.picture in ("flow",), "-tall")
+        box.set_class(self.picture == "flow", "-tall")
 
     def _picture_widgets(self) -> list:
         run = self.run
         lang = self.lang
         if self.picture == "flow":
-            return [FlowView(run.events, lang=lang, id="lesson-flow")]
+            return [FlowView(run.events, lang=lang)]
         if self.picture == "chart":
-            return [
-                StateChartView(run.events, on_choose=self._template, lang=lang, id="lesson-chart")
-            ]
+            return [StateChartView(run.events, on_choose=self._template, lang=lang)]
         if self.picture != "step" or self._shown_step is None:
             return []
         step = next(s for s in self.lesson.steps if s.id == self._shown_step)
