@@ -103,7 +103,9 @@ async def test_a_lesson_in_chinese(builtin, tmp_path):
 
 
 async def test_the_envelope_lesson_shows_the_blind_copy(builtin, tmp_path):
-    app = LearnApp(lang="en", lesson="envelope", builtin=builtin, store=ProgressStore(tmp_path / "p"))
+    app = LearnApp(
+        lang="en", lesson="envelope", builtin=builtin, store=ProgressStore(tmp_path / "p")
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await lesson_screen(pilot)
         for line in LESSONS[1].steps[0].answer + (

@@ -12,7 +12,7 @@ Dismissed with ``"next"`` when the learner asks for the next lesson.
 
 from __future__ import annotations
 
-import asyncio
+from collections import deque
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -114,7 +114,8 @@ class LessonScreen(Screen[str | None]):
         self.run = LessonRun(lesson, builtin=builtin, lang=lang, store=store, on_event=self._event)
         self.lines: list[Line] = []
         self.picture = "step"
-        self._queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+        self._queue: deque[tuple[str, str]] = deque()
+        self._draining = False
         self._shown_step: str | None = None  # the step whose picture is up
         self._picture_key: tuple | None = None
         self._ready = False
@@ -140,14 +141,14 @@ class LessonScreen(Screen[str | None]):
         self.query_one("#lesson-feedback", Static).update(t("lesson.ui.connecting", self.lang))
         self._refresh_texts()
         self.query_one(Input).focus()
-        self.run_worker(self._pump(), group="lesson", exit_on_error=False)
+        self.run_worker(self._start(), group="lesson", exit_on_error=False)
 
     async def on_unmount(self) -> None:
         self.run.on_event = None  # the widgets are gone; the QUIT still goes out
         await self.run.close()
 
     # ------------------------------------------------------- the one queue
-    async def _pump(self) -> None:
+    async def _start(self) -> None:
         try:
             await self.run.start(resume=self.resume)
         except Exception as exc:  # the built-in server could not start, or refused us
@@ -157,17 +158,30 @@ class LessonScreen(Screen[str | None]):
         if self.run.feedback is None:
             self.query_one("#lesson-feedback", Static).update("")
         self._after(self.run.feedback)
-        while True:
-            what, line = await self._queue.get()
-            try:
-                feedback = await self._do(what, line)
-            except Exception as exc:  # one clear sentence, never a traceback
-                feedback = Feedback(
-                    "closed", t("lesson.error.connection", self.lang, reason=exc), 0
-                )
-            finally:
-                self._queue.task_done()
-            self._after(feedback)
+        self._kick()
+
+    def _enqueue(self, what: str, line: str = "") -> None:
+        """Everything the learner does goes through one queue, in order."""
+        self._queue.append((what, line))
+        self._kick()
+
+    def _kick(self) -> None:
+        if self._ready and self._queue and not self._draining:
+            self._draining = True
+            self.run_worker(self._drain(), group="lesson", exit_on_error=False)
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                what, line = self._queue.popleft()
+                try:
+                    feedback = await self._do(what, line)
+                except Exception as exc:  # one clear sentence, never a traceback
+                    reason = t("lesson.error.connection", self.lang, reason=exc)
+                    feedback = Feedback("closed", reason, 0)
+                self._after(feedback)
+        finally:
+            self._draining = False
 
     async def _do(self, what: str, line: str) -> Feedback | None:
         run = self.run
@@ -184,7 +198,7 @@ class LessonScreen(Screen[str | None]):
 
     def idle(self) -> bool:
         """Nothing queued, running or being drawn (tests wait for this)."""
-        if not self._ready or self._queue._unfinished_tasks:  # type: ignore[attr-defined]
+        if not self._ready or self._queue or self._draining:
             return False
         return not any(
             worker.group == "picture" and not worker.is_finished for worker in self.app.workers
@@ -327,20 +341,20 @@ class LessonScreen(Screen[str | None]):
             self.dismiss("next")
             return
         event.input.value = ""
-        self._queue.put_nowait(("line", event.value))
+        self._enqueue("line", event.value)
 
     def action_hint(self) -> None:
         self.query_one("#lesson-hint", Static).toggle_class("-shown")
 
     def action_skip(self) -> None:
-        self._queue.put_nowait(("skip", ""))
+        self._enqueue("skip")
 
     def action_reconnect(self) -> None:
-        self._queue.put_nowait(("reconnect", ""))
+        self._enqueue("reconnect")
 
     def action_reset(self) -> None:
         self._shown_step = None
-        self._queue.put_nowait(("reset", ""))
+        self._enqueue("reset")
 
     def action_picture(self) -> None:
         self.picture = PICTURES[(PICTURES.index(self.picture) + 1) % len(PICTURES)]

@@ -174,7 +174,13 @@ class FlowView(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            style = self.get_component_rich_style(f"flow--{name}", partial=True)
+            if name in ("tls", "cursor", "header"):
+                # a translucent background: blended with the widget's own
+                full = self.get_component_rich_style(f"flow--{name}", partial=False)
+                color = full.color if name == "header" else None
+                style = Style(bgcolor=full.bgcolor, color=color, bold=full.bold)
+            else:
+                style = self.get_component_rich_style(f"flow--{name}", partial=True)
             self._styles[name] = style
         return style
 
