@@ -9,7 +9,7 @@ import pytest
 from textual.app import App, ComposeResult
 
 from smtptui.builtin import BuiltinServer
-from smtptui.flow.diagram import Arrow, Mark
+from smtptui.flow.diagram import Arrow
 from smtptui.flow.waterfall import from_events
 from smtptui.protocol import events as ev
 from smtptui.protocol.config import SessionConfig

@@ -15,11 +15,14 @@ from smtptui.builtin import BuiltinServer
 from smtptui.cli import main
 from smtptui.learn.lessons import LESSONS
 from smtptui.learn.progress import LessonProgress, ProgressStore
+from smtptui.reference.states import State
 from smtptui.server import ServerConfig
 from smtptui.ui.learn_app import LearnApp
+from smtptui.ui.screens.flow import FlowScreen
 from smtptui.ui.screens.lesson import LessonScreen
 from smtptui.ui.widgets.flow_view import FlowView
 from smtptui.ui.widgets.message_card import MessageCard
+from smtptui.ui.widgets.state_chart import StateChartView
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -108,7 +111,8 @@ async def test_the_envelope_lesson_shows_the_blind_copy(builtin, tmp_path):
     )
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await lesson_screen(pilot)
-        for line in LESSONS[1].steps[0].answer + (
+        for line in (
+            "EHLO learner.example",
             "MAIL FROM:<demo@demo.local>",
             "RCPT TO:<friend@demo.local>",
             "RCPT TO:<boss@demo.local>",
@@ -147,12 +151,24 @@ async def test_skip_and_the_flow_diagram(builtin, tmp_path):
         await wait_until(pilot, lambda: screen.idle() and screen.run.step_index == 1)
         assert str(screen.query_one("#lesson-feedback").render()).startswith("✓ Skipped")
         assert store.get("greeting").skipped == ("helo",)
-        await pilot.press("f6")
-        await pilot.pause()
+        await pilot.press("f6")  # the state machine, lit
+        await wait_until(pilot, screen.idle)
+        chart = screen.query_one(StateChartView)
+        assert chart.chart.current is State.GREETED
+        await pilot.press("f6")  # the flow diagram, following the lesson
+        await wait_until(pilot, screen.idle)
         flow = screen.query_one(FlowView)
         assert any(getattr(item, "text", "") == "HELO learner.example" for item in flow.items)
         await type_line(pilot, screen, "EHLO learner.example")
         assert any(getattr(item, "text", "") == "EHLO learner.example" for item in flow.items)
+        await pilot.press("f7")  # full screen, with the exports
+        await wait_until(pilot, lambda: isinstance(app.screen, FlowScreen))
+        await pilot.press("m")
+        assert (
+            app.clipboard.startswith("sequenceDiagram") and "HELO learner.example" in app.clipboard
+        )
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
 
 
 async def test_progress_is_resumed_from_the_list(builtin, tmp_path):

@@ -27,6 +27,7 @@ from smtptui.learn.runner import Feedback, LessonRun
 from smtptui.protocol import events as ev
 from smtptui.reference.states import State
 from smtptui.transcript import Line, event_lines
+from smtptui.ui.screens.flow import FlowScreen
 from smtptui.ui.widgets.flow_view import FlowView
 from smtptui.ui.widgets.message_card import MessageCard
 from smtptui.ui.widgets.state_chart import StateChartView
@@ -53,7 +54,7 @@ CARD_FIELDS = {
     "envelope": ("to", "envelope"),
 }
 #: What F6 cycles through.
-PICTURES = ("step", "flow", "chart", "none")
+PICTURES = ("step", "chart", "flow", "none")
 
 
 class LessonScreen(Screen[str | None]):
@@ -88,7 +89,8 @@ class LessonScreen(Screen[str | None]):
         Binding("f3", "skip", "Skip", id="lesson.skip"),
         Binding("ctrl+r", "reconnect", "Reconnect", id="lesson.reconnect"),
         Binding("f4", "reset", "Start over", id="lesson.reset"),
-        Binding("f6", "picture", "Diagram", id="lesson.picture"),
+        Binding("f6", "picture", "Picture", id="lesson.picture"),
+        Binding("f7", "flow", "Flow diagram", id="lesson.flow"),
         Binding("escape", "leave", "Lessons", id="lesson.leave"),
     ]
 
@@ -359,6 +361,10 @@ class LessonScreen(Screen[str | None]):
     def action_picture(self) -> None:
         self.picture = PICTURES[(PICTURES.index(self.picture) + 1) % len(PICTURES)]
         self._draw_picture()
+
+    def action_flow(self) -> None:
+        """The whole conversation so far as a flow diagram (m copies Mermaid)."""
+        self.app.push_screen(FlowScreen(self.run.events, lang=self.lang))
 
     def action_leave(self) -> None:
         self.dismiss(None)

@@ -178,7 +178,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "lesson.ui.placeholder": "type a line and press enter",
     "lesson.ui.placeholder_secret": "type the base64 line (hidden)",
     "lesson.ui.placeholder_data": "a line of the message ('.' alone ends it)",
-    "lesson.ui.keys": "F2 hint · F3 skip · F4 start over · F6 picture · ctrl+r reconnect · esc list",
+    "lesson.ui.keys": "F2 hint · F3 skip · F4 restart · F6 picture · F7 flow · ctrl+r reconnect · esc",
     "lesson.ui.connecting": "Connecting to the built-in server…",
     "lesson.ui.cannot_start": "The built-in server could not start: {reason}",
     "lesson.ui.finished": "Lesson finished.",

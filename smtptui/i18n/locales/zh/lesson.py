@@ -178,7 +178,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "lesson.ui.placeholder": "输入一行，按回车发送",
     "lesson.ui.placeholder_secret": "输入 base64 编码的一行（已隐藏）",
     "lesson.ui.placeholder_data": "邮件内容的一行（单独一个“.”表示结束）",
-    "lesson.ui.keys": "F2 提示 · F3 跳过 · F4 从头开始 · F6 图示 · ctrl+r 重新连接 · esc 列表",
+    "lesson.ui.keys": "F2 提示 · F3 跳过 · F4 重来 · F6 图示 · F7 流程图 · ctrl+r 重新连接 · esc 列表",
     "lesson.ui.connecting": "正在连接内置服务器……",
     "lesson.ui.cannot_start": "内置服务器无法启动：{reason}",
     "lesson.ui.finished": "本课完成。",
