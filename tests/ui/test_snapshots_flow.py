@@ -126,6 +126,7 @@ def test_flow_diagram_80x24(snap_compare, builtin):
 
     async def run_before(pilot):
         await app.talk("RCPT TO:<friend@demo.local>", "QUIT", message=True)
+        await pilot.pause()
         view.focus()
         await pilot.press("up", "up", "up")
         await _settle(pilot)

@@ -153,8 +153,13 @@ class FlowView(ScrollView, can_focus=True):
             builder.feed(event)
         self.virtual_size = Size(0, len(self.items) + 1)
         if self.cursor < 0 and self.is_mounted:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            # once the new size is laid out, so the end is the real end
+            self.call_after_refresh(self._follow)
         self.refresh()
+
+    def _follow(self) -> None:
+        if self.cursor < 0:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     def select_line(self, line: int) -> None:
         """Put the cursor on the step shown at transcript line ``line``."""
@@ -310,6 +315,8 @@ class FlowView(ScrollView, can_focus=True):
     def action_cursor(self, delta: int) -> None:
         if not self.items:
             return
+        if self.cursor < 0:  # leaving "follow": start from the end, wherever the view was
+            self._follow()
         start = self.cursor if self.cursor >= 0 else len(self.items)
         self.cursor = max(0, min(len(self.items) - 1, start + delta))
 
