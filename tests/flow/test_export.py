@@ -147,3 +147,13 @@ def test_plain_text_has_a_row_per_item_and_marks_tls(full_session):
     assert any(row.lstrip().startswith("======= TLS TLSv1") for row in rows)
     zh = plain_text(flow, lang="zh")
     assert "欢迎信息" in zh and "信封" in zh
+
+
+def test_the_readme_example_is_what_the_export_writes():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```mermaid\n")[1].split("```")[0]
+    parsed = parse(block)
+    assert parsed["participants"] == ["C", "S"] and parsed["rects"] == 1
+    assert "Username:" in block and "ZGVtbw==" not in block
