@@ -268,11 +268,17 @@ async def test_clicking_an_edge_sends_it_and_a_dead_edge_does_nothing(live):
         assert chosen == []  # not an edge from GREETED
         await pilot.click(StateChartView, offset=cell_of(State.GREETED, "MAIL"))
         assert chosen == ["MAIL"]
+        # the commands that stay in GREETED are listed under the diagram, clickable too
+        status = view._status().plain.split("\n")
+        row = next(i for i, line in enumerate(status) if "NOOP" in line)
+        col = status[row].index("NOOP") + 1
+        await pilot.click(StateChartView, offset=(col + 1, len(view._canvas.rows) + row))
+        assert chosen == ["MAIL", "NOOP"]
 
 
 def test_every_edge_of_the_machine_is_drawn():
     from smtptui.flow.statechart import derive_edges
-    from smtptui.ui.widgets.state_chart import edge_tag, layout
+    from smtptui.ui.widgets.state_chart_layout import edge_tag, layout
 
     for lang in ("en", "zh"):
         drawn = layout(lang).tags()
