@@ -172,7 +172,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "lesson.ui.status.started": "第 {n} 步，共 {total} 步",
     "lesson.ui.status.finished": "已完成（跳过 {n} 步）",
     "lesson.ui.status.passed": "已通过",
-    "lesson.ui.header": "{n}/{total} · {title}",
+    "lesson.ui.header": "第 {n}/{total} 课 · {title}",
     "lesson.ui.step": "第 {n}/{total} 步",
     "lesson.ui.hint": "提示：{hint}",
     "lesson.ui.placeholder": "输入一行，按回车发送",
