@@ -48,7 +48,9 @@ class LearnApp(App[None]):
         self.title = t("lesson.ui.app_title", self.lang)
 
     def on_mount(self) -> None:
-        menu = LessonMenuScreen(builtin=self.builtin, store=self.store, lang=self.lang)
+        menu = LessonMenuScreen(
+            builtin=self.builtin, store=self.store, lang=self.lang, quit_on_close=True
+        )
         self.push_screen(menu)
         if self.first_lesson is not None:
             index = next(i for i, lesson in enumerate(LESSONS) if lesson.id == self.first_lesson)

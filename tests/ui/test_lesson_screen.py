@@ -202,3 +202,23 @@ def test_learn_lists_and_forgets_progress(tmp_path, monkeypatch):
     assert forgot.exit_code == 0 and ProgressStore().get("greeting") == LessonProgress()
     unknown = runner.invoke(main, ["learn", "nonsense"])
     assert unknown.exit_code == 2 and "nonsense" in unknown.output
+
+
+async def test_the_list_hosted_in_another_app_closes_instead_of_quitting(builtin, tmp_path):
+    from textual.app import App
+
+    from smtptui.ui.screens.lessons_menu import LessonMenuScreen
+
+    closed = []
+
+    class Dashboard(App):
+        def on_mount(self) -> None:
+            menu = LessonMenuScreen(builtin=builtin, store=ProgressStore(tmp_path / "p"))
+            self.push_screen(menu, closed.append)
+
+    app = Dashboard()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert closed == [None] and app.is_running

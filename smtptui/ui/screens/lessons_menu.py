@@ -33,7 +33,9 @@ def status_text(progress: LessonProgress, steps: int, lang: str) -> str:
 
 
 class LessonMenuScreen(Screen[None]):
-    """Every lesson, in order, with where the learner is in each."""
+    """Every lesson, in order, with where the learner is in each.  Closed with
+    ``esc``/``q``: dismissed, or — as ``smtptui learn``'s first screen,
+    ``quit_on_close`` — the app ends."""
 
     DEFAULT_CSS = """
     LessonMenuScreen {
@@ -48,7 +50,7 @@ class LessonMenuScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "forget", "Forget progress", id="lessons.forget"),
         Binding("l", "language", "English / 中文", id="lessons.language"),
-        Binding("q", "quit", "Quit", id="lessons.quit"),
+        Binding("escape,q", "close", "Close", id="lessons.close"),
     ]
 
     def __init__(
@@ -57,6 +59,7 @@ class LessonMenuScreen(Screen[None]):
         builtin: BuiltinServer,
         store: ProgressStore | None = None,
         lang: str = "en",
+        quit_on_close: bool = False,
         name: str | None = None,
         id: str | None = None,
     ) -> None:
@@ -64,6 +67,7 @@ class LessonMenuScreen(Screen[None]):
         self.builtin = builtin
         self.store = store
         self.lang = lang
+        self.quit_on_close = quit_on_close  # the list is the whole app (smtptui learn)
 
     def compose(self) -> ComposeResult:
         yield Static(id="menu-title")
@@ -135,8 +139,11 @@ class LessonMenuScreen(Screen[None]):
         self.query_one("#menu-note", Static).update("")
         self.refresh_list()
 
-    def action_quit(self) -> None:
-        self.app.exit()
+    def action_close(self) -> None:
+        if self.quit_on_close:
+            self.app.exit()
+        else:
+            self.dismiss(None)
 
 
 def _first_unfinished(everything: dict[str, LessonProgress]) -> int:

@@ -167,7 +167,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     # -- the lesson screen ----------------------------------------------------
     "lesson.ui.app_title": "smtptui learn",
     "lesson.ui.menu.title": "Lessons — SMTP by hand, against smtptui's built-in server",
-    "lesson.ui.menu.keys": "enter start or resume · r forget progress · l English / 中文 · q quit",
+    "lesson.ui.menu.keys": "enter start or resume · r forget progress · l English / 中文 · esc close",
     "lesson.ui.status.new": "new",
     "lesson.ui.status.started": "step {n} of {total}",
     "lesson.ui.status.finished": "finished ({n} skipped)",

@@ -167,7 +167,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     # -- 课程界面 ------------------------------------------------------------
     "lesson.ui.app_title": "smtptui 课程",
     "lesson.ui.menu.title": "课程——对着 smtptui 的内置服务器手动学习 SMTP",
-    "lesson.ui.menu.keys": "回车 开始或继续 · r 清除进度 · l English / 中文 · q 退出",
+    "lesson.ui.menu.keys": "回车 开始或继续 · r 清除进度 · l English / 中文 · esc 关闭",
     "lesson.ui.status.new": "未开始",
     "lesson.ui.status.started": "第 {n} 步，共 {total} 步",
     "lesson.ui.status.finished": "已完成（跳过 {n} 步）",
