@@ -9,7 +9,12 @@ from smtptui.learn.lessons import LESSONS
 
 
 @click.command()
-@click.argument("lesson", required=False, type=click.Choice([lesson.id for lesson in LESSONS]))
+@click.argument(
+    "lesson",
+    required=False,
+    metavar="[LESSON]",
+    type=click.Choice([lesson.id for lesson in LESSONS]),
+)
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),

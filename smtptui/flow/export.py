@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from smtptui.flow.diagram import Arrow, Flow, Mark, build_flow
 from smtptui.i18n import t
 from smtptui.protocol import events as ev
-from smtptui.timing import format_ms
+from smtptui.units import format_ms
 
 __all__ = ["export_mermaid", "export_plain", "mermaid", "mermaid_text", "plain_text"]
 

@@ -10,7 +10,8 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static, TextArea
 from smtptui.profiles import MessageDefaults, Profile, ProfileStore
 from smtptui.ui.app import SmtpTuiApp
 from smtptui.ui.screens.preview import DataView, PreviewScreen
-from smtptui.ui.widgets.composer import EMPTY_SUBJECT, ComposerPane
+from smtptui.ui.widgets.composer import ComposerPane
+from smtptui.workspace.draft import EMPTY_SUBJECT
 
 SETTLE = 0.3  # longer than the composer's validation delay
 
@@ -35,13 +36,16 @@ def _send_button(composer: ComposerPane) -> Button:
 
 async def _send_and_wait(pilot, composer: ComposerPane):
     app = pilot.app
-    before = len(app.builtin.server.messages) if app.builtin.server else 0
+    before = len(app.workspace.builtin.server.messages) if app.workspace.builtin.server else 0
     await pilot.click("#composer-send")
     for _ in range(100):
         await pilot.pause(0.05)
         await app.workers.wait_for_complete()
-        if app.builtin.server is not None and len(app.builtin.server.messages) > before:
-            return app.builtin.server.messages[-1]
+        if (
+            app.workspace.builtin.server is not None
+            and len(app.workspace.builtin.server.messages) > before
+        ):
+            return app.workspace.builtin.server.messages[-1]
     raise AssertionError(
         f"nothing arrived; notifications: {[n.message for n in app._notifications]}"
     )
@@ -106,7 +110,7 @@ async def test_a_line_break_in_the_subject_is_refused_before_anything_is_sent() 
         await app.workers.wait_for_complete()
         await pilot.pause(0.1)
         assert any("line break" in n.message for n in app._notifications)
-        assert app.builtin.server is None or not app.builtin.server.messages
+        assert app.workspace.builtin.server is None or not app.workspace.builtin.server.messages
 
 
 async def test_bad_header_lines_and_missing_attachments_are_shown_inline(tmp_path: Path) -> None:
@@ -124,7 +128,7 @@ async def test_bad_header_lines_and_missing_attachments_are_shown_inline(tmp_pat
         composer.query_one("#composer-attachments", Input).value = str(tmp_path / "there.txt")
         await pilot.pause(SETTLE)
         assert "Bcc: is never written into the message" in _hint(composer, "headers")
-        assert _hint(composer, "attachments") == "there.txt 1.5 kB"
+        assert _hint(composer, "attachments") == "there.txt 1.5 KiB"
         composer.query_one("#composer-headers", TextArea).text = "X-Ok: 1"
         await pilot.pause(SETTLE)
         assert not _send_button(composer).disabled
@@ -149,12 +153,12 @@ async def test_each_profile_keeps_its_own_draft() -> None:
 
         async def highlight(name: str) -> None:
             app.query_one("#profile-list").focus()
-            key = "down" if names.index(name) > names.index(app.current) else "up"
+            key = "down" if names.index(name) > names.index(app.workspace.current) else "up"
             await pilot.press(key)
             await pilot.pause(0.1)
-            assert app.current == name
+            assert app.workspace.current == name
 
-        if app.current != "demo":
+        if app.workspace.current != "demo":
             await highlight("demo")
         composer.query_one("#composer-subject", Input).value = "my edited demo subject"
         await pilot.pause(SETTLE)
@@ -239,7 +243,7 @@ async def test_an_attachment_arrives_with_its_name_and_size(tmp_path: Path) -> N
         composer = await _composer(pilot)
         composer.query_one("#composer-attachments", Input).value = str(report)
         await pilot.pause(SETTLE)
-        assert _hint(composer, "attachments").startswith("report.pdf 10.")
+        assert _hint(composer, "attachments").startswith("report.pdf 10 KiB")
         received = await _send_and_wait(pilot, composer)
         [attachment] = received.attachments
         assert attachment.filename == "report.pdf"
@@ -271,7 +275,7 @@ async def test_progress_bar_shows_bytes_only_while_sending() -> None:
         composer.set_progress(500_000, 2_000_000)
         await pilot.pause(0.05)
         assert bar.display and bar.progress == 500_000 and bar.total == 2_000_000
-        assert str(composer.query_one("#composer-bytes", Label).render()) == "500.0 kB / 2.0 MB"
+        assert str(composer.query_one("#composer-bytes", Label).render()) == "488.3 KiB / 1.9 MiB"
         assert _send_button(composer).disabled
         composer.stop_progress()
         await pilot.pause(0.05)
@@ -302,7 +306,10 @@ async def test_preview_says_an_internationalised_address_needs_smtputf8_and_the_
         await pilot.press("enter")
         for _ in range(100):
             await pilot.pause(0.05)
-            if app.current_controller is not None and app.current_controller.status == "connected":
+            if (
+                app.workspace.current_session is not None
+                and app.workspace.current_session.status == "connected"
+            ):
                 break
         composer.query_one("#composer-to", Input).value = "用户@demo.local"
         await pilot.pause(SETTLE)

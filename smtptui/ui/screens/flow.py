@@ -23,8 +23,8 @@ from smtptui.flow.diagram import Arrow, Mark
 from smtptui.flow.export import export_mermaid, export_plain
 from smtptui.i18n import t
 from smtptui.protocol import events as ev
-from smtptui.timing import format_ms
 from smtptui.ui.widgets.flow_view import FlowView
+from smtptui.units import format_ms
 
 __all__ = ["FlowScreen"]
 

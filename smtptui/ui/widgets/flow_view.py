@@ -29,7 +29,7 @@ from textual.strip import Strip
 from smtptui.flow.diagram import Arrow, Flow, FlowBuilder, Item, Mark
 from smtptui.i18n import t
 from smtptui.protocol import events as ev
-from smtptui.timing import format_ms
+from smtptui.units import format_ms
 
 __all__ = ["FlowView"]
 

@@ -20,7 +20,7 @@ from textual.widget import Widget
 
 from smtptui.flow.waterfall import Waterfall, bar, nice_ticks
 from smtptui.i18n import t
-from smtptui.timing import format_ms
+from smtptui.units import format_ms
 
 __all__ = ["WaterfallView"]
 
