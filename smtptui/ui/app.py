@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
@@ -41,8 +43,6 @@ from smtptui.ui.panes import Panes
 from smtptui.ui.widgets.profile_list import ProfilesPane
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
-
     from smtptui.message import BuiltMessage
     from smtptui.profiles import Profile
     from smtptui.profiles.credentials import PasswordAnswer
@@ -78,6 +78,8 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
         self.start_profile = profile_name
         self.keymap_overrides: dict[str, str] = {}
         self._dirty: set[str] = set()  # sessions that changed since the last repaint
+        #: (screen, session, follow) of an open view that follows a live session
+        self._live_view: tuple[Screen, SessionController, Callable[[], None]] | None = None
 
     @property
     def lang(self) -> str:
@@ -297,6 +299,9 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
                 panel.refresh_state()
             if (reference := self.panes.reference) is not None:
                 reference.follow(controller)
+            live = self._live_view
+            if live is not None and live[0] is self.screen and live[1] is controller:
+                live[2]()  # a flow diagram, state machine or waterfall of this session is open
         self._update_titles()
 
     def run_session_work(self, name: str, coro, description: str) -> Worker:
@@ -577,6 +582,74 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
             return
         self.copy_to_clipboard(export_text(controller.transcript.events, redact=True))
         self.notify(t("app.copied", self.lang), timeout=3)
+
+    # ------------------------------------------------------- seeing SMTP
+    def _session_to_show(self) -> SessionController | None:
+        controller = self.workspace.current_session
+        if controller is None:
+            self.notify(t("app.connect_first", self.lang), timeout=3)
+        return controller
+
+    def action_flow(self) -> None:
+        """The current session as a sequence diagram (live); moving along it
+        moves the transcript and the reference to the same line."""
+        from smtptui.ui.screens.flow import FlowScreen
+
+        controller = self._session_to_show()
+        if controller is not None:
+            screen = FlowScreen(
+                controller.transcript.events, lang=self.lang, on_select=self._show_line
+            )
+            self._open_live(screen, controller, screen.sync)
+
+    def _show_line(self, line: int) -> None:
+        """Put the transcript's cursor (and so the reference) on ``line``."""
+        if (pane := self.panes.transcript) is not None and 0 <= line < len(pane.view.lines):
+            pane.view.cursor = line
+
+    def action_state_machine(self) -> None:
+        from smtptui.ui.screens.session_views import StateMachineScreen
+
+        controller = self._session_to_show()
+        if controller is not None:
+            screen = StateMachineScreen(controller, lang=self.lang)
+            self._open_live(screen, controller, screen.follow)
+
+    def action_waterfall(self) -> None:
+        from smtptui.ui.screens.session_views import WaterfallScreen
+
+        controller = self._session_to_show()
+        if controller is not None:
+            screen = WaterfallScreen(controller, lang=self.lang)
+            self._open_live(screen, controller, screen.follow)
+
+    def _open_live(
+        self, screen: Screen, controller: SessionController, follow: Callable[[], None]
+    ) -> None:
+        self._live_view = (screen, controller, follow)
+        self.push_screen(screen)
+
+    def on_state_chart_view_edge_chosen(self, message) -> None:
+        """An edge of the state machine: its command, as the step buttons send it
+        ("." ends a typed message, "*" cancels an AUTH exchange)."""
+        controller = self.workspace.current_session
+        if controller is None:
+            return
+        if message.token in (".", "*"):
+            work = controller.raw(message.token)
+        else:
+            work = controller.step(
+                message.token,
+                self._draft_now(),
+                credentials=self._credentials(controller),
+                handshake=self.workspace.settings.auto_handshake,
+            )
+        self.run_session_work(controller.key, work, f"sending {message.token}")
+
+    def action_lessons(self) -> None:
+        from smtptui.ui.screens.lessons_menu import LessonMenuScreen
+
+        self.push_screen(LessonMenuScreen(builtin=self.workspace.builtin, lang=self.lang))
 
     def action_help(self) -> None:
         from smtptui.ui.screens.help import HelpScreen

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
@@ -23,6 +23,7 @@ from smtptui.flow.diagram import Arrow, Mark
 from smtptui.flow.export import export_mermaid, export_plain
 from smtptui.i18n import t
 from smtptui.protocol import events as ev
+from smtptui.ui.keys import bindings
 from smtptui.ui.widgets.flow_view import FlowView
 from smtptui.units import format_ms
 
@@ -45,12 +46,7 @@ class FlowScreen(Screen[int | None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="flow.close"),
-        Binding("enter", "choose", "Show in transcript", id="flow.choose"),
-        Binding("m", "copy_mermaid", "Copy Mermaid", id="flow.copy_mermaid"),
-        Binding("p", "copy_text", "Copy text", id="flow.copy_text"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("flow")
 
     def __init__(
         self,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -27,6 +27,7 @@ from smtptui.learn.runner import Feedback, LessonRun
 from smtptui.protocol import events as ev
 from smtptui.reference.states import State
 from smtptui.transcript import Line, event_lines
+from smtptui.ui.keys import bindings
 from smtptui.ui.screens.flow import FlowScreen
 from smtptui.ui.widgets.flow_view import FlowView
 from smtptui.ui.widgets.message_card import MessageCard
@@ -84,15 +85,7 @@ class LessonScreen(Screen[str | None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "hint", "Hint", id="lesson.hint"),
-        Binding("f3", "skip", "Skip", id="lesson.skip"),
-        Binding("ctrl+r", "reconnect", "Reconnect", id="lesson.reconnect"),
-        Binding("f4", "reset", "Start over", id="lesson.reset"),
-        Binding("f6", "picture", "Picture", id="lesson.picture"),
-        Binding("f7", "flow", "Flow diagram", id="lesson.flow"),
-        Binding("escape", "leave", "Lessons", id="lesson.leave"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("lesson")
 
     def __init__(
         self,

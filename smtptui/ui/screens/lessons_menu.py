@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from smtptui.i18n import LANGUAGES, t
 from smtptui.learn.lessons import LESSONS
 from smtptui.learn.progress import LessonProgress, ProgressStore
+from smtptui.ui.keys import bindings
 from smtptui.ui.screens.lesson import LessonScreen
 
 if TYPE_CHECKING:
@@ -47,11 +48,7 @@ class LessonMenuScreen(Screen[None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "forget", "Forget progress", id="lessons.forget"),
-        Binding("l", "language", "English / 中文", id="lessons.language"),
-        Binding("escape,q", "close", "Close", id="lessons.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("lessons")
 
     def __init__(
         self,

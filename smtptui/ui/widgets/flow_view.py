@@ -19,7 +19,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -29,6 +29,7 @@ from textual.strip import Strip
 from smtptui.flow.diagram import Arrow, Flow, FlowBuilder, Item, Mark
 from smtptui.i18n import t
 from smtptui.protocol import events as ev
+from smtptui.ui.keys import bindings
 from smtptui.units import format_ms
 
 __all__ = ["FlowView"]
@@ -79,14 +80,7 @@ class FlowView(ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False, id="flow.up"),
-        Binding("down", "cursor(1)", "Down", show=False, id="flow.down"),
-        Binding("pageup", "cursor_page(-1)", "Page up", show=False, id="flow.pageup"),
-        Binding("pagedown", "cursor_page(1)", "Page down", show=False, id="flow.pagedown"),
-        Binding("home", "cursor_home", "First step", show=False, id="flow.home"),
-        Binding("end", "follow", "Follow", show=False, id="flow.follow"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("flow_view")
 
     cursor: reactive[int] = reactive(-1, always_update=True)
     """The selected item, or -1 to follow the newest."""

@@ -20,7 +20,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widget import Widget
 
@@ -29,6 +29,7 @@ from smtptui.flow.statechart import SAMPLES, StateChart, chart, derive_edges
 from smtptui.i18n import t
 from smtptui.protocol import events as ev
 from smtptui.reference.states import SessionState, State
+from smtptui.ui.keys import bindings
 from smtptui.ui.widgets.state_chart_layout import ANY_QUIT, Tag, edge_tag, layout
 
 __all__ = ["StateChartView"]
@@ -75,11 +76,7 @@ class StateChartView(Widget, can_focus=True):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,tab", "move(1)", "Next edge", show=False, id="chart.next"),
-        Binding("left,shift+tab", "move(-1)", "Previous edge", show=False, id="chart.previous"),
-        Binding("enter", "choose", "Send", id="chart.choose"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("views", exclude=("views.close",))
 
     class EdgeChosen(Message):
         """The learner chose the edge labelled ``token`` (a verb, ``"."`` or ``"*"``)."""

@@ -23,6 +23,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "app.delete_question": "Delete the profile {name!r}?\n\n{path}\n\nThe file is removed.",
     "app.language_now": "Language: English",
     "app.builtin_where": "built-in demo server",
+    "app.connect_first": "no session yet: connect first (enter or c)",
     "app.status.idle": "not connected",
     "app.status.connecting": "connecting",
     "app.status.connected": "connected",

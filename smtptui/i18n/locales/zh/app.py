@@ -23,6 +23,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "app.delete_question": "删除配置“{name}”？\n\n{path}\n\n该文件将被删除。",
     "app.language_now": "界面语言：中文",
     "app.builtin_where": "内置演示服务器",
+    "app.connect_first": "还没有会话：请先连接（回车或 c）",
     "app.status.idle": "未连接",
     "app.status.connecting": "正在连接",
     "app.status.connected": "已连接",
