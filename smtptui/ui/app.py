@@ -646,6 +646,37 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
             )
         self.run_session_work(controller.key, work, f"sending {message.token}")
 
+    def action_tls_view(self) -> None:
+        """The certificate chain the current profile's server sends, verified
+        and explained (a handshake of its own, like ``smtptui tls``)."""
+        profile = self.workspace.profile(self.workspace.current)
+        if profile is None:
+            self.notify(t("app.no_profile_selected", self.lang), severity="warning")
+            return
+        if profile.security == "plain":
+            self.notify(t("app.tls_view_plain", self.lang, name=profile.name), timeout=5)
+            return
+        controller = self._session(profile.name)
+        self.notify(t("app.tls_view_working", self.lang, name=profile.name), timeout=3)
+        self.run_worker(
+            self._tls_view(controller), group="tls-view", exclusive=True, exit_on_error=False
+        )
+
+    async def _tls_view(self, controller: SessionController) -> None:
+        from smtptui.inspection.handshake import TlsRefused
+        from smtptui.inspection.report import inspect_tls
+        from smtptui.ui.screens.tls_view import TlsViewScreen
+
+        try:
+            report = await inspect_tls(await controller.target_config(), lang=self.lang)
+        except TlsRefused as exc:
+            self.notify(exc.reason, title="TLS", severity="error", timeout=8)
+            return
+        except SmtpError as exc:
+            self.notify(exc.sentence, title="TLS", severity="error", timeout=8)
+            return
+        self.push_screen(TlsViewScreen(report, lang=self.lang))
+
     def action_lessons(self) -> None:
         from smtptui.ui.screens.lessons_menu import LessonMenuScreen
 

@@ -92,6 +92,7 @@ KEYS: tuple[KeyAction, ...] = (
     _k("view.flow", "v", "flow", "app", show=False, palette=True),
     _k("view.states", "m", "state_machine", "app", show=False, palette=True),
     _k("view.waterfall", "w", "waterfall", "app", show=False, palette=True),
+    _k("view.tls", "T", "tls_view", "app", show=False, palette=True),
     _k("learn.open", "L", "lessons", "app", show=False, palette=True),
     # -- moving between panes (free in tmux and over SSH: plain keys)
     _k("pane.profiles", "1", "show_pane('profiles')", "panes", show=False),

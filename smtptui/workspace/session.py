@@ -209,6 +209,11 @@ class SessionController:
         self._on_event(ev.Failed(phase=Phase.COMMAND, reason=text))
 
     # -------------------------------------------------------------- commands
+    async def target_config(self) -> SessionConfig:
+        """Where and how this session connects (the built-in server started
+        and pointed at, for the demo) — for a second look such as the TLS view."""
+        return await self._config()
+
     async def _config(self) -> SessionConfig:
         cfg = self.profile.session_config()
         if self.profile.builtin_server and self.builtin is not None:

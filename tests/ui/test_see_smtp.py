@@ -70,3 +70,15 @@ async def test_shift_l_opens_the_lessons_in_the_dashboards_language():
         assert app.screen.lang == "zh"
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, LessonMenuScreen))
+
+
+async def test_shift_t_shows_the_demo_servers_certificate_chain_verified():
+    from smtptui.ui.screens.tls_view import TlsViewScreen
+
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("T")
+        await wait_until(pilot, lambda: isinstance(app.screen, TlsViewScreen), timeout=15)
+        report = app.screen.report
+        assert report.verification.ok and report.chain.certs

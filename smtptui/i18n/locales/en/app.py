@@ -24,6 +24,8 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "app.language_now": "Language: English",
     "app.builtin_where": "built-in demo server",
     "app.connect_first": "no session yet: connect first (enter or c)",
+    "app.tls_view_plain": '{name} is a plain-text profile: no TLS to look at (security = "plain")',
+    "app.tls_view_working": "looking at {name}'s certificates …",
     "app.status.idle": "not connected",
     "app.status.connecting": "connecting",
     "app.status.connected": "connected",

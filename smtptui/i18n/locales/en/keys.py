@@ -155,6 +155,8 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "keys.view.states.help": "The SMTP states, the current one lit; choose an edge to send its command",
     "keys.view.waterfall.label": "Waterfall",
     "keys.view.waterfall.help": "Where the session's time went: one bar per phase on a common axis",
+    "keys.view.tls.label": "TLS certificates",
+    "keys.view.tls.help": "The certificate chain this profile's server sends, verified and explained (like smtptui tls)",
     "keys.learn.open.label": "Lessons",
     "keys.learn.open.help": "Guided SMTP lessons against the built-in server, in English or Chinese",
     "keys.views.close.label": "Close",

@@ -24,6 +24,8 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "app.language_now": "界面语言：中文",
     "app.builtin_where": "内置演示服务器",
     "app.connect_first": "还没有会话：请先连接（回车或 c）",
+    "app.tls_view_plain": '{name} 是明文配置：没有 TLS 可看（security = "plain"）',
+    "app.tls_view_working": "正在查看 {name} 的证书……",
     "app.status.idle": "未连接",
     "app.status.connecting": "正在连接",
     "app.status.connected": "已连接",

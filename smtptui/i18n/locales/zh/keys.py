@@ -155,6 +155,8 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "keys.view.states.help": "SMTP 状态图，高亮当前状态；选择一条边即发送对应命令",
     "keys.view.waterfall.label": "耗时瀑布图",
     "keys.view.waterfall.help": "会话的时间花在哪里：每个阶段一条横条，共用一个时间轴",
+    "keys.view.tls.label": "TLS 证书",
+    "keys.view.tls.help": "此配置的服务器发送的证书链，附验证结果和说明（同 smtptui tls）",
     "keys.learn.open.label": "课程",
     "keys.learn.open.help": "针对内置服务器的 SMTP 引导课程，中英文皆可",
     "keys.views.close.label": "关闭",
