@@ -102,6 +102,8 @@ DOMAINS: tuple[str, ...] = (
     "inspect",
     "ext",
     "cli",
+    "flow",
+    "lesson",
 )
 
 #: Key prefixes whose module has another name (the reference's first keys).

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
@@ -41,8 +43,6 @@ from smtptui.ui.panes import Panes
 from smtptui.ui.widgets.profile_list import ProfilesPane
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
-
     from smtptui.message import BuiltMessage
     from smtptui.profiles import Profile
     from smtptui.profiles.credentials import PasswordAnswer
@@ -78,6 +78,8 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
         self.start_profile = profile_name
         self.keymap_overrides: dict[str, str] = {}
         self._dirty: set[str] = set()  # sessions that changed since the last repaint
+        #: (screen, session, follow) of an open view that follows a live session
+        self._live_view: tuple[Screen, SessionController, Callable[[], None]] | None = None
 
     @property
     def lang(self) -> str:
@@ -139,7 +141,8 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
             name = self.workspace.current
             self.panes.composer.load(self.workspace.profile(name), self.workspace.draft(name))
         elif slot == "session":
-            self.panes.session.show(controller, self._draft_now())
+            selected = self.workspace.current is not None
+            self.panes.session.show(controller, self._draft_now(), selected=selected)
         self._update_titles()
 
     def _watch_idle_sessions(self) -> None:
@@ -221,13 +224,13 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
         composer = self.panes.composer
         if composer is not None and previous is not None and previous != name:
             workspace.keep_draft(previous, composer.values)
-        controller = workspace.select(name)
-        if controller is None:
+        if not workspace.select(name):
             return
+        controller = workspace.current_session  # None until the profile is first used
         if (pane := self.panes.transcript) is not None:
-            pane.view.show(controller.lines)
+            pane.view.show(controller.lines if controller is not None else [])
         if composer is not None and previous != name:
-            composer.load(controller.profile, workspace.draft(name))
+            composer.load(workspace.profile(name), workspace.draft(name))
         if (panel := self.panes.session) is not None:
             panel.show(controller, self._draft_now())
         if (reference := self.panes.reference) is not None:
@@ -249,19 +252,24 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
             panel.set_draft(message.fields)
 
     def _update_titles(self) -> None:
-        controller = self.workspace.current_session
         lang = self.lang
-        if controller is None:
+        profile = self.workspace.profile(self.workspace.current)
+        if profile is None:
             self.sub_title = ""
             return
-        profile = controller.profile
-        badge = controller.badge
-        tls = " · TLS" if badge.tls else ""
-        state = t(f"app.status.{badge.status}", lang)
-        where = controller.where or t("app.builtin_where", lang)
+        controller = self.workspace.current_session
+        status = controller.badge.status if controller is not None else "idle"
+        tls = " · TLS" if controller is not None and controller.badge.tls else ""
+        state = t(f"app.status.{status}", lang)
+        if controller is not None and controller.where is not None:
+            where = controller.where
+        elif profile.builtin_server:
+            where = t("app.builtin_where", lang)
+        else:
+            where = profile.address
         self.sub_title = f"{profile.name} ({where} {profile.security}) · {state}{tls}"
         title = t("pane.transcript.title_for", lang, name=profile.name)
-        session = controller.session
+        session = controller.session if controller is not None else None
         if session is not None and session.tls_info is not None:
             title += f" · {session.tls_info.version}"
         if (pane := self.panes.transcript) is not None:
@@ -291,6 +299,9 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
                 panel.refresh_state()
             if (reference := self.panes.reference) is not None:
                 reference.follow(controller)
+            live = self._live_view
+            if live is not None and live[0] is self.screen and live[1] is controller:
+                live[2]()  # a flow diagram, state machine or waterfall of this session is open
         self._update_titles()
 
     def run_session_work(self, name: str, coro, description: str) -> Worker:
@@ -330,13 +341,19 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
 
         return await self.push_screen_wait(PasswordScreen(profile, reason=reason, lang=self.lang))
 
+    def _session(self, name: str | None) -> SessionController | None:
+        """``name``'s session, made on first use; the panes then show it."""
+        existed = name in self.workspace.sessions
+        controller = self.workspace.session(name)
+        if controller is not None and (not existed or name != self.workspace.current):
+            self.switch_to(controller.key)
+        return controller
+
     def connect(self, name: str | None = None) -> None:
         name = name or self.highlighted or self.workspace.current
-        controller = self.workspace.session(name)
+        controller = self._session(name)
         if controller is None:
             return
-        if name != self.workspace.current:
-            self.switch_to(name)
         if controller.connected or controller.connecting:
             self.notify(t("app.already_connected", self.lang, name=name), timeout=3)
             return
@@ -383,7 +400,7 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
             return None
 
     def action_send(self) -> None:
-        controller = self.workspace.current_session
+        controller = self._session(self.workspace.current)  # F5 connects if needed
         built = self._build_message() if controller is not None else None
         if controller is None or built is None:
             return
@@ -428,8 +445,12 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
         )
 
     def on_session_panel_step_requested(self, message) -> None:
+        if message.verb == "CONNECT" and self.workspace.current_session is None:
+            self.connect(self.workspace.current)  # the profile's first session
+            return
         controller = self.workspace.current_session
         if controller is None:
+            self.notify(t("app.not_connected", self.lang), timeout=2)
             return
 
         def body() -> BuiltMessage:
@@ -459,7 +480,7 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     def on_open_profile(self, message: OpenProfile) -> None:
         """From the fleet view: the profile's session, showing the check's
         conversation when no session of it is live."""
-        controller = self.workspace.session(message.name)
+        controller = self._session(message.name)
         if controller is None:
             self.notify(t("app.profile_gone", self.lang, name=message.name), severity="warning")
             return
@@ -495,7 +516,8 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
 
         self.show_pane("session")
         panel = self.panes.session
-        screen = AuthHelperScreen.for_session(self.workspace.current_session, lang=self.lang)
+        controller = self._session(self.workspace.current)  # prefilled from the profile
+        screen = AuthHelperScreen.for_session(controller, lang=self.lang)
         self.push_screen(screen, panel.put_raw_line if panel is not None else None)
 
     def on_swaks_requested(self, message: SwaksRequested) -> None:
@@ -560,6 +582,105 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
             return
         self.copy_to_clipboard(export_text(controller.transcript.events, redact=True))
         self.notify(t("app.copied", self.lang), timeout=3)
+
+    # ------------------------------------------------------- seeing SMTP
+    def _session_to_show(self) -> SessionController | None:
+        controller = self.workspace.current_session
+        if controller is None:
+            self.notify(t("app.connect_first", self.lang), timeout=3)
+        return controller
+
+    def action_flow(self) -> None:
+        """The current session as a sequence diagram (live); moving along it
+        moves the transcript and the reference to the same line."""
+        from smtptui.ui.screens.flow import FlowScreen
+
+        controller = self._session_to_show()
+        if controller is not None:
+            screen = FlowScreen(
+                controller.transcript.events, lang=self.lang, on_select=self._show_line
+            )
+            self._open_live(screen, controller, screen.sync)
+
+    def _show_line(self, line: int) -> None:
+        """Put the transcript's cursor (and so the reference) on ``line``."""
+        if (pane := self.panes.transcript) is not None and 0 <= line < len(pane.view.lines):
+            pane.view.cursor = line
+
+    def action_state_machine(self) -> None:
+        from smtptui.ui.screens.session_views import StateMachineScreen
+
+        controller = self._session_to_show()
+        if controller is not None:
+            screen = StateMachineScreen(controller, lang=self.lang)
+            self._open_live(screen, controller, screen.follow)
+
+    def action_waterfall(self) -> None:
+        from smtptui.ui.screens.session_views import WaterfallScreen
+
+        controller = self._session_to_show()
+        if controller is not None:
+            screen = WaterfallScreen(controller, lang=self.lang)
+            self._open_live(screen, controller, screen.follow)
+
+    def _open_live(
+        self, screen: Screen, controller: SessionController, follow: Callable[[], None]
+    ) -> None:
+        self._live_view = (screen, controller, follow)
+        self.push_screen(screen)
+
+    def on_state_chart_view_edge_chosen(self, message) -> None:
+        """An edge of the state machine: its command, as the step buttons send it
+        ("." ends a typed message, "*" cancels an AUTH exchange)."""
+        controller = self.workspace.current_session
+        if controller is None:
+            return
+        if message.token in (".", "*"):
+            work = controller.raw(message.token)
+        else:
+            work = controller.step(
+                message.token,
+                self._draft_now(),
+                credentials=self._credentials(controller),
+                handshake=self.workspace.settings.auto_handshake,
+            )
+        self.run_session_work(controller.key, work, f"sending {message.token}")
+
+    def action_tls_view(self) -> None:
+        """The certificate chain the current profile's server sends, verified
+        and explained (a handshake of its own, like ``smtptui tls``)."""
+        profile = self.workspace.profile(self.workspace.current)
+        if profile is None:
+            self.notify(t("app.no_profile_selected", self.lang), severity="warning")
+            return
+        if profile.security == "plain":
+            self.notify(t("app.tls_view_plain", self.lang, name=profile.name), timeout=5)
+            return
+        controller = self._session(profile.name)
+        self.notify(t("app.tls_view_working", self.lang, name=profile.name), timeout=3)
+        self.run_worker(
+            self._tls_view(controller), group="tls-view", exclusive=True, exit_on_error=False
+        )
+
+    async def _tls_view(self, controller: SessionController) -> None:
+        from smtptui.inspection.handshake import TlsRefused
+        from smtptui.inspection.report import inspect_tls
+        from smtptui.ui.screens.tls_view import TlsViewScreen
+
+        try:
+            report = await inspect_tls(await controller.target_config(), lang=self.lang)
+        except TlsRefused as exc:
+            self.notify(exc.reason, title="TLS", severity="error", timeout=8)
+            return
+        except SmtpError as exc:
+            self.notify(exc.sentence, title="TLS", severity="error", timeout=8)
+            return
+        self.push_screen(TlsViewScreen(report, lang=self.lang))
+
+    def action_lessons(self) -> None:
+        from smtptui.ui.screens.lessons_menu import LessonMenuScreen
+
+        self.push_screen(LessonMenuScreen(builtin=self.workspace.builtin, lang=self.lang))
 
     def action_help(self) -> None:
         from smtptui.ui.screens.help import HelpScreen

@@ -34,6 +34,7 @@ SAME_IN_CHINESE = {
     "state.next.mail",
     "keys.app.language.label",
     "keys.fleet.swaks.label",
+    "keys.lessons.language.label",
     "pane.composer.placeholder.from",
     "pane.reference.colon",
     "pane.session.colon",

@@ -12,6 +12,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "screen.confirm.cancel": "Cancel",
     "screen.help.title": "smtptui — every key",
     "screen.help.hint": "Escape, q or F1 closes. Remap any key by its id in keymap.toml (see the README); ctrl+p searches every action by name.",
+    "screen.views.keys": "esc close · the bars follow the live session",
     "screen.palette.connect": "Connect {name}",
     "screen.palette.show": "Show {name}",
     "screen.palette.show_help": "switch to {name}'s session",

@@ -12,6 +12,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "screen.confirm.cancel": "取消",
     "screen.help.title": "smtptui — 所有按键",
     "screen.help.hint": "按 Esc、q 或 F1 关闭。可在 keymap.toml 中按标识重新映射任意按键（见 README）；ctrl+p 可按名称搜索所有操作。",
+    "screen.views.keys": "Esc 关闭 · 横条随会话实时更新",
     "screen.palette.connect": "连接 {name}",
     "screen.palette.show": "显示 {name}",
     "screen.palette.show_help": "切换到 {name} 的会话",
