@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -50,6 +51,26 @@ if TYPE_CHECKING:
     from smtptui.workspace.session import SessionController
 
 
+#: Session events are drawn at most this often (seconds): 25 frames a second.
+REPAINT_INTERVAL = 0.04
+#: After this many new transcript lines the garbage collector is told they are
+#: long-lived (see :func:`freeze_long_lived`).
+FREEZE_EVERY_LINES = 20_000
+
+
+def freeze_long_lived() -> None:
+    """A transcript only grows: its events and lines are never garbage.  With
+    100,000 of them, every full collection of the garbage collector walks them
+    all (hundreds of milliseconds, landing on a key press).  Collect once now,
+    while nothing is typed — only what came since the last freeze is walked —
+    and move the survivors out of the collector's way (``gc.freeze``); nothing
+    that is garbage is pinned, since the collection came first."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 class SmtpTuiApp(ResponsiveLayout, App[None]):
     """Talk SMTP to many servers and see every byte."""
 
@@ -78,6 +99,8 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
         self.start_profile = profile_name
         self.keymap_overrides: dict[str, str] = {}
         self._dirty: set[str] = set()  # sessions that changed since the last repaint
+        self._flushed_at = 0.0  # time.monotonic() of the last repaint of the sessions
+        self._new_lines = 0  # transcript lines since the long-lived objects were last frozen
         #: (screen, session, follow) of an open view that follows a live session
         self._live_view: tuple[Screen, SessionController, Callable[[], None]] | None = None
 
@@ -144,6 +167,12 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
             selected = self.workspace.current is not None
             self.panes.session.show(controller, self._draft_now(), selected=selected)
         self._update_titles()
+        if slot is not None and all(
+            (self.panes.transcript, self.panes.reference, self.panes.composer, self.panes.session)
+        ):
+            # the dashboard is built: its widgets, styles and modules live as
+            # long as the app — out of the garbage collector's way
+            self.set_timer(1.0, freeze_long_lived)
 
     def _watch_idle_sessions(self) -> None:
         """A server that says goodbye (421) or hangs up while a session sits
@@ -279,12 +308,24 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     def _session_changed(self, controller: SessionController, new_lines) -> None:
         """Called by a session for every event.  Cheap on purpose: it only
         notes what changed; one repaint per burst follows (a server may send
-        thousands of lines between two frames)."""
+        thousands of lines between two frames), and bursts closer together
+        than :data:`REPAINT_INTERVAL` share one (each repaint lays the whole
+        screen out again: a flood of lines must not keep the loop busy
+        drawing while keys wait)."""
         if not self._dirty:
-            self.call_later(self._flush_views)
+            wait = REPAINT_INTERVAL - (time.monotonic() - self._flushed_at)
+            if wait > 0:
+                self.set_timer(wait, self._flush_views)
+            else:
+                self.call_later(self._flush_views)
         self._dirty.add(controller.key)
+        self._new_lines += len(new_lines)
 
     def _flush_views(self) -> None:
+        self._flushed_at = time.monotonic()
+        if self._new_lines >= FREEZE_EVERY_LINES:
+            self._new_lines = 0
+            self.call_after_refresh(freeze_long_lived)
         dirty, self._dirty = self._dirty, set()
         profiles = self.query_one(ProfilesPane)
         for name in dirty:
