@@ -38,10 +38,15 @@ def main() -> None:
 
         cli()
         return
+    from smtptui.ui import exit_guard
     from smtptui.ui.app import SmtpTuiApp
 
-    SmtpTuiApp(
+    app = SmtpTuiApp(
         profiles_dir=options.get("--profiles-dir"),
         profile_name=options.get("--profile"),
         lang=options.get("--lang"),
-    ).run()
+    )
+    exit_guard.install(app)  # the process ends when its terminal goes away
+    app.run()
+    exit_guard.returned()
+    sys.exit(app.return_code or 0)

@@ -8,8 +8,6 @@ that session's transcript and as a notification, never as a crash.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -21,6 +19,7 @@ from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from smtptui.protocol.errors import SmtpError
+from smtptui.ui.compat import TextualAppHooks
 from smtptui.ui.deferred import Deferred
 from smtptui.ui.layout import ResponsiveLayout
 from smtptui.ui.panes import transcript_pane
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
     from smtptui.ui.widgets.transcript_view import TranscriptView
 
 
-class SmtpTuiApp(ResponsiveLayout, App[None]):
+class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
     """Talk SMTP to many servers and see every byte."""
 
     CSS_PATH = Path(__file__).with_name(
@@ -194,13 +193,10 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     def _exit_on_signals(self) -> None:
         """SIGHUP (the SSH connection dropped) and SIGTERM end the app the
         normal way: sessions get QUIT and the demo server's temporary
-        certificate and key are removed."""
-        import signal
+        certificate and key are removed (smtptui.ui.exit_guard)."""
+        from smtptui.ui.exit_guard import exit_on_signals
 
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, self.exit)
+        exit_on_signals(self)
 
     def _load_keymap(self) -> None:
         from smtptui.ui.keymap import load_keymap
@@ -558,17 +554,18 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
 
         delete_profile(self, self.profile(self.highlighted))
 
-    def _fatal_error(self) -> None:
+    def report_internal_error(self) -> None:
         """An unexpected internal error (a bug): one sentence on the terminal,
         the traceback in a crash report.  Textual's own handler prints a
         traceback *with local variables*, which could hold a secret the user
-        typed; the report has no locals and is readable only by its owner."""
+        typed; the report has no locals and is readable only by its owner.
+        (Textual calls it through smtptui.ui.compat.TextualAppHooks.)"""
+        from smtptui.ui.compat import exit_now_with_message
         from smtptui.ui.crash import write_crash_report
 
         sentence = write_crash_report()
         self.bell()
-        self._exit_renderables.append(sentence)
-        self._close_messages_no_wait()
+        exit_now_with_message(self, sentence)
 
     async def on_unmount(self) -> None:
         """However the app ends (q, ctrl+c, a test harness), sessions get QUIT and

@@ -12,6 +12,7 @@ from smtptui.profiles import PasswordCache, ProfileError
 from smtptui.protocol.errors import SmtpError
 from smtptui.protocol.secret import Secret
 from smtptui.protocol.transaction import Credentials
+from smtptui.ui.exit_guard import closing_deadline
 
 if TYPE_CHECKING:
     from smtptui.ui.app import SmtpTuiApp
@@ -157,13 +158,13 @@ async def close_all(app: SmtpTuiApp) -> None:
     await asyncio.sleep(0)
     sessions = [c.disconnect() for c in app.controllers.values() if c.connected]
     if sessions:
-        try:
-            async with asyncio.timeout(_QUIT_ALL_TIMEOUT):
+        try:  # cut short once the terminal is gone (smtptui.ui.exit_guard)
+            async with closing_deadline(_QUIT_ALL_TIMEOUT):
                 await asyncio.gather(*sessions, return_exceptions=True)
         except TimeoutError:
             pass
     try:
-        async with asyncio.timeout(3):
+        async with closing_deadline(3):
             await app.builtin.stop()
     except TimeoutError:
         pass
