@@ -228,7 +228,8 @@ class Terminal:
             state = process_state(self.pid)
             raise AssertionError(
                 f"smtptui (pid {self.pid}) still ran {seconds} s after {what} "
-                f"(state {state.state}, threads: {', '.join(threads_of(self.pid))})"
+                f"(state {state.state}, threads: {', '.join(threads_of(self.pid))}); "
+                f"the screen:\n{self.screen()}"
             )
         return took
 

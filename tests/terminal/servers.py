@@ -55,7 +55,21 @@ async def no_quit(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
         await writer.drain()
 
 
-HANDLERS = {"silent": silent, "mute": mute, "slow": slow, "no_quit": no_quit}
+def _quietly(handler):
+    """The handler, ending quietly when the servers stop (a cancelled
+    connection task would otherwise be logged as an error)."""
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await handler(reader, writer)
+
+    return serve
+
+
+HANDLERS = {
+    name: _quietly(handler)
+    for name, handler in {"silent": silent, "mute": mute, "slow": slow, "no_quit": no_quit}.items()
+}
 
 
 def closed_port() -> int:

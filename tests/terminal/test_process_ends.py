@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from tests.terminal.conftest import point_profiles_at
+from tests.terminal.fixtures import point_profiles_at
 from tests.terminal.harness import (
     SMTPTUI,
     busy_cpus,
@@ -36,6 +36,7 @@ from tests.terminal.servers import closed_port
 pytestmark = pytest.mark.tmux
 
 GONE_WITHIN = 3.0  # seconds after the terminal went away
+
 
 def logged_in(screen: str) -> bool:
     """The demo session is through AUTH: its transcript (AUTH LOGIN's decoded

@@ -1,5 +1,6 @@
-"""Fixtures for the real-terminal tests: private tmux terminals (never one left
-running) and the misbehaving servers their profiles point at."""
+"""Pytest fixtures for the real-terminal tests (loaded for every test module by
+``tests/conftest.py``): private tmux terminals, never one left running, and
+the misbehaving servers their profiles point at."""
 
 from __future__ import annotations
 
