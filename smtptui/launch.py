@@ -48,5 +48,5 @@ def main() -> None:
     )
     exit_guard.install(app)  # the process ends when its terminal goes away
     app.run()
-    exit_guard.returned()
+    exit_guard.returned(app.return_code or 0)
     sys.exit(app.return_code or 0)

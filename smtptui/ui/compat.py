@@ -6,6 +6,9 @@ one against the installed Textual and fails with a sentence saying what
 changed, so an upgrade that breaks one is caught by the test suite, not by a
 user whose terminal hung.
 
+It also holds workarounds for Textual behaviour that would crash or hang the
+dashboard (public API, but Textual-specific): ``pop_screen`` on the last screen.
+
 The uses:
 
 * ``App._fatal_error`` — Textual's handler for an unhandled exception prints a
@@ -35,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.app import App
+    from textual.await_complete import AwaitComplete
     from textual.driver import Driver
 
 
@@ -45,6 +49,21 @@ class TextualAppHooks:
     def _fatal_error(self: Any) -> None:
         # Textual calls this from its exception handler (sys.exc_info() is set).
         self.report_internal_error()
+
+    def pop_screen(self: Any) -> AwaitComplete:
+        """Textual's, except that popping the last screen does nothing instead
+        of raising.  A double click queues two dismissals of a dialog (the
+        command palette, a fleet row that opens its session): the second one
+        used to pop the dashboard itself and end the app with
+        ScreenStackError."""
+        if len(self.screen_stack) <= 1:
+            from textual.await_complete import AwaitComplete
+
+            async def nothing_to_pop() -> None:
+                return None
+
+            return AwaitComplete(nothing_to_pop()).call_next(self)
+        return super().pop_screen()  # type: ignore[misc]
 
 
 def exit_now_with_message(app: App, message: RenderableType) -> None:

@@ -19,7 +19,9 @@ How:
 * The last resort: if the process still runs ``LAST_RESORT_AFTER`` seconds
   after that, the guard removes the demo server's temporary files and ends the
   process with ``os._exit`` (whatever blocks — the network, a thread, the
-  terminal — is then moot).  An ordinary exit never gets there.
+  terminal — is then moot).  Once the app has returned, Python's own ending
+  gets ``AFTER_RETURN`` seconds (then the kernel's SIGALRM ends it).  An
+  ordinary exit never gets there.
 
 The driver side (output that drops writes to a dead terminal, no restart on
 SIGCONT) is in ``smtptui.ui.compat``, with every other use of a Textual
@@ -31,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import math
 import os
 import select
 import signal
@@ -192,13 +195,21 @@ class ExitGuard:
             self._end_at = now + LAST_RESORT_AFTER
             self._leave_at = now
 
-    def returned(self) -> None:
-        """The app's run() returned: the process must end soon."""
+    def returned(self, return_code: int = 0) -> None:
+        """The app's run() returned ``return_code``: the process must end soon.  Python's own
+        ending (joining threads, finalizing) is out of this guard thread's
+        reach (daemon threads stop then), so the kernel's alarm clock is the
+        backstop: SIGALRM's default action ends the process."""
+        if self._leave_at is None:
+            self.return_code = return_code
         limit = time.monotonic() + AFTER_RETURN
         if self._end_at is None or self._end_at > limit:
             self._end_at = limit
         self._stop_reading()
         self._wake.set()
+        if hasattr(signal, "alarm"):
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            signal.alarm(math.ceil(AFTER_RETURN) + 1)
 
     def _watch(self) -> None:
         while True:
@@ -271,7 +282,7 @@ class ExitGuard:
         with contextlib.suppress(Exception):
             if builtin is not None:
                 builtin.remove_temporary_files()
-        os._exit(self.return_code or 1)
+        os._exit(self.return_code)
 
 
 # ------------------------------------------------------------------- hooks
@@ -289,10 +300,10 @@ def install(app: App) -> None:
     _current = guard
 
 
-def returned() -> None:
-    """From the console script, after ``app.run()`` returned."""
+def returned(return_code: int = 0) -> None:
+    """From the console script, after ``app.run()`` returned ``return_code``."""
     if _current is not None:
-        _current.returned()
+        _current.returned(return_code)
 
 
 def exit_on_signals(app: App) -> None:

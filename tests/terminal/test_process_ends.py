@@ -22,6 +22,7 @@ import pytest
 
 from tests.terminal.fixtures import point_profiles_at
 from tests.terminal.harness import (
+    BROWSING_KEYS,
     SMTPTUI,
     busy_cpus,
     cpu_share,
@@ -117,7 +118,9 @@ def test_a_storm_of_keys_and_clicks_ends_idle_and_the_process_ends_with_its_term
     if width >= 120:  # start sessions on the misbehaving servers too
         terminal.keys("Down", "Enter", "Down", "Enter", "Down", "Enter", "Down", "Enter")
     sent = storm(terminal, seed, events=120, seconds=20)
-    assert not ended(terminal.pid), f"smtptui ended during the storm; sent: {sent}"
+    assert not ended(terminal.pid), (
+        f"smtptui ended during the storm; sent: {sent}; {terminal.last_words()}"
+    )
     terminal.wait_until_idle(timeout=30)
     terminal.drop(random.Random(seed).choice(["kill-server", "kill-session"]))
     assert_gone_and_clean(terminal, "the terminal dropped after a storm")
@@ -168,17 +171,24 @@ def test_two_quick_clicks_on_the_pane_tabs_leave_it_idle_at_80x24(terminals):
     terminal.assert_ends_within(10, "q")
 
 
-def test_q_quits_after_keys_and_clicks(terminals, misbehaving):
+def test_q_quits_after_a_burst_of_browsing(terminals, misbehaving):
+    """Keys and clicks that browse (no form or input field opened; the main
+    XX"""
     terminal = terminals(120, 40)
     point_profiles_at(terminal, misbehaving)
     terminal.start("--profile", "demo")
     connect_demo(terminal)
-    storm(terminal, 5, events=40, seconds=10)
-    # Whatever the storm left open or focused: close dialogs, focus the list.
-    terminal.keys("Escape", "Escape", "Escape")
-    terminal.click(4, 4)
+    sent = storm(terminal, 5, events=60, seconds=10, keys=BROWSING_KEYS, click_rows=range(3, 21))
+    terminal.wait_until_idle()
+    terminal.keys("Escape")  # a help panel or search the clicks opened
+    terminal.wait_until_idle(share=0.2)
+    terminal.click(60, 10)  # the transcript: no input field has focus
+    terminal.wait_until_idle(share=0.2)
     terminal.keys("q")
-    terminal.assert_ends_within(10, "q")
+    try:
+        terminal.assert_ends_within(10, "q")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\nsent: {sent}") from None
 
 
 # ------------------------------------------------------- without tmux: a pty

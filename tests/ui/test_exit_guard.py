@@ -150,3 +150,40 @@ def test_the_last_resort_ends_a_blocked_process_and_removes_the_demo_key(tmp_pat
         process.stdin.close()
     assert code == 128 + signal.SIGHUP, process.stderr.read()
     assert not os.path.exists(key_folder), "the demo key survived the last resort"
+
+
+STUCK_AFTER_RETURN = textwrap.dedent(
+    """
+    import asyncio, atexit, time
+    from smtptui.ui.exit_guard import ExitGuard
+
+    class App:
+        def exit(self, return_code=0):
+            pass
+
+    async def main():
+        guard = ExitGuard(App())
+        guard.started(None)
+        return guard
+
+    guard = asyncio.run(main())
+    atexit.register(time.sleep, 3600)  # Python's own ending never finishes
+    guard.returned(7)  # what the console script calls after app.run() returned 7
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_process_stuck_after_the_app_returned_still_ends():
+    process = subprocess.Popen(
+        [sys.executable, "-c", STUCK_AFTER_RETURN], stdin=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        code = process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.stdin.close()
+    # the guard thread's os._exit (with the app's code) or, once Python has
+    # stopped its threads, the kernel's SIGALRM
+    assert code in (7, -signal.SIGALRM), process.stderr.read()

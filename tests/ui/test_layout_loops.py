@@ -1,6 +1,7 @@
-"""At 80×24 the pane tabs and the shown pane follow each other without ever
-feeding back: two quick clicks on two tabs once started an endless
-TabActivated ping-pong (100 % CPU until the process was killed)."""
+"""Two quick clicks never make the dashboard loop or crash: at 80×24 the pane
+tabs and the shown pane once fed back into an endless TabActivated ping-pong
+(100 % CPU until the process was killed), and a second queued dismissal of a
+screen once popped the dashboard itself."""
 
 from __future__ import annotations
 
@@ -54,3 +55,28 @@ async def test_clicking_tabs_shows_each_pane_and_a_resize_keeps_it():
         await pilot.resize_terminal(82, 25)
         await wait_until(pilot, lambda: app.query_one("#pane-tabs", Tabs).active == "tab-reference")
         assert app.screen.has_class("-pane-reference")
+
+
+async def test_two_queued_row_selections_in_the_fleet_view_open_one_session():
+    """A double click on a fleet row queues two selections; the second one used
+    to pop the dashboard itself and end the app (ScreenStackError)."""
+    from textual.widgets import DataTable
+
+    from smtptui.ui.screens.dashboard import DashboardScreen
+
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("h")
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.table.row_count > 0)
+        table = screen.table
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        # A double click (or enter, enter) on a row: two selections queued.
+        for _ in range(2):
+            table.post_message(DataTable.RowSelected(table, table.cursor_row, row_key))
+        await wait_until(pilot, lambda: not isinstance(app.screen, DashboardScreen))
+        for _ in range(5):
+            await pilot.pause()
+        assert app.screen is app.screen_stack[0] and app.is_running
