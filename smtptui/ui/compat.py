@@ -7,7 +7,8 @@ changed, so an upgrade that breaks one is caught by the test suite, not by a
 user whose terminal hung.
 
 It also holds workarounds for Textual behaviour that would crash or hang the
-dashboard (public API, but Textual-specific): ``pop_screen`` on the last screen.
+dashboard (public API, but Textual-specific): ``pop_screen`` on the last
+screen, and a click on a widget that was just removed.
 
 The uses:
 
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from textual import events
     from textual.app import App
     from textual.await_complete import AwaitComplete
     from textual.driver import Driver
@@ -49,6 +51,17 @@ class TextualAppHooks:
     def _fatal_error(self: Any) -> None:
         # Textual calls this from its exception handler (sys.exc_info() is set).
         self.report_internal_error()
+
+    async def on_event(self: Any, event: events.Event) -> None:
+        """Textual's, except that a click on a widget that was just removed
+        (the screen's map still shows it until the next refresh) is dropped:
+        Textual would start a text selection in it and crash on its missing
+        parent (AttributeError in Screen._forward_event)."""
+        from textual import events
+
+        if isinstance(event, events.MouseDown) and _clicks_a_removed_widget(self, event):
+            return
+        await super().on_event(event)  # type: ignore[misc]
 
     def pop_screen(self: Any) -> AwaitComplete:
         """Textual's, except that popping the last screen does nothing instead
@@ -64,6 +77,21 @@ class TextualAppHooks:
 
             return AwaitComplete(nothing_to_pop()).call_next(self)
         return super().pop_screen()  # type: ignore[misc]
+
+
+def _clicks_a_removed_widget(app: Any, event: Any) -> bool:
+    from textual.screen import Screen
+
+    try:
+        widget, offset = app.screen.get_widget_and_offset_at(event.x, event.y)
+    except Exception:  # no screen, or nothing there: let Textual decide
+        return False
+    return (
+        widget is not None
+        and offset is not None
+        and not isinstance(widget, Screen)
+        and widget.parent is None
+    )
 
 
 def exit_now_with_message(app: App, message: RenderableType) -> None:

@@ -12,7 +12,9 @@ import signal
 import threading
 
 import pytest
+from textual import events
 from textual.app import App
+from textual.widgets import Static
 
 from smtptui.ui import compat
 
@@ -150,3 +152,35 @@ async def test_output_gone_drops_writes_instead_of_queueing_them(driver):
     linux_driver, watcher = driver
     watcher.terminal_gone("test: the terminal is gone")
     linux_driver.write("dropped")  # would assert: no writer thread exists (not started)
+
+
+class Clickable(compat.TextualAppHooks, App):
+    """A small app with smtptui's Textual hooks and one text to click."""
+
+    def compose(self):
+        yield Static("hello " * 20, id="text")
+
+    def report_internal_error(self) -> None:
+        self.exit(return_code=1)
+
+
+async def test_a_click_on_a_widget_just_removed_is_ignored_not_a_crash():
+    app = Clickable()
+    async with app.run_test(size=(40, 10)) as pilot:
+        text = app.query_one("#text")
+        where = text.region
+        await text.remove()  # the screen's map still shows it until the next refresh
+        app.post_message(events.MouseDown(None, where.x + 1, where.y, 0, 0, 1, False, False, False))
+        await pilot.pause()
+        assert app.is_running and app.return_code is None, (
+            "a click on a widget being removed ended the app (Textual's text selection "
+            "start in Screen._forward_event)"
+        )
+
+
+async def test_a_second_dismissal_leaves_the_last_screen_alone():
+    app = Clickable()
+    async with app.run_test(size=(40, 10)) as pilot:
+        app.pop_screen()  # Textual raises ScreenStackError here
+        await pilot.pause()
+        assert app.is_running and len(app.screen_stack) == 1
