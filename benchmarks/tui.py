@@ -314,7 +314,7 @@ def record_demo_session() -> list[Any]:
     from smtptui.message import MessageDraft, build_message
     from smtptui.profiles.bundled import bundled_profile
     from smtptui.protocol.transaction import Credentials
-    from smtptui.ui.controller import SessionController
+    from smtptui.workspace.session import SessionController
 
     async def run() -> list[Any]:
         builtin = BuiltinServer()
@@ -563,7 +563,7 @@ def bench_app_main(args: argparse.Namespace) -> int:
 
         def on_ready(self) -> None:
             try:
-                controller = self.controller("demo")
+                controller = self.workspace.session("demo")
                 if controller is None:
                     raise BenchError("no demo profile in the app")
                 self.switch_to("demo")
@@ -573,19 +573,12 @@ def bench_app_main(args: argparse.Namespace) -> int:
             self.run_worker(self._feed(controller), group="bench-feed", exit_on_error=False)
 
         async def _feed(self, controller: Any) -> None:
-            from smtptui.ui.panes import (
-                composer_pane,
-                reference_pane,
-                session_panel,
-                transcript_pane,
-            )
-
             try:
                 # The panes are built after the first frame: start feeding (and
                 # pressing keys) once all of them are there, as a person would.
                 deadline = time.monotonic() + 30
-                panes = (transcript_pane, reference_pane, composer_pane, session_panel)
-                while not all(p(self) is not None for p in panes):
+                slots = ("transcript", "reference", "composer", "session")
+                while not all(getattr(self.panes, slot) is not None for slot in slots):
                     if time.monotonic() > deadline:
                         raise BenchError("the panes were not mounted within 30 s")
                     await asyncio.sleep(0.01)

@@ -56,7 +56,7 @@ def freeze_time(setattr=setattr) -> None:
     import smtptui.protocol.session as session_mod
     import smtptui.protocol.tls as tls_mod
     import smtptui.protocol.wire as wire_mod
-    import smtptui.ui.controller as controller_mod
+    import smtptui.workspace.session as controller_mod
 
     clock = FakeClock()
     fake_time = types.SimpleNamespace(
@@ -80,7 +80,7 @@ def freeze_time(setattr=setattr) -> None:
 def fixed_local_port(setattr=setattr) -> None:
     """The client's ephemeral port is the one random number left on screen."""
     from smtptui.protocol import events as ev
-    from smtptui.ui.controller import SessionController
+    from smtptui.workspace.session import SessionController
 
     original = SessionController._on_event
 
@@ -168,7 +168,7 @@ def demo_app(
     from smtptui.ui.app import SmtpTuiApp
 
     app = SmtpTuiApp(profiles_dir=str(work / "profiles"), **kw)
-    app.builtin = BuiltinServer(
+    app.workspace.builtin = BuiltinServer(
         ServerConfig(port=port, tls_port=tls_port, cert_file=cert, key_file=key)
     )
     return app
@@ -192,19 +192,18 @@ async def settle(pilot) -> None:
 
 async def ready(pilot, message_id: str = "<screenshot.1@demo.local>") -> None:
     """Every pane mounted; the composer's Date and Message-ID fixed."""
-    from smtptui.ui.panes import composer_pane, reference_pane, session_panel, transcript_pane
 
     app = pilot.app
     for _ in range(200):
         if (
-            composer_pane(app)
-            and reference_pane(app)
-            and session_panel(app)
-            and transcript_pane(app)
+            app.panes.composer
+            and app.panes.reference
+            and app.panes.session
+            and app.panes.transcript
         ):
             break
         await pilot.pause(0.05)
-    composer = composer_pane(app)
+    composer = app.panes.composer
     composer.fixed_date = TODAY
     composer.fixed_message_id = message_id
 
@@ -213,7 +212,7 @@ async def connected(pilot, name: str = "demo") -> None:
     """Until the session is up (or has failed)."""
     app = pilot.app
     for _ in range(200):
-        controller = app.controllers.get(name)
+        controller = app.workspace.sessions.get(name)
         if controller is not None and controller.status in ("connected", "error", "closed"):
             break
         await pilot.pause(0.05)
@@ -232,7 +231,7 @@ class Shooter:
         from smtptui.ui.app import SmtpTuiApp
 
         app = SmtpTuiApp(profiles_dir=str(self.work / "profiles"), **kw)
-        app.builtin = BuiltinServer(
+        app.workspace.builtin = BuiltinServer(
             ServerConfig(
                 port=DEMO_PORT, tls_port=DEMO_TLS_PORT, cert_file=self.cert, key_file=self.key
             )
@@ -280,17 +279,16 @@ class Shooter:
 
     async def reference_chinese(self) -> None:
         """A refusal explained in Chinese: relaying without AUTH gets 554 5.7.1."""
-        from smtptui.ui.panes import session_panel
 
         app = self.app(lang="zh")
         async with app.run_test(size=(120, 40)) as pilot:
             await ready(pilot)
-            app.auto_handshake = False
-            panel = session_panel(app)
+            app.workspace.settings.auto_handshake = False
+            panel = app.panes.session
             panel.query_one("Checkbox").value = False
             await pilot.press("enter")
             await connected(pilot)
-            controller = app.controllers["demo"]
+            controller = app.workspace.sessions["demo"]
             for line in (
                 "EHLO learner.example",
                 "MAIL FROM:<demo@demo.local>",
@@ -302,12 +300,11 @@ class Shooter:
 
     async def preview(self) -> None:
         """The composer's DATA preview: the exact bytes after 354."""
-        from smtptui.ui.panes import composer_pane
 
         app = self.app()
         async with app.run_test(size=(120, 40)) as pilot:
             await ready(pilot)
-            composer = composer_pane(app)
+            composer = app.panes.composer
             from textual.widgets import TextArea
 
             composer.query_one("#composer-subject").value = "测试 hello: a UTF-8 subject"

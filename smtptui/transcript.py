@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from smtptui.protocol import events as ev
 from smtptui.protocol.connect import host_label
 from smtptui.protocol.text import escape_text
-from smtptui.timing import format_ms
+from smtptui.units import format_ms
 
 #: swaks' markers: server, client, the same inside TLS, notes, errors.
 MARKERS = {

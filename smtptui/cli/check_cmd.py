@@ -20,10 +20,13 @@ from smtptui.cli.common import (
     connection_options,
     credentials,
     load_profile,
+    profiles_folder,
     run_async,
     run_conversation,
     session_config,
 )
+from smtptui.cli.completion import complete_profile_names
+from smtptui.units import format_size_limit
 
 #: Options that name one server or one login; meaningless for a whole fleet.
 _SINGLE_TARGET_OPTIONS = {
@@ -37,7 +40,7 @@ _SINGLE_TARGET_OPTIONS = {
 
 
 @click.command()
-@click.argument("target", required=False)
+@click.argument("target", required=False, shell_complete=complete_profile_names)
 @click.option(
     "--all",
     "all_profiles",
@@ -59,12 +62,19 @@ _SINGLE_TARGET_OPTIONS = {
     show_default=True,
     help="With --all: how many checks run at once (never more than 4 on one server).",
 )
+@click.option(
+    "--scan",
+    is_flag=True,
+    help="With --all: also scan every TLS profile's configuration (versions, suites, order).",
+)
 @connection_options
 @run_async
 async def check(target: str | None, **opts: Any) -> int:
     """Check that TARGET answers, greets, speaks EHLO, does TLS and accepts AUTH.
 
-    TARGET is a profile name or host[:port].  Nothing is sent beyond the
+    TARGET is a profile name, host[:port], or @domain (user@domain): then
+    the domain's MX hosts are tried in order on port 25, as a mail server
+    would, and the transcript says which was chosen.  Nothing is sent beyond the
     conversation's commands: no mail.  The exit code says which step failed.
 
     With --all (and optionally --tag), every profile is checked concurrently;
@@ -74,16 +84,29 @@ async def check(target: str | None, **opts: Any) -> int:
     prints one object per profile per line, as each check finishes.
     Results are saved for `smtptui compare NAME --last`.
     """
+    if opts["scan"] and not (opts["all_profiles"] or opts["tags"]):
+        raise CliFailure("--scan goes with --all; for one server use: smtptui tls TARGET --scan")
     if opts["all_profiles"] or opts["tags"]:
         if target:
             raise CliFailure("give either a TARGET or --all, not both")
         return await _check_all(opts)
     if not target:
-        raise CliFailure("name a TARGET (a profile or host[:port]), or use --all")
+        raise CliFailure("name a TARGET (a profile, host[:port] or @domain), or use --all")
+    from smtptui.cli.mx_cmd import converse_via_mx, domain_profile, target_domain
     from smtptui.protocol.transaction import Plan
 
+    domain = target_domain(target)
+    if domain is not None:  # @domain: through its MX hosts, like a mail server
+        profile = domain_profile(domain, opts)
+        creds = await credentials(profile, opts)
+        code, routed, renderer = await converse_via_mx(
+            domain, profile, opts, Plan(credentials=creds)
+        )
+        if code == 0:
+            renderer.note(f"check passed: {_summary(routed.session, creds)}")
+        return code
     profile = apply_overrides(load_profile(target, opts["profiles_dir"]), opts)
-    creds = credentials(profile, opts)
+    creds = await credentials(profile, opts)
     outcome, session, renderer = await run_conversation(profile, opts, Plan(credentials=creds))
     if outcome.ok:
         renderer.note(f"check passed: {_summary(session, creds)}")
@@ -112,7 +135,7 @@ def fleet_profiles(profiles_dir: str | None, tags: tuple[str, ...]) -> list[Any]
     reported on stderr and skipped."""
     from smtptui.profiles import ProfileStore
 
-    loaded = ProfileStore(profiles_dir).load()
+    loaded = ProfileStore(profiles_folder(profiles_dir)).load()
     for error in loaded.errors:
         click.echo(click.style(f"smtptui: skipped: {error}", fg="yellow"), err=True)
     wanted = {t.casefold() for t in tags}
@@ -153,7 +176,7 @@ async def _check_all(opts: dict[str, Any]) -> int:
 
     def on_result(result) -> None:
         progress.done(result)
-        if opts["json_mode"]:
+        if opts["json_mode"] and not opts["scan"]:
             emit_json_line(result.to_dict())
 
     started = time.monotonic()
@@ -167,6 +190,13 @@ async def _check_all(opts: dict[str, Any]) -> int:
         lang=_lang(),
     )
     progress.clear()
+    if opts["scan"]:
+        from smtptui.fleet.tls_scan import scan_fleet
+
+        results = await scan_fleet(profiles, results, config=fleet_config_hook(opts))
+        if opts["json_mode"]:
+            for result in results:
+                emit_json_line(result.to_dict())
     elapsed = time.monotonic() - started
     try:
         ResultStore().save_many(results)
@@ -217,16 +247,25 @@ class _Progress:
 # ------------------------------------------------------------------ the matrix
 
 _HEADERS = ("PROFILE", "ADDRESS", "RESULT", "TOTAL", "TLS", "CERT", "AUTH", "SIZE", "EXTENSIONS")
+_SCAN_HEADER = "TLS SCAN"
+_SCAN_STYLES = {
+    "critical": {"fg": "red", "bold": True},
+    "high": {"fg": "red", "bold": True},
+    "medium": {"fg": "yellow"},
+    "low": {"fg": "yellow"},
+}
 
 
 def render_matrix(results, elapsed: float) -> str:
     """The table, the failures explained, and a one-line summary."""
-    rows = [_row(r) for r in results]
-    widths = [len(h) for h in _HEADERS]
+    scanned = any(r.scan is not None for r in results)
+    headers = (*_HEADERS, _SCAN_HEADER) if scanned else _HEADERS
+    rows = [_row(r) + ([_scan_cell(r.scan)] if scanned else []) for r in results]
+    widths = [len(h) for h in headers]
     for row in rows:
         for i, (text, _style) in enumerate(row):
             widths[i] = max(widths[i], len(text))
-    lines = ["  ".join(h.ljust(w) for h, w in zip(_HEADERS, widths, strict=True)).rstrip()]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     for row in rows:
         cells = []
         for (text, style), width in zip(row, widths, strict=True):
@@ -242,6 +281,7 @@ def render_matrix(results, elapsed: float) -> str:
             lines.append(f"    {code}: {r.explanation.title}")
             if r.explanation.hint:
                 lines.append(f"    {r.explanation.hint}")
+    lines.extend(_scan_explanations(results))
     notes = [w for r in results for w in r.warnings]
     if notes:
         lines.append("")
@@ -267,9 +307,35 @@ def _row(r) -> list[tuple[str, dict[str, Any]]]:
         (tls.version if tls and tls.version else ("none" if r.security == "plain" else "—"), {}),
         _cert_cell(tls),
         (" ".join(caps.auth) if caps and caps.auth else "—", {}),
-        (_size(caps.size) if caps else "—", {}),
+        (format_size_limit(caps.size) if caps else "—", {}),
         (_extensions(caps), {}),
     ]
+
+
+def _scan_cell(scan) -> tuple[str, dict[str, Any]]:
+    if scan is None:
+        return ("—", {})
+    if scan.error:
+        return (scan.cell, {"fg": "red"})
+    return (scan.cell, _SCAN_STYLES.get(scan.worst or "", {"fg": "green"}))
+
+
+def _scan_explanations(results) -> list[str]:
+    """Under the table: each scanned profile's findings, worst first, in words."""
+    from smtptui.i18n import t
+
+    lang = _lang()
+    out: list[str] = []
+    for r in results:
+        if r.scan is None or not r.scan.findings:
+            continue
+        out.append("")
+        out.append(click.style(f"=== {r.profile} ({r.address}) TLS scan:", bold=True))
+        for key, rating, values in r.scan.findings:
+            title = t(f"inspect.finding.{key}.title", lang, **dict(values))
+            out.append(f"    [{t(f'inspect.rating.{rating}', lang)}] {title}")
+            out.append(f"      {t(f'inspect.finding.{key}.fix', lang, **dict(values))}")
+    return out
 
 
 def _cert_cell(tls) -> tuple[str, dict[str, Any]]:
@@ -290,28 +356,13 @@ def _cert_cell(tls) -> tuple[str, dict[str, Any]]:
     return (f"{days}d", {"fg": "green"})
 
 
-def _size(size: int | None) -> str:
-    if size is None:
-        return "—"
-    if size == 0:
-        return "no limit"
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.0f} MiB"
-    return f"{size / 1024:.0f} KiB"
-
-
 def _extensions(caps) -> str:
     if caps is None:
         return "—"
     if not caps.esmtp:
         return "HELO only"
-    flags = [
-        ("PIPELINING", caps.pipelining),
-        ("CHUNKING", caps.chunking),
-        ("SMTPUTF8", caps.smtputf8),
-        ("8BITMIME", caps.eightbitmime),
-        ("DSN", caps.dsn),
-        ("REQUIRETLS", caps.requiretls),
-        ("LIMITS", bool(caps.limits)),
-    ]
+    from smtptui.protocol.capabilities import EXTENSIONS
+
+    flags = [(e.keyword, caps.offers(e.keyword)) for e in EXTENSIONS if e.flag]
+    flags.append(("LIMITS", bool(caps.limits)))
     return " ".join(name for name, on in flags if on) or "—"

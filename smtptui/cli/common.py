@@ -3,7 +3,6 @@ conversation from the command line (profiles, overrides, password, renderer)."""
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import sys
 from collections.abc import Callable
@@ -130,12 +129,22 @@ class CliFailure(click.ClickException):
         )
 
 
+def profiles_folder(profiles_dir: str | None) -> str | None:
+    """The command's ``--profiles-dir``, else the one given before the command
+    (``smtptui --profiles-dir D check NAME``), else ``None`` (the store's default)."""
+    if profiles_dir:
+        return profiles_dir
+    ctx = click.get_current_context(silent=True)
+    parent = ctx.find_root().params.get("profiles_dir") if ctx is not None else None
+    return str(parent) if parent else None
+
+
 def load_profile(target: str, profiles_dir: str | None):
     """A saved profile by name, or an ad-hoc one for ``host[:port]``."""
     from smtptui.profiles import ProfileError, ProfileStore, resolve_target
 
     try:
-        store = ProfileStore(profiles_dir)
+        store = ProfileStore(profiles_folder(profiles_dir))
         return resolve_target(target, store)
     except ProfileError as exc:
         raise CliFailure(str(exc)) from exc
@@ -175,9 +184,11 @@ def session_config(profile, opts: dict[str, Any]):
     )
 
 
-def credentials(profile, opts: dict[str, Any]):
-    """Credentials from the options, else from the profile; ``None`` for no AUTH.
-    The password never comes from the command line itself."""
+async def credentials(profile, opts: dict[str, Any]):
+    """Credentials from the options, else from the profile by the one shared
+    rule (:func:`~smtptui.profiles.credentials.resolve_credentials`: on a
+    terminal, a password source that fails offers a prompt); ``None`` for no
+    AUTH.  The password never comes from the command line itself."""
     from smtptui.protocol.transaction import Credentials
 
     mech = (opts.get("auth_mech") or "").lower()
@@ -192,7 +203,7 @@ def credentials(profile, opts: dict[str, Any]):
     mechanism = mech or (auth.mechanism if auth.enabled else "auto")
     secret = _password_from_options(opts)
     if secret is None and auth.enabled and user == auth.username:
-        secret = _password_from_profile(profile)
+        secret = await _password_from_profile(profile)
     if secret is None:
         if sys.stdin.isatty():
             secret = Secret(click.prompt(f"Password for {user}", hide_input=True, err=True))
@@ -224,18 +235,30 @@ def _password_from_options(opts: dict[str, Any]) -> Secret | None:
     return None
 
 
-def _password_from_profile(profile) -> Secret | None:
-    from smtptui.profiles import ProfileError
+async def _password_from_profile(profile) -> Secret | None:
+    """The profile's password; ``None`` when only a person could give it and
+    none can be asked (no terminal) — the caller says which options help."""
+    import asyncio
 
-    try:
-        prompt = (
-            (lambda text: click.prompt(text, hide_input=True, err=True))
-            if sys.stdin.isatty()
-            else None
+    from smtptui.profiles.credentials import FAILED, READY, PasswordAnswer, resolve_credentials
+
+    async def ask(_profile, reason: str | None) -> PasswordAnswer | None:
+        if reason:
+            click.echo(f"{reason}; type the password instead", err=True)
+        text = await asyncio.to_thread(
+            click.prompt,
+            f"Password for {profile.auth.username} at {profile.address}",
+            hide_input=True,
+            err=True,
         )
-        return profile.resolve_password(prompt=prompt)
-    except ProfileError as exc:
-        raise CliFailure(str(exc)) from exc
+        return PasswordAnswer(Secret(text))
+
+    outcome = await resolve_credentials(profile, ask=ask if sys.stdin.isatty() else None)
+    if outcome.state == READY and outcome.credentials is not None:
+        return outcome.credentials.secret
+    if outcome.state == FAILED:
+        raise CliFailure(outcome.reason or "no password")
+    return None
 
 
 def run_async(coro_fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -243,6 +266,8 @@ def run_async(coro_fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(coro_fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import asyncio  # here, not at the top: completing a command line needs no event loop
+
         try:
             code = asyncio.run(coro_fn(*args, **kwargs))
         except KeyboardInterrupt:

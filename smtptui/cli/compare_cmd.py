@@ -9,6 +9,7 @@ import click
 
 from smtptui.cli.check_cmd import emit_json_line, fleet_config_hook
 from smtptui.cli.common import CliFailure, load_profile, run_async
+from smtptui.cli.completion import complete_profile_names
 
 _MAX_CELL = 44
 _SECTION_TITLES = {
@@ -20,8 +21,8 @@ _SECTION_TITLES = {
 
 
 @click.command()
-@click.argument("first")
-@click.argument("second", required=False)
+@click.argument("first", shell_complete=complete_profile_names)
+@click.argument("second", required=False, shell_complete=complete_profile_names)
 @click.option(
     "--last",
     is_flag=True,

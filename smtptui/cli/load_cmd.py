@@ -20,6 +20,7 @@ from smtptui.cli.common import (
     run_async,
     session_config,
 )
+from smtptui.cli.completion import complete_profile_names
 
 #: Above these the command wants --force: a load test is real mail to a real server.
 MAX_COUNT = 10_000
@@ -30,7 +31,7 @@ DEFAULT_COMMAND_TIMEOUT = 30.0
 
 
 @click.command()
-@click.argument("target")
+@click.argument("target", shell_complete=complete_profile_names)
 @click.option(
     "--count",
     "-n",
@@ -106,7 +107,7 @@ async def load(target: str, **opts: Any) -> int:
         envelope=built.envelope,
         message=built.data,
         pipelining=opts["pipelining"],
-        credentials=credentials(profile, opts),
+        credentials=await credentials(profile, opts),
     )
     cfg = session_config(profile, opts)
     progress = _Progress(enabled=not opts["quiet"])

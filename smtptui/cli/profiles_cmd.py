@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from smtptui.cli.completion import complete_profile_names
 from smtptui.profiles import (
     MECHANISMS,
     PASSWORD_KINDS,
@@ -136,7 +137,7 @@ def _summary(p: Profile) -> dict[str, Any]:
 
 
 @profiles.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_profile_names)
 @_dir_option
 def show(name: str, profiles_dir: Path | None) -> None:
     """Print a profile as TOML, with any stored password masked."""
@@ -304,7 +305,7 @@ def _has_comments(text: str) -> bool:
 
 
 @profiles.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_profile_names)
 @_set_option
 @_password_options
 @_dir_option
@@ -336,7 +337,7 @@ def edit(name: str, assignments: tuple[str, ...], password_source: str | None,
 
 
 @profiles.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_profile_names)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @_dir_option
 def rm(name: str, yes: bool, profiles_dir: Path | None) -> None:
@@ -354,7 +355,7 @@ def rm(name: str, yes: bool, profiles_dir: Path | None) -> None:
 
 
 @profiles.command()
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=complete_profile_names)
 @_dir_option
 def path(name: str | None, profiles_dir: Path | None) -> None:
     """Print the profiles folder, or the file of profile NAME."""

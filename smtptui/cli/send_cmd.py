@@ -16,11 +16,12 @@ from smtptui.cli.common import (
     run_async,
     run_conversation,
 )
-from smtptui.protocol.transaction import BREAKPOINTS
+from smtptui.cli.completion import complete_profile_names
+from smtptui.protocol.config import BREAKPOINTS
 
 
 @click.command()
-@click.argument("target")
+@click.argument("target", required=False, shell_complete=complete_profile_names)
 @click.option(
     "--from", "-f", "from_", metavar="ADDRESS", help="Sender (header From and envelope MAIL FROM)."
 )
@@ -77,18 +78,32 @@ from smtptui.protocol.transaction import BREAKPOINTS
 )
 @connection_options
 @run_async
-async def send(target: str, **opts: Any) -> int:
-    """Send one message to TARGET (a profile name or host[:port]).
+async def send(target: str | None, **opts: Any) -> int:
+    """Send one message to TARGET (a profile name, host[:port] or @domain).
+
+    With no TARGET (or @domain), the message goes where a mail server would
+    send it: the MX hosts of the recipients' domain, in order, on port 25.
 
     The message is built correctly — headers, MIME, UTF-8 subject, attachments —
     and dot-stuffed on the wire.  Defaults (from, to, subject, body) come from the
     profile's [message] table.  The exit code says which step failed.
     """
+    from smtptui.cli.mx_cmd import (
+        converse_via_mx,
+        domain_profile,
+        recipients_domain,
+        target_domain,
+    )
     from smtptui.protocol.transaction import Plan
 
-    profile = apply_overrides(load_profile(target, opts["profiles_dir"]), opts)
+    domain = target_domain(target) if target else recipients_domain(list(opts["to"]))
+    if domain is not None:
+        profile = domain_profile(domain, opts)
+    else:
+        assert target is not None
+        profile = apply_overrides(load_profile(target, opts["profiles_dir"]), opts)
     built = _build(profile, opts)
-    creds = credentials(profile, opts)
+    creds = await credentials(profile, opts)
     plan = Plan(
         credentials=creds,
         envelope=built.envelope,
@@ -98,9 +113,15 @@ async def send(target: str, **opts: Any) -> int:
         chunking=opts["chunking"],
         smtputf8=built.needs_smtputf8,
     )
-    outcome, _session, renderer = await run_conversation(
-        profile, opts, plan, show_data=opts["show_data"]
-    )
+    if domain is not None:
+        _code, routed, renderer = await converse_via_mx(
+            domain, profile, opts, plan, show_data=opts["show_data"]
+        )
+        outcome = routed.outcome
+    else:
+        outcome, _session, renderer = await run_conversation(
+            profile, opts, plan, show_data=opts["show_data"]
+        )
     result = outcome.transaction
     if outcome.ok and result is not None and result.final is not None:
         refused = result.refused

@@ -92,7 +92,7 @@ def compare_results(left: CheckResult, right: CheckResult) -> Comparison:
     )
 
     lc, rc = left.capabilities, right.capabilities
-    for label, getter, fmt in _CAPABILITY_ROWS:
+    for label, getter, fmt in _capability_rows():
         add(
             "capabilities",
             label,
@@ -131,38 +131,33 @@ def _words(value: tuple[str, ...]) -> str:
 
 
 def _other_keywords(caps: CapabilityFacts) -> tuple[str, ...]:
-    modelled = {
-        "SIZE",
-        "PIPELINING",
-        "CHUNKING",
-        "SMTPUTF8",
-        "8BITMIME",
-        "DSN",
-        "STARTTLS",
-        "REQUIRETLS",
-        "ENHANCEDSTATUSCODES",
-        "AUTH",
-        "LIMITS",
-    }
+    from smtptui.protocol.capabilities import known_keywords
+
     names = (k.split(" ", 1)[0].upper() for k in caps.keywords)
-    return tuple(sorted({n for n in names if n not in modelled}))
+    known = known_keywords()
+    return tuple(sorted({n for n in names if n not in known}))
 
 
-_CAPABILITY_ROWS: tuple[tuple[str, Callable[[CapabilityFacts], Any], Callable[[Any], str]], ...] = (
-    ("ESMTP", lambda c: c.esmtp, _yes),
-    ("SIZE", lambda c: c.size, _size),
-    ("PIPELINING", lambda c: c.pipelining, _yes),
-    ("CHUNKING", lambda c: c.chunking, _yes),
-    ("SMTPUTF8", lambda c: c.smtputf8, _yes),
-    ("8BITMIME", lambda c: c.eightbitmime, _yes),
-    ("DSN", lambda c: c.dsn, _yes),
-    ("STARTTLS", lambda c: c.starttls, _yes),
-    ("REQUIRETLS", lambda c: c.requiretls, _yes),
-    ("ENHANCEDSTATUSCODES", lambda c: c.enhancedstatuscodes, _yes),
-    ("AUTH", lambda c: c.auth, _words),
-    ("LIMITS", lambda c: tuple(f"{k}={v}" for k, v in c.limits), _words),
-    ("other", _other_keywords, _words),
-)
+def _fact(keyword: str) -> Callable[[CapabilityFacts], bool]:
+    return lambda c: c.offers(keyword)
+
+
+def _capability_rows() -> tuple[
+    tuple[str, Callable[[CapabilityFacts], Any], Callable[[Any], str]], ...
+]:
+    """ESMTP and SIZE, every yes/no extension of the one table, then the
+    facts with values (STARTTLS offered, AUTH, LIMITS) and the rest."""
+    from smtptui.protocol.capabilities import fact_extensions
+
+    return (
+        ("ESMTP", lambda c: c.esmtp, _yes),
+        ("SIZE", lambda c: c.size, _size),
+        *((e.keyword, _fact(e.keyword), _yes) for e in fact_extensions()),
+        ("STARTTLS", lambda c: c.starttls, _yes),
+        ("AUTH", lambda c: c.auth, _words),
+        ("LIMITS", lambda c: tuple(f"{k}={v}" for k, v in c.limits), _words),
+        ("other", _other_keywords, _words),
+    )
 
 
 def _verified(tls: TlsFacts | None) -> str | None:

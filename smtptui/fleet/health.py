@@ -378,38 +378,28 @@ def phase_latencies(events: Iterable[ev.Event], total_ms: float | None = None) -
 async def _credentials(
     profile: Profile, deadline: float
 ) -> tuple[Credentials | None, str, str | None]:
-    """``(credentials, auth state, warning)`` without ever prompting.  A password
-    command or the keyring may block, so those run in a thread, within the
-    check's time."""
-    from smtptui.profiles import ProfileError
+    """``(credentials, auth state, warning)`` by the one shared rule
+    (:func:`~smtptui.profiles.credentials.resolve_credentials`), never asking
+    anybody, within the check's time (a password command may block: it runs
+    in a thread)."""
+    from smtptui.profiles.credentials import NONE, READY, resolve_credentials
 
-    settings = profile.auth
-    if not settings.enabled:
-        return None, "none", None
-    if settings.password.needs_prompt:
-        return (
-            None,
-            "skipped",
-            (
-                f"{profile.name}: AUTH skipped: the password is asked at connect time "
-                '(source = "prompt"); use an env, command or keyring source to check logins'
-            ),
-        )
-    if not settings.username:
-        return None, "skipped", f"{profile.name}: AUTH skipped: the profile has no user name"
+    budget = max(0.1, deadline - time.monotonic())
     try:
-        if settings.password.kind in ("command", "keyring"):
-            async with asyncio.timeout_at(_loop_deadline(deadline)):
-                secret = await asyncio.to_thread(profile.resolve_password, prompt=None)
-        else:
-            secret = profile.resolve_password(prompt=None)
-    except ProfileError as exc:
-        return None, "skipped", f"{profile.name}: AUTH skipped: {exc}"
+        async with asyncio.timeout(budget):
+            outcome = await resolve_credentials(profile, ask=None, timeout=budget)
     except TimeoutError:
+        outcome = None
+    if outcome is None:
         return None, "skipped", f"{profile.name}: AUTH skipped: the password command took too long"
-    if secret is None:
+    if outcome.state == READY:
+        return outcome.credentials, "pending", None
+    if outcome.state == NONE:
         return None, "none", None
-    return Credentials(settings.username, secret, settings.mechanism), "pending", None
+    reason = outcome.reason or "no password"
+    if not reason.startswith("AUTH skipped"):
+        reason = f"AUTH skipped: {reason}"
+    return None, "skipped", f"{profile.name}: {reason}"
 
 
 def _verification_failed(error: SmtpError | None) -> bool:

@@ -133,54 +133,44 @@ class TlsFacts:
 
 @dataclass(frozen=True, slots=True)
 class CapabilityFacts:
-    """The EHLO keywords a fleet table shows, plus every keyword as sent (after
-    STARTTLS: the second EHLO's).  ``starttls`` says whether STARTTLS was offered
-    at all, although the EHLO after the handshake no longer lists it."""
+    """The EHLO facts a fleet table shows, plus every keyword as sent (after
+    STARTTLS: the second EHLO's).  ``extensions`` are the yes/no extensions of
+    the one table (:data:`~smtptui.protocol.capabilities.EXTENSIONS`) the
+    server offered; ``starttls`` says whether STARTTLS was offered at all,
+    although the EHLO after the handshake no longer lists it."""
 
     esmtp: bool = True
     size: int | None = None  # None: not advertised; 0: no limit given
-    pipelining: bool = False
-    chunking: bool = False
-    smtputf8: bool = False
-    eightbitmime: bool = False
-    dsn: bool = False
+    extensions: tuple[str, ...] = ()  # "PIPELINING", "8BITMIME", ...
     starttls: bool = False
-    requiretls: bool = False
-    enhancedstatuscodes: bool = False
     auth: tuple[str, ...] = ()
     limits: tuple[tuple[str, str], ...] = ()
     keywords: tuple[str, ...] = ()  # "SIZE 10240000", "AUTH LOGIN PLAIN", ...
+
+    def offers(self, keyword: str) -> bool:
+        return keyword.upper() in self.extensions
 
     @classmethod
     def from_capabilities(cls, caps: Capabilities) -> CapabilityFacts:
         return cls(
             esmtp=caps.esmtp,
             size=caps.size,
-            pipelining=caps.pipelining,
-            chunking=caps.chunking,
-            smtputf8=caps.smtputf8,
-            eightbitmime=caps.eightbitmime,
-            dsn=caps.dsn,
+            extensions=caps.offered_facts(),
             starttls=caps.starttls,
-            requiretls=caps.requiretls,
-            enhancedstatuscodes=caps.enhancedstatuscodes,
             auth=caps.auth_mechanisms,
             limits=tuple(caps.limits.items()),
             keywords=tuple(caps.summary()),
         )
 
     def to_dict(self) -> dict[str, Any]:
+        from smtptui.protocol.capabilities import fact_extensions
+
         return {
             "esmtp": self.esmtp,
             "size": self.size,
-            "pipelining": self.pipelining,
-            "chunking": self.chunking,
-            "smtputf8": self.smtputf8,
-            "8bitmime": self.eightbitmime,
-            "dsn": self.dsn,
+            # one boolean per extension of the table ("pipelining", "8bitmime" …)
+            **{e.json_key: e.keyword in self.extensions for e in fact_extensions()},
             "starttls": self.starttls,
-            "requiretls": self.requiretls,
-            "enhancedstatuscodes": self.enhancedstatuscodes,
             "auth": list(self.auth),
             "limits": dict(self.limits),
             "keywords": list(self.keywords),
@@ -188,17 +178,13 @@ class CapabilityFacts:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CapabilityFacts:
+        from smtptui.protocol.capabilities import fact_extensions
+
         return cls(
             esmtp=bool(data.get("esmtp", True)),
             size=data.get("size"),
-            pipelining=bool(data.get("pipelining")),
-            chunking=bool(data.get("chunking")),
-            smtputf8=bool(data.get("smtputf8")),
-            eightbitmime=bool(data.get("8bitmime")),
-            dsn=bool(data.get("dsn")),
+            extensions=tuple(e.keyword for e in fact_extensions() if data.get(e.json_key)),
             starttls=bool(data.get("starttls")),
-            requiretls=bool(data.get("requiretls")),
-            enhancedstatuscodes=bool(data.get("enhancedstatuscodes")),
             auth=tuple(data.get("auth") or ()),
             limits=tuple((str(k), str(v)) for k, v in (data.get("limits") or {}).items()),
             keywords=tuple(data.get("keywords") or ()),
@@ -264,6 +250,58 @@ class Explained:
 
 
 @dataclass(frozen=True, slots=True)
+class ScanFacts:
+    """A TLS configuration scan's verdict for a table cell (``check --all
+    --scan``): the worst rating, each finding's key and rating (catalogue
+    ``inspect.finding.<key>``; info findings left out), the versions offered,
+    and ``error`` when the server could not be scanned at all."""
+
+    worst: str | None = None
+    #: (key, rating, the finding's values for its catalogue text)
+    findings: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
+    versions: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def cell(self) -> str:
+        """``ok``, ``medium: TLS1.0 TLS1.1 CBC …`` or ``failed``."""
+        if self.error:
+            return "failed"
+        if self.worst is None:
+            return "ok"
+        short = {"tls10": "TLS1.0", "tls11": "TLS1.1", "sslv3": "SSLv3", "cat_cbc": "CBC",
+                 "cat_anon": "aNULL", "cat_null": "NULL", "cat_export": "EXPORT",
+                 "cat_low": "LOW", "cat_rc4": "RC4", "cat_3des": "3DES", "no_fs": "no-FS",
+                 "some_no_fs": "kRSA", "client_order": "order", "no_tls13": "no-TLS1.3",
+                 "no_modern": "no-TLS1.2"}  # fmt: skip
+        return f"{self.worst}: " + " ".join(short.get(k, k) for k, _r, _v in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "worst": self.worst,
+            "findings": [{"key": k, "rating": r, "values": dict(v)} for k, r, v in self.findings],
+            "versions": list(self.versions),
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScanFacts:
+        return cls(
+            worst=data.get("worst"),
+            findings=tuple(
+                (
+                    str(f["key"]),
+                    str(f["rating"]),
+                    tuple((str(k), str(v)) for k, v in (f.get("values") or {}).items()),
+                )
+                for f in data.get("findings") or ()
+            ),
+            versions=tuple(data.get("versions") or ()),
+            error=data.get("error"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """One profile's health check.
 
@@ -294,6 +332,7 @@ class CheckResult:
     timed_out: bool = False
     tags: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    scan: ScanFacts | None = None  # check --all --scan: the TLS configuration scan
     events: tuple[ev.Event, ...] = field(default=(), compare=False, repr=False)
 
     @property
@@ -332,6 +371,7 @@ class CheckResult:
             "timed_out": self.timed_out,
             "tags": list(self.tags),
             "warnings": list(self.warnings),
+            "scan": self.scan.to_dict() if self.scan else None,
         }
 
     @classmethod
@@ -362,6 +402,7 @@ class CheckResult:
             timed_out=bool(data.get("timed_out")),
             tags=tuple(data.get("tags") or ()),
             warnings=tuple(data.get("warnings") or ()),
+            scan=ScanFacts.from_dict(data["scan"]) if data.get("scan") else None,
         )
 
 

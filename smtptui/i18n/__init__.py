@@ -95,6 +95,13 @@ DOMAINS: tuple[str, ...] = (
     "session",
     "ui",
     "defects",
+    "keys",
+    "app",
+    "pane",
+    "screen",
+    "inspect",
+    "ext",
+    "cli",
 )
 
 #: Key prefixes whose module has another name (the reference's first keys).
@@ -165,6 +172,15 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
     if not values:
         return msg
     return msg.format_map(_Defaults({k: str(v) for k, v in values.items()}))
+
+
+def tn(key: str, n: int, lang: str | None = None, /, **values: object) -> str:
+    """``t`` for a count: ``key.one`` when ``n`` is 1 and the language has that
+    form (English does; Chinese needs none), else ``key``; ``{n}`` is filled."""
+    one = f"{key}.one"
+    if n == 1 and has(one, resolve_lang(lang)):
+        return t(one, lang, n=n, **values)
+    return t(key, lang, n=n, **values)
 
 
 def tl(key: str, lang: str | None = None, /, **values: object) -> tuple[str, ...]:

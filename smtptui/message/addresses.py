@@ -118,11 +118,12 @@ def parse_mailbox(
     return name, validate_address(m.group(2), allow_utf8=allow_utf8, field_name=field_name)
 
 
-def parse_address_list(
-    text: str, *, allow_utf8: bool = True, field_name: str = "Address"
-) -> list[tuple[str, str]]:
-    """Parse ``a@x, "Doe, J" <j@y>`` into mailboxes; commas inside quotes or
-    angle brackets do not split.  Empty items are skipped."""
+def split_address_list(text: str) -> list[str]:
+    """``a@x, "Doe, J" <j@y>`` → ``['a@x', ' "Doe, J" <j@y>']``: split at
+    commas that are not inside quotes or angle brackets; blank items are
+    dropped, the others kept as written (a stray CR must still be refused by
+    the caller's checks).  Only splitting: the one splitter of the composer,
+    the profile form and the message builder."""
     items: list[str] = []
     current, quoted, angle = [], False, False
     for i, ch in enumerate(text):
@@ -136,10 +137,17 @@ def parse_address_list(
             continue
         current.append(ch)
     items.append("".join(current))
+    return [item for item in items if item.strip()]
+
+
+def parse_address_list(
+    text: str, *, allow_utf8: bool = True, field_name: str = "Address"
+) -> list[tuple[str, str]]:
+    """Parse ``a@x, "Doe, J" <j@y>`` into mailboxes; commas inside quotes or
+    angle brackets do not split.  Empty items are skipped."""
     return [
         parse_mailbox(item, allow_utf8=allow_utf8, field_name=field_name)
-        for item in items
-        if item.strip()
+        for item in split_address_list(text)
     ]
 
 

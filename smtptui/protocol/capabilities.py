@@ -1,4 +1,11 @@
-"""What a server said it can do in its EHLO reply (RFC 5321 §4.1.1.1)."""
+"""What a server said it can do in its EHLO reply (RFC 5321 §4.1.1.1), and
+the one table of the extensions smtptui knows (:data:`EXTENSIONS`).
+
+Every view that lists extensions — the fleet table and its legend, ``check``,
+``compare``, the saved history, the learner's parameter checks — reads
+:data:`EXTENSIONS`; adding an extension is one row here plus its name in the
+catalogue (``ext.<KEYWORD>`` in English and Chinese).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,63 @@ from smtptui.protocol.text import escape_text
 
 if TYPE_CHECKING:
     from smtptui.protocol.reply import Reply
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """One EHLO keyword smtptui knows.
+
+    ``flag``: its letter in compact views (the fleet table's ``ext`` column);
+    ``fact``: shown as a yes/no fact of a server (``check``, fleet, compare,
+    JSON) — SIZE, STARTTLS, AUTH and LIMITS are shown with their values
+    instead; ``parameters``: the MAIL/RCPT parameters that need it offered."""
+
+    keyword: str
+    rfc: str
+    flag: str = ""
+    fact: bool = True
+    parameters: tuple[str, ...] = ()
+
+    @property
+    def json_key(self) -> str:
+        """Its key in JSON output and the saved history (``"8bitmime"``)."""
+        return self.keyword.lower()
+
+
+EXTENSIONS: tuple[Extension, ...] = (
+    Extension("PIPELINING", "RFC 2920", "P"),
+    Extension("CHUNKING", "RFC 3030", "C"),
+    Extension("SMTPUTF8", "RFC 6531", "U", parameters=("SMTPUTF8",)),
+    Extension("8BITMIME", "RFC 6152", "8", parameters=("BODY",)),
+    Extension("DSN", "RFC 3461", "D", parameters=("RET", "ENVID", "NOTIFY", "ORCPT")),
+    Extension("REQUIRETLS", "RFC 8689", "R", parameters=("REQUIRETLS",)),
+    Extension("ENHANCEDSTATUSCODES", "RFC 2034"),
+    Extension("SIZE", "RFC 1870", fact=False, parameters=("SIZE",)),
+    Extension("STARTTLS", "RFC 3207", fact=False),
+    Extension("AUTH", "RFC 4954", fact=False, parameters=("AUTH",)),
+    Extension("LIMITS", "RFC 9422", fact=False),
+    Extension("MT-PRIORITY", "RFC 6710", fact=False, parameters=("MT-PRIORITY",)),
+    Extension("FUTURERELEASE", "RFC 4865", fact=False, parameters=("HOLDFOR", "HOLDUNTIL")),
+    Extension("DELIVERBY", "RFC 2852", fact=False, parameters=("BY",)),
+    Extension("RRVS", "RFC 7293", fact=False, parameters=("RRVS",)),
+)
+
+
+def fact_extensions() -> tuple[Extension, ...]:
+    """The extensions shown as yes/no facts of a server, in table order."""
+    return tuple(e for e in EXTENSIONS if e.fact)
+
+
+def known_keywords() -> frozenset[str]:
+    return frozenset(e.keyword for e in EXTENSIONS)
+
+
+def extension_for_parameter(name: str) -> str:
+    """The EHLO keyword a MAIL/RCPT parameter needs (unknown ones: itself)."""
+    for ext in EXTENSIONS:
+        if name in ext.parameters:
+            return ext.keyword
+    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +120,10 @@ class Capabilities:
 
     def has(self, keyword: str) -> bool:
         return keyword.upper() in self.keywords
+
+    def offered_facts(self) -> tuple[str, ...]:
+        """The yes/no extensions (:func:`fact_extensions`) this server offers."""
+        return tuple(e.keyword for e in fact_extensions() if e.keyword in self.keywords)
 
     def params(self, keyword: str) -> tuple[str, ...]:
         return self.keywords.get(keyword.upper(), ())

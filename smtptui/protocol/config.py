@@ -17,6 +17,10 @@ RFC_TIMEOUTS: dict[str, float] = {
 SECURITY_MODES = ("plain", "starttls", "tls")
 DEFAULT_PORTS = {"plain": 25, "starttls": 587, "tls": 465}
 
+#: swaks' --quit-after names, in conversation order (here, not in ``transaction``,
+#: so the command line can offer them without loading the engine).
+BREAKPOINTS = ("connect", "ehlo", "tls", "auth", "mail", "rcpt", "data")
+
 
 @dataclass(frozen=True, slots=True)
 class TlsConfig:

@@ -11,6 +11,7 @@ oversized replies, disconnects, TLS handshake failures) emits ``Failed`` and
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ipaddress
 import socket
@@ -112,7 +113,29 @@ class Session(Wire):
             await self.ehlo()
         return reply
 
-    async def _upgrade(self) -> None:
+    async def starttls_handover(self) -> tuple[Reply, asyncio.StreamReader, asyncio.StreamWriter]:
+        """STARTTLS, then hand the still-plain stream to the caller for a
+        handshake made elsewhere (the inspector's, which must see every
+        certificate and choose versions and ciphers itself).  The session is
+        closed afterwards: it no longer owns the stream."""
+        async with self.exclusive():
+            caps = self.capabilities
+            if caps is not None and not caps.starttls:
+                raise TlsError(
+                    f"{self.host_label} does not offer STARTTLS",
+                    hint="Use --security plain, or --security tls on port 465.",
+                )
+            reply = await self._command("STARTTLS")
+            if reply.code != 220:
+                raise TlsError(f"the server refused STARTTLS: {reply.summary()}", reply=reply)
+            self._refuse_injection()
+            reader, writer = self._reader, self._writer
+            assert reader is not None and writer is not None
+            self._detach()
+            self._closed("handed over for a TLS handshake of its own")
+            return reply, reader, writer
+
+    def _refuse_injection(self) -> None:
         reader = self._reader
         injected = (
             bool(self._replies) or self._parser.pending or len(getattr(reader, "_buffer", b""))
@@ -126,6 +149,9 @@ class Session(Wire):
                     phase=Phase.TLS,
                 )
             )
+
+    async def _upgrade(self) -> None:
+        self._refuse_injection()
         self.capabilities = None
         await self._handshake()
 

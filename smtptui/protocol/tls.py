@@ -171,27 +171,49 @@ def certificate_facts(der: bytes) -> CertificateFacts | None:
     )
 
 
-def explain_handshake_error(exc: BaseException, host: str) -> str:
-    """One sentence saying why a handshake failed, in words an admin can act on."""
+def explain_handshake_error(exc: BaseException, host: str, tls: TlsConfig | None = None) -> str:
+    """One sentence saying why a handshake failed, in words an admin can act
+    on — with advice that fits what was already given (a CA file, a name to
+    verify): the command-line option and the profile key that change it."""
     if isinstance(exc, ssl.SSLCertVerificationError):
         reason = (exc.verify_message or exc.reason or str(exc)).strip()
         low = reason.lower()
+        ca_file = tls.ca_file if tls is not None else None
+        untrusted = (
+            "; use the CA file that signed it"
+            if ca_file
+            else "; trust its CA with --ca-file (profile: tls.ca_file)"
+        )
+        testing = (
+            ", or (only for testing) turn verification off with --insecure (tls.verify = false)"
+        )
+        if "hostname mismatch" in low or "ip address mismatch" in low or "doesn't match" in low:
+            given = tls is not None and tls.server_hostname
+            fix = (
+                f"; {host!r} was given as the name to verify: check it against the names the "
+                "certificate holds (smtptui tls TARGET shows them)"
+                if given
+                else "; connect by a name the certificate holds, or give that name with "
+                "--tls-name (profile: tls.server_hostname) — smtptui tls TARGET shows the names"
+            )
+            return f"the server's certificate is not valid for the name {host!r}{fix}"
         if "expired" in low:
-            what = "the server's certificate has expired"
-        elif "self-signed" in low or "self signed" in low:
+            return (
+                "the server's certificate has expired; the server's admin must renew it" + testing
+            )
+        if "not yet valid" in low:
+            return "the server's certificate is not valid yet; check both clocks" + testing
+        if "self-signed" in low or "self signed" in low:
             what = "the server's certificate is self-signed and not trusted here"
         elif "unable to get local issuer" in low or "unknown ca" in low:
-            what = "the server's certificate was issued by a CA this machine does not trust"
-        elif "hostname mismatch" in low or "ip address mismatch" in low or "doesn't match" in low:
-            what = f"the server's certificate is not valid for the name {host!r}"
-        elif "not yet valid" in low:
-            what = "the server's certificate is not valid yet (check both clocks)"
+            what = (
+                f"the server's certificate was not issued by the CA in {ca_file}"
+                if ca_file
+                else "the server's certificate was issued by a CA this machine does not trust"
+            )
         else:
             what = f"the server's certificate did not verify ({reason})"
-        return (
-            f"{what}; trust its CA with --ca-file, or (only for testing) "
-            "turn verification off with --insecure"
-        )
+        return what + untrusted + testing
     if isinstance(exc, ssl.SSLError):
         reason = exc.reason or str(exc)
         if reason and "WRONG_VERSION_NUMBER" in reason:

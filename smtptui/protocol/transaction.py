@@ -19,9 +19,6 @@ from smtptui.protocol.reply import Reply
 from smtptui.protocol.secret import Secret
 from smtptui.protocol.session import Session
 
-#: swaks' --quit-after names, in conversation order.
-BREAKPOINTS = ("connect", "ehlo", "tls", "auth", "mail", "rcpt", "data")
-
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
@@ -312,7 +309,12 @@ async def establish(session: Session, plan: Plan) -> str | None:
     """Everything before mail: connect, EHLO, STARTTLS and EHLO again (when the
     security mode says so), AUTH (when credentials are given).  Returns the
     breakpoint it stopped at, or ``None``; raises :class:`SmtpError` after a
-    ``Failed`` event.  The session stays open (the TUI keeps it for more)."""
+    ``Failed`` event.  The session stays open (the TUI keeps it for more).
+
+    On a session that is already part-way (connected, maybe greeted, maybe in
+    TLS — e.g. a learner stepped through the greeting by hand), only the steps
+    not yet done are taken: it is how a transaction is never sent before the
+    EHLO, TLS and AUTH its profile requires."""
     try:
         async with session.exclusive():
             return await _establish(session, plan)
@@ -321,20 +323,22 @@ async def establish(session: Session, plan: Plan) -> str | None:
 
 
 async def _establish(session: Session, plan: Plan) -> str | None:
-    await session.connect()
+    if not session.connected:
+        await session.connect()
     if plan.quit_after == "connect":
         return "connect"
-    await _ehlo(session, plan)
+    if session.capabilities is None:
+        await _ehlo(session, plan)
     if plan.quit_after == "ehlo":
         return "ehlo"
-    if session.config.security == "starttls":
+    if session.config.security == "starttls" and not session.tls_active:
         await session.starttls(ehlo=False)
         if plan.quit_after == "tls":
             return "tls"
         await _ehlo(session, plan)
     elif plan.quit_after == "tls":
         return "tls"
-    if plan.credentials is not None:
+    if plan.credentials is not None and session.authenticated_as is None:
         creds = plan.credentials
         await session.auth(creds.mechanism, creds.username, creds.secret)
     if plan.quit_after == "auth":

@@ -224,7 +224,7 @@ class Wire:
                 await self._writer.start_tls(ctx, server_hostname=_sni(server_name))
         except (ssl.SSLError, OSError, EOFError, TimeoutError) as exc:
             error = TlsError(
-                f"TLS with {self.host_label} failed: {explain_handshake_error(exc, server_name)}"
+                f"TLS with {self.host_label} failed: {explain_handshake_error(exc, server_name, cfg.tls)}"
             )
             if isinstance(exc, ssl.SSLCertVerificationError):
                 error.verify_error = (exc.verify_message or str(exc)).strip()
@@ -463,7 +463,7 @@ class Wire:
         """Record a connection-ending error: emit Failed, close, return it to raise."""
         if not self._closed_emitted:
             self.report_failure(exc)
-            self.abort(str(exc))
+            self.abort("closed after the error above")
         else:
             exc.announced = True  # the connection already ended with its own report
         return exc

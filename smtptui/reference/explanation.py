@@ -70,6 +70,7 @@ class Explanation:
     text: str | None = None
     decoded: str | None = None
     lang: str = "en"
+    extensions: tuple[str, ...] = ()  # after EHLO: each known extension offered, explained
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready: tuples become lists, nothing else changes."""
@@ -271,6 +272,11 @@ def explain(
 
     decoded = decode_auth_challenge(text) if code == 334 else None
     hint = _hint_text(rep_code, phase, enh_str, text, vendor_id, decoded, lang)
+    extensions = (
+        _extensions_offered(reply, lang)
+        if isinstance(reply, Reply) and code == 250 and phase == "EHLO"
+        else ()
+    )
 
     return Explanation(
         code=code,
@@ -297,6 +303,20 @@ def explain(
         text=escape_text(text) if text else None,
         decoded=decoded,
         lang=lang,
+        extensions=extensions,
+    )
+
+
+def _extensions_offered(reply: Reply, lang: str) -> tuple[str, ...]:
+    """``PIPELINING — commands sent in groups …`` for every extension of the
+    one table the EHLO reply lists (what the capabilities mean)."""
+    from smtptui.protocol.capabilities import EXTENSIONS, Capabilities
+
+    caps = Capabilities.from_ehlo(reply)
+    return tuple(
+        f"{ext.keyword} — {t(f'ext.{ext.keyword}', lang)}"
+        for ext in EXTENSIONS
+        if caps.has(ext.keyword)
     )
 
 

@@ -18,6 +18,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from smtptui.i18n import t
+from smtptui.protocol.capabilities import extension_for_parameter
 from smtptui.reference.commands import lookup_command, verb_of
 from smtptui.reference.states import State
 
@@ -84,25 +85,6 @@ def _x(
 _MAIL_RE = re.compile(r"^MAIL\s+FROM:\s*<([^<>]*)>(.*)$", re.IGNORECASE)
 _RCPT_RE = re.compile(r"^RCPT\s+TO:\s*<([^<>]*)>(.*)$", re.IGNORECASE)
 _BDAT_RE = re.compile(r"^BDAT\s+(\d+)(\s+LAST)?\s*$", re.IGNORECASE)
-
-#: Parameter keyword -> the EHLO keyword that must be offered (RFC 1870, 6152,
-#: 3030, 3461, 4954, 6531, 8689, 6710, 4865, 2852, 7293).
-PARAMETER_EXTENSIONS: dict[str, str] = {
-    "SIZE": "SIZE",
-    "BODY": "8BITMIME",
-    "SMTPUTF8": "SMTPUTF8",
-    "RET": "DSN",
-    "ENVID": "DSN",
-    "NOTIFY": "DSN",
-    "ORCPT": "DSN",
-    "AUTH": "AUTH",
-    "REQUIRETLS": "REQUIRETLS",
-    "MT-PRIORITY": "MT-PRIORITY",
-    "HOLDFOR": "FUTURERELEASE",
-    "HOLDUNTIL": "FUTURERELEASE",
-    "BY": "DELIVERBY",
-    "RRVS": "RRVS",
-}
 
 #: RFC 3207 §4: with TLS required, everything but these gets 530.
 TLS_EXEMPT = frozenset({"NOOP", "EHLO", "STARTTLS", "QUIT"})
@@ -225,7 +207,7 @@ def _params(caps: Capabilities | None, verb: str, params: str) -> Expectation | 
     for item in params.split():
         name, _, value = item.partition("=")
         name = name.upper()
-        ext = PARAMETER_EXTENSIONS.get(name, name)
+        ext = extension_for_parameter(name)
         if name == "BODY" and value.upper() == "BINARYMIME":
             ext = "BINARYMIME"
         if caps is not None and not caps.has(ext):

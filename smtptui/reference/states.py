@@ -269,4 +269,33 @@ class SessionState:
             if self.refused:
                 parts.append(t("state.flag.refused", lang))
         head = " · ".join(parts)
-        return f"{head} — {t(f'state.{self.state.value}.text', lang)}"
+        return f"{head} — {self._text(lang)}"
+
+    def _text(self, lang: str | None) -> str:
+        """What happened and what comes next.  In GREETED it follows the
+        facts: after STARTTLS and AUTH, only MAIL FROM is left to suggest."""
+        if self.state is not State.GREETED:
+            return t(f"state.{self.state.value}.text", lang)
+        done = [t("state.done.ehlo" if self.esmtp else "state.done.helo", lang)]
+        if self.tls:
+            done.append(t("state.done.tls", lang))
+        if self.authenticated:
+            done.append(t("state.done.auth", lang))
+        legal = self.legal_commands()
+        upcoming = [
+            t(f"state.next.{verb.lower()}", lang)
+            for verb in ("STARTTLS", "AUTH", "MAIL")
+            if verb in legal
+        ]
+        if not upcoming:
+            return t("state.greeted.blocked", lang, done=t("ui.sep", lang).join(done))
+        return t(
+            "state.greeted.text",
+            lang,
+            done=t("ui.sep", lang).join(done),
+            next=t("state.or", lang).join(
+                [t("ui.sep", lang).join(upcoming[:-1]), upcoming[-1]]
+                if len(upcoming) > 1
+                else upcoming
+            ),
+        )

@@ -1,104 +1,64 @@
-"""The smtptui dashboard: the App, its bindings, and the wiring between panes.
+"""The smtptui dashboard: the App, its keys, and the wiring between the
+workspace and the panes.
 
-Panes live in ``smtptui/ui/widgets``; they render what the session controllers
-hold and post messages back.  Network work runs in one worker group per
-profile (``session-<name>``), with ``exit_on_error=False``: a failure ends up in
-that session's transcript and as a notification, never as a crash.
+The state lives in a :class:`~smtptui.workspace.model.Workspace` (profiles,
+sessions, selection, drafts, settings — no Textual there); this module renders
+it and turns keys, clicks and the panes' messages into calls on it.  Panes are
+handed what they show; they never reach into the app.  Network work runs in one
+worker group per profile (``session-<name>``) with ``exit_on_error=False``: a
+failure ends up in that session's transcript and as a notification, never as
+a crash.
 """
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
+from smtptui.i18n import t
 from smtptui.protocol.errors import SmtpError
 from smtptui.ui.compat import TextualAppHooks
 from smtptui.ui.deferred import Deferred
+from smtptui.ui.footer import DashboardFooter
+from smtptui.ui.keys import KEYS, bindings
 from smtptui.ui.layout import ResponsiveLayout
-from smtptui.ui.panes import transcript_pane
+from smtptui.ui.messages import (
+    AuthHelperRequested,
+    DraftChanged,
+    OpenProfile,
+    PaneReady,
+    PreviewRequested,
+    SwaksRequested,
+)
+from smtptui.ui.panes import Panes
 from smtptui.ui.widgets.profile_list import ProfilesPane
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from smtptui.message import BuiltMessage
+    from smtptui.profiles import Profile
+    from smtptui.profiles.credentials import PasswordAnswer
     from smtptui.ui.widgets.transcript_view import TranscriptView
+    from smtptui.workspace.session import SessionController
 
 
 class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
     """Talk SMTP to many servers and see every byte."""
 
-    CSS_PATH = Path(__file__).with_name(
-        "app.tcss"
-    )  # absolute: subclasses (tests, tools) find it too
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses find it too
     TITLE = "smtptui"
-    COMMANDS: ClassVar = App.COMMANDS | {lambda: _profile_commands()}
-
+    COMMANDS: ClassVar = {lambda: _palette_providers()[0], lambda: _palette_providers()[1]}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "q", "quit", "Quit", id="app.quit", tooltip="Close every session with QUIT and leave"
-        ),
-        Binding(
-            "d",
-            "disconnect",
-            "Disconnect",
-            id="session.disconnect",
-            tooltip="QUIT the highlighted profile's session",
-        ),
-        Binding("n", "new_profile", "New", id="profile.new", tooltip="Create a profile"),
-        Binding(
-            "e", "edit_profile", "Edit", id="profile.edit", tooltip="Edit the highlighted profile"
-        ),
-        Binding("D", "duplicate_profile", "Duplicate", show=False, id="profile.duplicate"),
-        Binding("delete,X", "delete_profile", "Delete", show=False, id="profile.delete"),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            id="profiles.filter",
-            tooltip="Filter profiles (name, host, #tag)",
-        ),
-        Binding(
-            "f5",
-            "send",
-            "Send",
-            id="composer.send",
-            tooltip="Send the composer's message on this session",
-        ),
-        Binding(
-            "i", "inbox", "Inbox", id="demo.inbox", tooltip="What the built-in demo server received"
-        ),
-        Binding(
-            "colon",
-            "focus_raw",
-            "Raw",
-            id="session.raw",
-            tooltip="Type a raw SMTP command (telnet mode)",
-        ),
-        Binding(
-            "l",
-            "toggle_language",
-            "中文/EN",
-            id="app.language",
-            tooltip="Switch the reference between English and Chinese",
-        ),
-        Binding(
-            "h",
-            "dashboard",
-            "Fleet",
-            id="fleet.dashboard",
-            tooltip="Check every (filtered) profile at once: health, TLS, AUTH, latency",
-        ),
-        Binding("x", "export", "Export", show=False, id="transcript.export"),
-        Binding("y", "copy_transcript", "Copy", show=False, id="transcript.copy"),
-        Binding("s", "search", "Search", show=False, id="transcript.search"),
-        Binding("t", "toggle_theme", "Theme", show=False, id="app.theme"),
-        Binding("f1,question_mark", "help", "Help", id="app.help", tooltip="Every key binding"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
+        *bindings("app"),
+        *bindings("panes", exclude=("pane.focus_next", "pane.focus_previous")),
     ]
 
     def __init__(
@@ -109,18 +69,19 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         lang: str | None = None,
     ) -> None:
         super().__init__()
-        from smtptui.builtin import BuiltinServer
         from smtptui.profiles import ProfileStore
+        from smtptui.workspace.model import Workspace
 
-        self.store = ProfileStore(profiles_dir)
+        self.workspace = Workspace(ProfileStore(profiles_dir), lang=lang)
+        self.workspace.on_session_change = self._session_changed
+        self.panes = Panes()
         self.start_profile = profile_name
-        self._lang = lang  # resolved on first use (SMTPTUI_LANG, then the locale)
-        self.builtin = BuiltinServer()
-        self.controllers: dict[str, object] = {}
-        self.current: str | None = None
-        self.auto_handshake = True
-        self._store_token: tuple = ()  # the profiles folder as last read (see reload_profiles)
-        self._dirty: set[str] = set()  # profiles whose session changed since the last repaint
+        self.keymap_overrides: dict[str, str] = {}
+        self._dirty: set[str] = set()  # sessions that changed since the last repaint
+
+    @property
+    def lang(self) -> str:
+        return self.workspace.settings.lang
 
     # ------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -128,32 +89,18 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         # right after it (first paint is a feature).
         yield Deferred(lambda: Header(icon="✉"))
         with Horizontal(id="main"):
-            yield ProfilesPane(id="profiles")
+            yield ProfilesPane(lang=self.lang, id="profiles")
             yield Deferred(self._transcript_pane)
             yield Deferred(self._reference_pane)
         with Horizontal(id="bottom"):
             yield Deferred(self._composer_pane)
             yield Deferred(self._session_panel)
-        yield Deferred(Footer)
-
-    # The heavy panes are imported, built and mounted after the first frame, so
-    # the profiles list is on screen as fast as Textual can draw it.
-    @property
-    def lang(self) -> str:
-        if self._lang not in ("en", "zh"):
-            from smtptui.i18n import resolve_lang
-
-            self._lang = resolve_lang(self._lang)
-        return self._lang
-
-    @lang.setter
-    def lang(self, value: str) -> None:
-        self._lang = value
+        yield Deferred(lambda: DashboardFooter(lang=self.lang))
 
     def _transcript_pane(self):
         from smtptui.ui.widgets.transcript_pane import TranscriptPane
 
-        return TranscriptPane(id="transcript")
+        return TranscriptPane(lang=self.lang, id="transcript")
 
     def _reference_pane(self):
         from smtptui.ui.widgets.reference_pane import ReferencePane
@@ -163,12 +110,14 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
     def _composer_pane(self):
         from smtptui.ui.widgets.composer import ComposerPane
 
-        return ComposerPane(id="composer")
+        return ComposerPane(lang=self.lang, id="composer")
 
     def _session_panel(self):
         from smtptui.ui.widgets.session_panel import SessionPanel
 
-        return SessionPanel(lang=self.lang, id="session")
+        return SessionPanel(
+            lang=self.lang, handshake=self.workspace.settings.auto_handshake, id="session"
+        )
 
     def on_mount(self) -> None:
         self.reload_profiles(select=self.start_profile)
@@ -178,13 +127,28 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         self.query_one("#profile-list").focus()
         self._apply_layout(self.size.width, self.size.height)
 
+    def on_pane_ready(self, message: PaneReady) -> None:
+        """A pane built after the first frame: show the current session in it."""
+        slot = self.panes.register(message.pane)
+        controller = self.workspace.current_session
+        if slot == "transcript" and controller is not None:
+            self.panes.transcript.view.show(controller.lines)
+        elif slot == "reference":
+            self.panes.reference.follow(controller)
+        elif slot == "composer" and self.workspace.current is not None:
+            name = self.workspace.current
+            self.panes.composer.load(self.workspace.profile(name), self.workspace.draft(name))
+        elif slot == "session":
+            self.panes.session.show(controller, self._draft_now())
+        self._update_titles()
+
     def _watch_idle_sessions(self) -> None:
         """A server that says goodbye (421) or hangs up while a session sits
         idle is shown at once, not when the next command fails; profile files
         edited outside the app are picked up the same way."""
-        if self.store.changed_since(self._store_token):
+        if self.workspace.changed_on_disk():
             self.reload_profiles()
-        for name, controller in self.controllers.items():
+        for name, controller in self.workspace.sessions.items():
             if controller.has_idle_news():
                 self.run_session_work(
                     name, controller.notice_idle(), "reading what the server sent"
@@ -203,73 +167,43 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
 
         keymap, problems = load_keymap()
         if keymap:
+            self.keymap_overrides = keymap
             self.set_keymap(keymap)
         for problem in problems:
             self.notify(problem, title="keymap", severity="warning")
 
     # ------------------------------------------------------------ profiles
     def reload_profiles(self, *, select: str | None = None) -> None:
-        from smtptui.ui.panes import composer_pane
-
-        self._store_token = self.store.token()
-        result = self.store.load()
-        for error in result.errors:
-            self.notify(str(error), title="profile skipped", severity="warning", timeout=10)
+        """Read the profiles folder again and show what it holds."""
+        found = self.workspace.reload(select=select)
+        for error in found.errors:
+            self.notify(
+                str(error),
+                title=t("app.profile_skipped", self.lang),
+                severity="warning",
+                timeout=10,
+            )
+        if found.missing is not None:
+            self.notify(t("app.no_such_profile", self.lang, name=found.missing), severity="error")
         pane = self.query_one(ProfilesPane)
-        names = [p.name for p in result.profiles]
-        if select is not None and select not in names:
-            self.notify(f"no profile named {select!r}", severity="error")
-            select = None
-        if select is None and self.current in names:
-            select = self.current
-        if select is None and "demo" in names and not any(not p.bundled for p in result.profiles):
-            select = "demo"
-        pane.set_profiles(result.profiles, select=select)
-        for name in [n for n in self.controllers if n not in names]:
+        pane.set_profiles(self.workspace.profiles, select=found.selected)
+        for orphan in found.closed:
             # renamed or deleted elsewhere: its session must not live on unseen
-            orphan = self.controllers.pop(name)
-            self.workers.cancel_group(self, f"session-{name}")
+            self.workers.cancel_group(self, f"session-{orphan.key}")
             if orphan.connected:
                 self.run_worker(
-                    orphan.disconnect(), exit_on_error=False, description=f"closing {name}"
+                    orphan.disconnect(), exit_on_error=False, description=f"closing {orphan.key}"
                 )
-            if self.current == name:
-                self.current = None
-        for name, controller in self.controllers.items():
+        for name, controller in self.workspace.sessions.items():
             pane.update_badge(name, controller.badge)
-            profile = next((p for p in result.profiles if p.name == name), None)
-            if profile is not None and not controller.connected:
-                controller.profile = profile
-                if name == self.current and (composer := composer_pane(self)) is not None:
-                    composer.switch_profile(name, profile)  # same name: keeps the draft
-
-    def profile(self, name: str | None):
-        if name is None:
-            return None
-        pane = self.query_one(ProfilesPane)
-        return next((p for p in pane.profiles if p.name == name), None)
-
-    @property
-    def current_controller(self):
-        """The session shown now (panes mounted lazily start from it)."""
-        return self.controllers.get(self.current) if self.current else None
+        current = self.workspace.current
+        if current in found.refreshed and (composer := self.panes.composer) is not None:
+            composer.load(self.workspace.profile(current), None)  # same draft, new defaults
+        self._update_titles()
 
     @property
     def highlighted(self) -> str | None:
         return self.query_one(ProfilesPane).highlighted_name
-
-    def controller(self, name: str, *, create: bool = True):
-        from smtptui.ui.controller import SessionController
-
-        controller = self.controllers.get(name)
-        if controller is None and create:
-            profile = self.profile(name)
-            if profile is None:
-                return None
-            controller = SessionController(profile, builtin=self.builtin)
-            controller.on_change = self._controller_changed
-            self.controllers[name] = controller
-        return controller
 
     def on_profiles_pane_highlighted(self, message: ProfilesPane.Highlighted) -> None:
         self.switch_to(message.name)
@@ -279,47 +213,60 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
 
     def switch_to(self, name: str) -> None:
         """Show ``name``'s session everywhere, at once; other sessions live on."""
-        from smtptui.ui.panes import composer_pane, reference_pane, session_panel
-
-        previous = self.current
-        self.current = name
-        controller = self.controller(name)
+        workspace = self.workspace
+        previous = workspace.current
+        composer = self.panes.composer
+        if composer is not None and previous is not None and previous != name:
+            workspace.keep_draft(previous, composer.values)
+        controller = workspace.select(name)
         if controller is None:
             return
-        if (pane := transcript_pane(self)) is not None:
+        if (pane := self.panes.transcript) is not None:
             pane.view.show(controller.lines)
-        if (composer := composer_pane(self)) is not None:
-            composer.switch_profile(previous, controller.profile)
-        if (panel := session_panel(self)) is not None:
-            panel.show(controller)
-        if (reference := reference_pane(self)) is not None:
+        if composer is not None and previous != name:
+            composer.load(controller.profile, workspace.draft(name))
+        if (panel := self.panes.session) is not None:
+            panel.show(controller, self._draft_now())
+        if (reference := self.panes.reference) is not None:
             reference.follow(controller)
         self._update_titles()
 
+    def _draft_now(self):
+        """The current profile's draft as the composer shows it right now."""
+        composer = self.panes.composer
+        if composer is not None and composer.profile_name == self.workspace.current:
+            return composer.values
+        return self.workspace.draft(self.workspace.current)
+
+    def on_draft_changed(self, message: DraftChanged) -> None:
+        name = self.workspace.current
+        if name is not None:
+            self.workspace.keep_draft(name, message.fields)
+        if (panel := self.panes.session) is not None:
+            panel.set_draft(message.fields)
+
     def _update_titles(self) -> None:
-        controller = self.current_controller
+        controller = self.workspace.current_session
+        lang = self.lang
         if controller is None:
             self.sub_title = ""
             return
         profile = controller.profile
         badge = controller.badge
         tls = " · TLS" if badge.tls else ""
-        state = {"idle": "not connected"}.get(badge.status, badge.status)
-        session = controller.session
-        if session is not None:
-            where = session.host_label  # the real address (the demo's port is chosen at start)
-        else:
-            where = "built-in demo server" if profile.builtin_server else profile.address
+        state = t(f"app.status.{badge.status}", lang)
+        where = controller.where or t("app.builtin_where", lang)
         self.sub_title = f"{profile.name} ({where} {profile.security}) · {state}{tls}"
-        title = f"Transcript: {profile.name}"
+        title = t("pane.transcript.title_for", lang, name=profile.name)
+        session = controller.session
         if session is not None and session.tls_info is not None:
             title += f" · {session.tls_info.version}"
-        if (pane := transcript_pane(self)) is not None:
+        if (pane := self.panes.transcript) is not None:
             pane.set_title(title)
 
     # ------------------------------------------------------ session events
-    def _controller_changed(self, controller, new_lines) -> None:
-        """Called by a controller for every event.  Cheap on purpose: it only
+    def _session_changed(self, controller: SessionController, new_lines) -> None:
+        """Called by a session for every event.  Cheap on purpose: it only
         notes what changed; one repaint per burst follows (a server may send
         thousands of lines between two frames)."""
         if not self._dirty:
@@ -327,30 +274,26 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         self._dirty.add(controller.key)
 
     def _flush_views(self) -> None:
-        from smtptui.ui.panes import reference_pane, session_panel
-
         dirty, self._dirty = self._dirty, set()
-        pane = self.query_one(ProfilesPane)
+        profiles = self.query_one(ProfilesPane)
         for name in dirty:
-            controller = self.controllers.get(name)
+            controller = self.workspace.sessions.get(name)
             if controller is not None:
-                pane.update_badge(name, controller.badge)
-        controller = self.current_controller
+                profiles.update_badge(name, controller.badge)
+        controller = self.workspace.current_session
         if controller is not None and controller.key in dirty:
-            if (pane := transcript_pane(self)) is not None:
+            if (pane := self.panes.transcript) is not None:
                 pane.view.lines_appended()
-            if (panel := session_panel(self)) is not None:
+            if (panel := self.panes.session) is not None:
                 panel.refresh_state()
-            if (reference := reference_pane(self)) is not None:
+            if (reference := self.panes.reference) is not None:
                 reference.follow(controller)
         self._update_titles()
 
     def run_session_work(self, name: str, coro, description: str) -> Worker:
-        controller = self.controllers.get(name)
-        if controller is not None and controller.session is not None and controller.session.busy:
-            self.notify(
-                f"{name} is busy; this goes out as soon as the current operation ends", timeout=3
-            )
+        controller = self.workspace.sessions.get(name)
+        if controller is not None and controller.busy:
+            self.notify(t("app.busy", self.lang, name=name), timeout=3)
         return self.run_worker(
             coro, group=f"session-{name}", exit_on_error=False, description=description
         )
@@ -364,34 +307,52 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         if isinstance(error, SmtpError):
             self.notify(error.sentence, title=name, severity="error", timeout=8)
         else:
-            controller = self.controllers.get(name)
-            text = f"internal error while {worker.description}: {type(error).__name__}: {error}"
+            controller = self.workspace.sessions.get(name)
+            text = t(
+                "app.internal_error",
+                self.lang,
+                what=worker.description,
+                error=f"{type(error).__name__}: {error}",
+            )
             if controller is not None:
                 controller.fail(text)
             self.notify(text, title=name, severity="error", timeout=10)
 
-    # ------------------------------------------------------------- actions
-    def connect(self, name: str | None = None) -> None:
-        from smtptui.ui.session_actions import connect
+    # ------------------------------------------------------------- sessions
+    def _credentials(self, controller: SessionController):
+        return self.workspace.credentials_for(controller, self._ask_password)
 
-        name = name or self.highlighted
-        if name is None:
-            return
-        controller = self.controller(name)
+    async def _ask_password(self, profile: Profile, reason: str | None) -> PasswordAnswer | None:
+        from smtptui.ui.screens.password import PasswordScreen
+
+        return await self.push_screen_wait(PasswordScreen(profile, reason=reason, lang=self.lang))
+
+    def connect(self, name: str | None = None) -> None:
+        name = name or self.highlighted or self.workspace.current
+        controller = self.workspace.session(name)
         if controller is None:
             return
-        if name != self.current:
+        if name != self.workspace.current:
             self.switch_to(name)
         if controller.connected or controller.connecting:
-            self.notify(f"{name} is already connected; d disconnects", timeout=3)
+            self.notify(t("app.already_connected", self.lang, name=name), timeout=3)
             return
-        self.run_session_work(name, connect(self, controller), f"connecting {name}")
+        self.run_session_work(
+            name,
+            controller.connect(
+                self._credentials(controller), handshake=self.workspace.settings.auto_handshake
+            ),
+            f"connecting {name}",
+        )
+
+    def action_connect(self) -> None:
+        self.connect()
 
     def action_disconnect(self) -> None:
-        name = self.current
-        controller = self.controllers.get(name) if name else None
+        name = self.workspace.current
+        controller = self.workspace.current_session
         if controller is None or not (controller.connected or controller.connecting):
-            self.notify("not connected", timeout=2)
+            self.notify(t("app.not_connected", self.lang), timeout=2)
             return
         # A command waiting on a silent server must not hold the disconnect up:
         # cancelling it says QUIT and closes (protocol.wire.Wire.exclusive).
@@ -403,156 +364,316 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             description="disconnecting",
         )
 
-    def action_send(self) -> None:
-        from smtptui.ui.session_actions import send_composed
+    def _build_message(self) -> BuiltMessage | None:
+        """The composer's message, or ``None`` after saying what is wrong."""
+        from smtptui.message import MessageError
 
-        if self.current is None:
+        composer = self.panes.composer
+        if composer is None:
+            self.notify(t("app.composer_loading", self.lang), timeout=3)
+            return None
+        try:
+            return composer.build()
+        except MessageError as exc:
+            composer.show_error(str(exc))
+            self.notify(str(exc), title=t("pane.composer.title", self.lang), severity="error")
+            return None
+
+    def action_send(self) -> None:
+        controller = self.workspace.current_session
+        built = self._build_message() if controller is not None else None
+        if controller is None or built is None:
             return
-        controller = self.controller(self.current)
         self.run_session_work(
-            self.current, send_composed(self, controller), f"sending on {self.current}"
+            controller.key, self._send(controller, built), f"sending on {controller.key}"
         )
 
-    def on_transcript_view_reply_selected(self, message: TranscriptView.ReplySelected) -> None:
-        from smtptui.ui.panes import reference_pane
-
-        controller = self.current_controller
-        if controller is not None and (reference := reference_pane(self)) is not None:
-            reference.show_reply(message.event, controller)
+    async def _send(self, controller: SessionController, built: BuiltMessage) -> None:
+        composer = self.panes.composer
+        progress = composer.set_progress if composer is not None else None
+        if composer is not None:
+            composer.start_progress(built.size)
+        try:
+            result = await controller.send(
+                built, progress=progress, credentials=self._credentials(controller)
+            )
+        finally:
+            if composer is not None:
+                composer.stop_progress()
+        if result.final is not None:
+            refused = ", ".join(a for a, _ in result.refused)
+            self.notify(
+                t(
+                    "app.accepted_refused" if refused else "app.accepted",
+                    self.lang,
+                    n=len(result.accepted),
+                    code=result.final.code,
+                    refused=refused,
+                ),
+                title=controller.key,
+                timeout=5,
+            )
 
     def on_session_panel_raw_submitted(self, message) -> None:
-        from smtptui.ui.session_actions import raw_line
-
-        controller = self.current_controller
+        controller = self.workspace.current_session
         if controller is None:
             return
         self.run_session_work(
             controller.key,
-            raw_line(self, controller, message.line),
+            controller.raw(message.line),
             "sending a raw command",  # never the line itself: it may be a base64 password
         )
 
     def on_session_panel_step_requested(self, message) -> None:
-        from smtptui.ui.session_actions import step
-
-        controller = self.controller(self.current) if self.current else None
+        controller = self.workspace.current_session
         if controller is None:
             return
+
+        def body() -> BuiltMessage:
+            built = self._build_message()
+            if built is None:
+                raise SmtpError(t("app.composer_not_ready", self.lang))
+            return built
+
         self.run_session_work(
-            controller.key, step(self, controller, message.verb), f"sending {message.verb}"
+            controller.key,
+            controller.step(
+                message.verb,
+                self._draft_now(),
+                credentials=self._credentials(controller),
+                handshake=self.workspace.settings.auto_handshake,
+                message=body,
+            ),
+            f"sending {message.verb}",
         )
 
     def on_session_panel_handshake_toggled(self, message) -> None:
-        self.auto_handshake = message.value
+        self.workspace.settings.auto_handshake = message.value
 
     def on_composer_pane_send_requested(self, message) -> None:
         self.action_send()
 
-    def edit_named_profile(self, name: str) -> None:
-        from smtptui.ui.profile_actions import edit_profile
+    def on_open_profile(self, message: OpenProfile) -> None:
+        """From the fleet view: the profile's session, showing the check's
+        conversation when no session of it is live."""
+        controller = self.workspace.session(message.name)
+        if controller is None:
+            self.notify(t("app.profile_gone", self.lang, name=message.name), severity="warning")
+            return
+        if message.check_events and not controller.show_check(message.check_events):
+            self.notify(t("app.live_session_shown", self.lang, name=message.name), timeout=4)
+        self.switch_to(message.name)
+        self.query_one(ProfilesPane).highlight(message.name)
+        if self.screen_stack[0].has_class("-narrow"):
+            self.show_pane("transcript")  # at 80x24 the panes are tabs
 
-        edit_profile(self, self.profile(name))
+    def on_transcript_view_reply_selected(self, message: TranscriptView.ReplySelected) -> None:
+        controller = self.workspace.current_session
+        if controller is not None and (reference := self.panes.reference) is not None:
+            reference.show_reply(message.event, controller)
 
-    def action_filter(self) -> None:
-        self.show_pane("profiles")
-        self.query_one(ProfilesPane).focus_filter()
+    # ------------------------------------------------------------- screens
+    def on_preview_requested(self, message: PreviewRequested) -> None:
+        from smtptui.ui.screens.preview import PreviewScreen
 
-    def action_focus_raw(self) -> None:
-        from smtptui.ui.panes import session_panel
+        controller = self.workspace.current_session
+        capabilities = (
+            controller.capabilities if controller is not None and controller.connected else None
+        )
+        self.push_screen(
+            PreviewScreen(message.built, bcc=message.bcc, capabilities=capabilities, lang=self.lang)
+        )
+
+    def on_auth_helper_requested(self, message: AuthHelperRequested) -> None:
+        self.action_auth_helper()
+
+    def action_auth_helper(self) -> None:
+        from smtptui.ui.screens.auth_helper import AuthHelperScreen
 
         self.show_pane("session")
-        if (panel := session_panel(self)) is not None:
-            panel.focus_raw()
+        panel = self.panes.session
+        screen = AuthHelperScreen.for_session(self.workspace.current_session, lang=self.lang)
+        self.push_screen(screen, panel.put_raw_line if panel is not None else None)
+
+    def on_swaks_requested(self, message: SwaksRequested) -> None:
+        self._open_swaks(message.profile)
+
+    def action_swaks(self) -> None:
+        self._open_swaks(None)
+
+    def _open_swaks(self, profile: Profile | None) -> None:
+        from smtptui.ui.screens.swaks import SwaksExportError, SwaksScreen, swaks_for_profile
+
+        profile = profile or self.workspace.profile(self.workspace.current)
+        if profile is None:
+            self.notify(t("app.no_profile_selected", self.lang), severity="warning")
+            return
+        fields = self._draft_now() if profile.name == self.workspace.current else None
+        try:
+            command, notes = swaks_for_profile(profile, fields)
+        except SwaksExportError as exc:
+            self.notify(str(exc), title="swaks", severity="warning", timeout=8)
+            return
+        self.push_screen(SwaksScreen(command.command_line(), notes, lang=self.lang))
+
+    def action_preview(self) -> None:
+        if (composer := self.panes.composer) is not None:
+            self.show_pane("composer")
+            composer.action_preview()
 
     def action_dashboard(self) -> None:
         from smtptui.ui.screens.dashboard import DashboardScreen
 
         if not isinstance(self.screen, DashboardScreen):
-            self.push_screen(DashboardScreen(self))
-
-    def action_swaks(self) -> None:
-        from smtptui.ui.screens.swaks import open_swaks
-
-        open_swaks(self)
-
-    def action_auth_helper(self) -> None:
-        from smtptui.ui.panes import session_panel
-
-        self.show_pane("session")
-        if (panel := session_panel(self)) is not None:
-            panel.open_auth_helper()
-
-    def action_search(self) -> None:
-        self.show_pane("transcript")
-        if (pane := transcript_pane(self)) is not None:
-            pane.open_search()
-
-    def key_escape(self) -> None:
-        if (pane := transcript_pane(self)) is not None:
-            pane.close_search()
-
-    def action_toggle_language(self) -> None:
-        from smtptui.ui.panes import reference_pane, session_panel
-
-        self.lang = "zh" if self.lang == "en" else "en"
-        if (reference := reference_pane(self)) is not None:
-            reference.set_language(self.lang)
-        if (panel := session_panel(self)) is not None:
-            panel.set_language(self.lang)
-        self.notify("参考说明：中文" if self.lang == "zh" else "Reference: English", timeout=2)
-
-    def action_toggle_theme(self) -> None:
-        self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
-
-    def action_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+            profiles = self.query_one(ProfilesPane)
+            self.push_screen(
+                DashboardScreen(
+                    self.workspace,
+                    profiles=profiles.shown_profiles(),
+                    query=profiles.query_text,
+                )
+            )
 
     def action_inbox(self) -> None:
         from smtptui.ui.screens.inbox import InboxScreen
 
-        self.push_screen(InboxScreen(self.builtin))
+        self.push_screen(InboxScreen(self.workspace.builtin, lang=self.lang))
 
     def action_export(self) -> None:
         from smtptui.ui.screens.export import ExportScreen
 
-        controller = self.current_controller
+        controller = self.workspace.current_session
         if controller is None or not controller.transcript.events:
-            self.notify("nothing to export yet", timeout=2)
+            self.notify(t("app.nothing_to_export", self.lang), timeout=2)
             return
-        self.push_screen(ExportScreen(controller))
+        self.push_screen(ExportScreen(controller, lang=self.lang))
 
     def action_copy_transcript(self) -> None:
         from smtptui.transcript import export_text
 
-        controller = self.current_controller
+        controller = self.workspace.current_session
         if controller is None or not controller.transcript.events:
-            self.notify("nothing to copy yet", timeout=2)
+            self.notify(t("app.nothing_to_copy", self.lang), timeout=2)
             return
         self.copy_to_clipboard(export_text(controller.transcript.events, redact=True))
-        self.notify("transcript copied (user names and passwords masked)", timeout=3)
+        self.notify(t("app.copied", self.lang), timeout=3)
 
+    def action_help(self) -> None:
+        from smtptui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(lang=self.lang, keymap=self.keymap_overrides))
+
+    # --------------------------------------------------------- profile files
     def action_new_profile(self) -> None:
-        from smtptui.ui.profile_actions import edit_profile
-
-        edit_profile(self, None)
+        self.edit_profile(None)
 
     def action_edit_profile(self) -> None:
-        from smtptui.ui.profile_actions import edit_profile
+        self.edit_profile(self.workspace.profile(self.highlighted))
 
-        edit_profile(self, self.profile(self.highlighted))
+    def edit_profile(self, profile: Profile | None, *, as_new: bool = False) -> None:
+        """Open the form; ``None`` creates a profile, ``as_new`` saves a copy."""
+        from smtptui.ui.screens.profile_form import ProfileFormScreen
+
+        previous = None if (profile is None or as_new) else profile.name
+
+        def saved(result: Profile | None) -> None:
+            if result is not None:
+                self.reload_profiles(select=result.name)
+                self.notify(
+                    t("app.saved", self.lang, name=result.name, path=result.source_path),
+                    timeout=4,
+                )
+
+        self.push_screen(
+            ProfileFormScreen(
+                self.workspace.store, profile, previous_name=previous, lang=self.lang
+            ),
+            saved,
+        )
 
     def action_duplicate_profile(self) -> None:
-        from smtptui.ui.profile_actions import duplicate_profile
-
-        duplicate_profile(self, self.profile(self.highlighted))
+        profile = self.workspace.profile(self.highlighted)
+        if profile is not None:
+            name = self.workspace.copy_name(profile.name)
+            copy = profile.replace(name=name, builtin_server=profile.builtin_server)
+            self.edit_profile(copy, as_new=True)
 
     def action_delete_profile(self) -> None:
-        from smtptui.ui.profile_actions import delete_profile
+        from smtptui.profiles import ProfileError
+        from smtptui.ui.screens.confirm import ConfirmScreen
 
-        delete_profile(self, self.profile(self.highlighted))
+        profile = self.workspace.profile(self.highlighted)
+        if profile is None:
+            return
+        if profile.bundled:
+            self.notify(
+                t("app.bundled_not_deletable", self.lang, name=profile.name),
+                severity="warning",
+                timeout=4,
+            )
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                path = self.workspace.store.delete(profile.name)
+            except ProfileError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.reload_profiles()  # its session is closed as an orphan
+            self.notify(t("app.deleted", self.lang, path=path), timeout=4)
+
+        question = t("app.delete_question", self.lang, name=profile.name, path=profile.source_path)
+        self.push_screen(ConfirmScreen(question, lang=self.lang), confirmed)
+
+    # ------------------------------------------------------------ the rest
+    def action_filter(self) -> None:
+        self.show_pane("profiles")
+        self.query_one(ProfilesPane).focus_filter()
+
+    def action_focus_raw(self) -> None:
+        self.show_pane("session")
+        if (panel := self.panes.session) is not None:
+            panel.focus_raw()
+
+    def action_search(self) -> None:
+        self.show_pane("transcript")
+        if (pane := self.panes.transcript) is not None:
+            pane.open_search()
+
+    def action_leave_input(self) -> None:
+        """Escape: leave a text field (filter, raw line, search, composer) and
+        give the keys back to its pane, so ``q`` or ``i`` act again."""
+        from textual.widgets import Input, TextArea
+
+        focused = self.focused
+        if (pane := self.panes.transcript) is not None and pane.close_search():
+            return
+        if isinstance(focused, Input | TextArea):
+            self.focus_pane(self._pane_of(focused))
+
+    def action_toggle_language(self) -> None:
+        lang = "zh" if self.lang == "en" else "en"
+        self.workspace.settings.lang = lang
+        for widget in (
+            self.query_one(ProfilesPane),
+            self.panes.transcript,
+            self.panes.reference,
+            self.panes.composer,
+            self.panes.session,
+        ):
+            if widget is not None:
+                widget.set_language(lang)
+        for footer in self.query(DashboardFooter):
+            footer.set_language(lang)
+        self.set_tab_labels(lang)
+        self._update_titles()
+        self.notify(t("app.language_now", lang), timeout=2)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
 
     def report_internal_error(self) -> None:
         """An unexpected internal error (a bug): one sentence on the terminal,
@@ -570,33 +691,55 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
     async def on_unmount(self) -> None:
         """However the app ends (q, ctrl+c, a test harness), sessions get QUIT and
         the demo server's port is released."""
-        from smtptui.ui.session_actions import close_all
-
-        await close_all(self)
+        await self._close_sessions()
 
     async def action_quit(self) -> None:
         """QUIT every open session (bounded in time), stop the demo server, leave."""
-        from smtptui.ui.session_actions import close_all
-
-        await close_all(self)
+        await self._close_sessions()
         self.exit()
+
+    async def _close_sessions(self) -> None:
+        from smtptui.ui.exit_guard import closing_deadline
+
+        for worker in self.workers:
+            if (worker.group or "").startswith("session-"):
+                worker.cancel()  # a cancelled command says QUIT and closes by itself
+        await asyncio.sleep(0)
+        # closing_deadline: cut short once the terminal is gone
+        await self.workspace.close_all(deadline=closing_deadline)
 
     #: Actions that still make sense while a dialog (form, inbox, preview) is open.
     _MODAL_SAFE = frozenset({"quit", "help", "command_palette", "toggle_theme", "toggle_language"})
+    #: The dashboard's own actions (its keys), by name.
+    _DASHBOARD_ACTIONS = frozenset(
+        k.action.partition("(")[0] for k in KEYS if k.group in ("app", "panes", "palette")
+    )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The dashboard's letter keys belong to the main screen: inside a dialog
-        or the fleet view, ``n`` or ``d`` must not act on panes hidden behind it."""
-        return action in self._MODAL_SAFE or self.screen is self.screen_stack[0]
+        or the fleet view, ``n`` or ``d`` must not act on panes hidden behind it.
+        Everything else (Textual's own focus keys in a form) works everywhere."""
+        if action in self._MODAL_SAFE or action not in self._DASHBOARD_ACTIONS:
+            return True
+        return self.screen is self.screen_stack[0]
 
     def get_system_commands(self, screen: Screen):
+        """The palette: one described entry per action (see :mod:`smtptui.ui.commands`)."""
         from smtptui.ui.commands import dashboard_commands
 
-        yield from super().get_system_commands(screen)
-        yield from dashboard_commands(self)
+        for title, help_text, callback in dashboard_commands(self.lang):
+            yield SystemCommand(title, help_text, self._palette_action(callback))
+
+    def _palette_action(self, action: str):
+        def run() -> None:
+            self.run_action(action)
+
+        return run
 
 
-def _profile_commands():
+def _palette_providers():
+    from textual.system_commands import SystemCommandsProvider
+
     from smtptui.ui.commands import ProfileCommands
 
-    return ProfileCommands
+    return SystemCommandsProvider, ProfileCommands

@@ -1,86 +1,67 @@
-"""Command palette: every action of the dashboard, and every profile
-(connect, show, edit) searchable by name."""
+"""The command palette (ctrl+p): one described entry per action of the
+dashboard, and every profile (connect, show, edit) searchable by name.
+
+The actions and their words come from the key table (:mod:`smtptui.ui.keys`),
+in the app's language, so the palette, the footer and the help screen never
+disagree.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING
 
-from textual.app import SystemCommand
-from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from smtptui.ui.app import SmtpTuiApp
+from smtptui.i18n import t
+from smtptui.ui.keys import KEYS
+
+
+def dashboard_commands(lang: str) -> list[tuple[str, str, str]]:
+    """``(title, help, action)`` for every action the palette offers."""
+    return [(k.label(lang), k.help(lang), k.action) for k in KEYS if k.palette]
 
 
 class ProfileCommands(Provider):
-    """``ctrl+p`` then a profile name: connect to it or edit it."""
+    """``ctrl+p`` then a profile name: connect to it, show it, or edit it."""
 
     def _commands(self):
         app = self.app
-        pane = app.query_one("ProfilesPane")
-        for profile in pane.profiles:
-            where = f"{profile.address} {profile.security}"
-            yield (f"Connect {profile.name}", f"{where}", partial(app.connect, profile.name))
+        workspace = app.workspace
+        lang = workspace.settings.lang
+        for profile in workspace.profiles:
+            controller = workspace.sessions.get(profile.name)
+            where = controller.where if controller is not None else None
+            if where is None:
+                where = t("app.builtin_where", lang) if profile.builtin_server else profile.address
+            where = f"{where} {profile.security}"
+            name = profile.name
             yield (
-                f"Show {profile.name}",
-                f"switch to {profile.name}'s session",
-                partial(app.switch_to, profile.name),
+                "connect",
+                t("screen.palette.connect", lang, name=name),
+                where,
+                partial(app.connect, name),
             )
             yield (
-                f"Edit profile {profile.name}",
+                "show",
+                t("screen.palette.show", lang, name=name),
+                t("screen.palette.show_help", lang, name=name),
+                partial(app.switch_to, name),
+            )
+            yield (
+                "edit",
+                t("screen.palette.edit", lang, name=name),
                 where,
-                partial(app.edit_named_profile, profile.name),
+                partial(app.edit_profile, profile),
             )
 
     async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            if title.startswith("Connect"):
+        for kind, title, help_text, callback in self._commands():
+            if kind == "connect":
                 yield DiscoveryHit(title, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
+        for _kind, title, help_text, callback in self._commands():
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
-
-
-def dashboard_commands(app: SmtpTuiApp) -> Iterator[SystemCommand]:
-    """Every key binding as a palette command, plus actions that have no key."""
-    for binding in app.BINDINGS:
-        assert isinstance(binding, Binding)
-        if binding.action in ("command_palette", "help"):
-            continue
-        yield SystemCommand(
-            binding.description,
-            binding.tooltip or binding.description,
-            partial(app.run_action, binding.action),
-        )
-    yield SystemCommand(
-        "Preview DATA", "Exactly the bytes sent after 354", partial(_preview_data, app)
-    )
-    yield SystemCommand(
-        "AUTH helper",
-        "Compute the base64 lines of AUTH PLAIN / LOGIN / CRAM-MD5",
-        app.action_auth_helper,
-    )
-    yield SystemCommand(
-        "Reload profiles",
-        "Read the profile files again (after editing them elsewhere)",
-        app.reload_profiles,
-    )
-    yield SystemCommand(
-        "Export as swaks command",
-        "The swaks command line for this profile and the composer's message (password as $VAR)",
-        app.action_swaks,
-    )
-
-
-def _preview_data(app: SmtpTuiApp) -> None:
-    from smtptui.ui.panes import composer_pane
-
-    if (composer := composer_pane(app)) is not None:
-        composer.action_preview()

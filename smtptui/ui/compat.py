@@ -23,6 +23,8 @@ The uses:
   and the 31st write blocks whoever writes for ever (upstream textual#6692).
   The driver here writes through a guard that turns that failure into "the
   terminal is gone" and drops further output.
+* ``textual.widgets._footer.FooterKey`` — the footer's key widget (no public
+  name).
 * ``LinuxDriver.exit_event`` — the input thread's stop flag: Textual's input
   thread busy-loops once stdin reaches end of file (upstream PR textual#6690),
   so smtptui stops it itself when the terminal has gone away.
@@ -35,6 +37,18 @@ import queue
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
+
+from textual.widgets._footer import FooterKey  # the footer's key widget (no public name)
+
+__all__ = [
+    "FooterKey",
+    "GuardedOutput",
+    "TextualAppHooks",
+    "exit_now_with_message",
+    "guarded_driver_class",
+    "input_fd",
+    "stop_reading",
+]
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

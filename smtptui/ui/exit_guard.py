@@ -41,12 +41,14 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.driver import Driver
+
+    from smtptui.ui.app import SmtpTuiApp
 
 #: seconds left to every closing step (QUIT, demo server stop) once the app must end
 CLOSE_AFTER_HANGUP = 1.0
@@ -133,8 +135,9 @@ def output_gone(fd: int) -> str | None:
 class ExitGuard:
     """One per process (signals are): watches the terminal for the app."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, remove_temporary_files: Callable[[], None] | None = None) -> None:
         self.app = app
+        self._remove_temporary_files = remove_temporary_files
         self.driver: Driver | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.reason = ""
@@ -278,21 +281,20 @@ class ExitGuard:
     def _last_resort(self) -> None:
         """The app did not end in time: remove the demo server's temporary
         files and end the process, whatever still blocks it."""
-        builtin = getattr(self.app, "builtin", None)
-        with contextlib.suppress(Exception):
-            if builtin is not None:
-                builtin.remove_temporary_files()
+        if self._remove_temporary_files is not None:
+            with contextlib.suppress(Exception):
+                self._remove_temporary_files()
         os._exit(self.return_code)
 
 
 # ------------------------------------------------------------------- hooks
-def install(app: App) -> None:
+def install(app: SmtpTuiApp) -> None:
     """From the console script, before ``app.run()``: run ``app`` on a driver
     that reports a terminal that is gone, and watch it."""
     global _current
     from smtptui.ui.compat import guarded_driver_class
 
-    guard = ExitGuard(app)
+    guard = ExitGuard(app, app.workspace.builtin.remove_temporary_files)
     driver_class = guarded_driver_class(guard)
     if driver_class is None:
         return

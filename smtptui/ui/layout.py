@@ -1,14 +1,27 @@
 """The dashboard's responsive layout: three columns over two on a big
 terminal; at 80×24 one pane at a time, chosen by tabs that are only built
-when a small terminal needs them."""
+when a small terminal needs them — or by the keys 1–5, ``[`` and ``]``, which
+also move the focus between panes at any size."""
 
 from __future__ import annotations
 
+from textual.widget import Widget
 from textual.widgets import Tab, Tabs
+
+from smtptui.i18n import t
+from smtptui.ui.panes import PANES
 
 NARROW_WIDTH = 110
 NARROW_HEIGHT = 30
-PANES = ("profiles", "transcript", "reference", "composer", "session")
+
+#: What gets the focus when a pane is chosen (its main widget).
+_FOCUS_TARGET = {
+    "profiles": "#profile-list",
+    "transcript": "#transcript-view",
+    "reference": "#reference-table",
+    "composer": "#composer",
+    "session": "#session",
+}
 
 
 class ResponsiveLayout:
@@ -31,7 +44,8 @@ class ResponsiveLayout:
     async def _mount_tabs(self, pane: str) -> None:
         if self.query("#pane-tabs"):
             return
-        tabs = Tabs(*(Tab(p.capitalize(), id=f"tab-{p}") for p in PANES), id="pane-tabs")
+        lang = self.workspace.settings.lang
+        tabs = Tabs(*(Tab(_tab_label(p, lang), id=f"tab-{p}") for p in PANES), id="pane-tabs")
         main = self.query("#main")
         await self.screen.mount(tabs, before=main.first() if main else None)
         tabs.active = f"tab-{pane}"
@@ -58,3 +72,44 @@ class ResponsiveLayout:
         ever, so the tabs' current value is the only truth here."""
         if event.tabs.id == "pane-tabs" and event.tabs.active:
             self._set_pane_classes(event.tabs.active.removeprefix("tab-"))
+
+    def set_tab_labels(self, lang: str) -> None:
+        for tabs in self.query("#pane-tabs").results(Tabs):
+            for pane in PANES:
+                for tab in tabs.query(f"#tab-{pane}").results(Tab):
+                    tab.label = _tab_label(pane, lang)
+
+    def action_show_pane(self, pane: str) -> None:
+        """Keys 1–5: show ``pane`` (at 80×24) and put the focus in it."""
+        if pane in PANES:
+            self.show_pane(pane)
+            self.focus_pane(pane)
+
+    def action_cycle_pane(self, step: int) -> None:
+        """``]`` / ``[``: the next or previous pane, shown and focused."""
+        current = self._pane_of(self.focused) if self.focused is not None else self._pane
+        index = PANES.index(current) if current in PANES else 0
+        self.action_show_pane(PANES[(index + step) % len(PANES)])
+
+    def focus_pane(self, pane: str | None) -> None:
+        """Give the focus to ``pane``'s main widget (once it is mounted)."""
+        selector = _FOCUS_TARGET.get(pane or "")
+        if selector is None:
+            return
+        for widget in self.screen.query(selector).results(Widget):
+            if widget.focusable:
+                widget.focus()
+            return
+
+    def _pane_of(self, widget: Widget | None) -> str | None:
+        """The pane ``widget`` is in (``None`` outside the five panes)."""
+        node = widget
+        while node is not None:
+            if node.id in PANES:
+                return node.id
+            node = node.parent
+        return None
+
+
+def _tab_label(pane: str, lang: str) -> str:
+    return t(f"pane.{pane}.title", lang)

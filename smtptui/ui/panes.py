@@ -1,40 +1,40 @@
-"""Finding the lazily mounted panes (they may not exist yet during first paint)."""
+"""The dashboard's panes that are built after the first frame, as the app knows them.
+
+Each of these panes posts :class:`~smtptui.ui.messages.PaneReady` once it is
+mounted; the app records it here and shows the current session in it.  Until
+then its slot is ``None`` (the first frame draws only the profiles list), so
+the app asks ``if (pane := app.panes.composer) is not None`` — never a lookup
+by class name.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from textual.css.query import NoMatches
-
 if TYPE_CHECKING:
-    from textual.app import App
+    from textual.widget import Widget
 
     from smtptui.ui.widgets.composer import ComposerPane
     from smtptui.ui.widgets.reference_pane import ReferencePane
     from smtptui.ui.widgets.session_panel import SessionPanel
     from smtptui.ui.widgets.transcript_pane import TranscriptPane
 
+#: Every pane of the main screen, in the order keys 1–5 and the tabs show them.
+PANES: tuple[str, ...] = ("profiles", "transcript", "reference", "composer", "session")
 
-def _find(app: App, selector: str):
-    """The pane, once it is mounted *and* has composed its children; None before."""
-    try:
-        widget = app.screen_stack[0].query_one(selector)
-    except (NoMatches, IndexError):
+
+@dataclass(slots=True)
+class Panes:
+    transcript: TranscriptPane | None = None
+    reference: ReferencePane | None = None
+    composer: ComposerPane | None = None
+    session: SessionPanel | None = None
+
+    def register(self, pane: Widget) -> str | None:
+        """Record a pane that has just mounted; returns its slot name."""
+        slot = pane.id
+        if slot in ("transcript", "reference", "composer", "session"):
+            setattr(self, slot, pane)
+            return slot
         return None
-    return widget if widget.is_mounted and widget.children else None
-
-
-def transcript_pane(app: App) -> TranscriptPane | None:
-    return _find(app, "TranscriptPane")
-
-
-def composer_pane(app: App) -> ComposerPane | None:
-    return _find(app, "ComposerPane")
-
-
-def reference_pane(app: App) -> ReferencePane | None:
-    return _find(app, "ReferencePane")
-
-
-def session_panel(app: App) -> SessionPanel | None:
-    return _find(app, "SessionPanel")

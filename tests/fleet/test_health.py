@@ -55,8 +55,8 @@ async def test_a_mixed_fleet_is_checked_live_and_each_outcome_is_right(certs):
     assert ok.tls.version and ok.tls.verified is True and ok.tls.days_to_expiry() > 300
     assert "fleet test CA" in ok.tls.issuer
     caps = ok.capabilities
-    assert caps.size == 10 * 1024 * 1024 and caps.pipelining and caps.smtputf8
-    assert caps.eightbitmime and caps.starttls and "LOGIN" in caps.auth
+    assert caps.size == 10 * 1024 * 1024 and caps.offers("PIPELINING") and caps.offers("SMTPUTF8")
+    assert caps.offers("8BITMIME") and caps.starttls and "LOGIN" in caps.auth
     assert by["starttls-01"].auth == "none"
     assert by["tls-0"].security == "tls" and by["tls-0"].latencies.tls is not None
     assert by["plain-0"].tls is None and by["plain-0"].latencies.tls is None
@@ -274,7 +274,7 @@ async def test_postfix_is_checked_with_starttls_auth_and_its_real_certificate(po
     assert ok.greeting.startswith("220 ") and "Postfix" in ok.greeting
     caps = ok.capabilities
     assert {"PLAIN", "LOGIN", "CRAM-MD5"} <= set(caps.auth) and caps.starttls
-    assert caps.pipelining and caps.chunking and caps.dsn and caps.size
+    assert all(caps.offers(k) for k in ("PIPELINING", "CHUNKING", "DSN")) and caps.size
     assert ok.latencies.auth is not None and ok.latencies.tls is not None
     # the certificate names the machine, not 127.0.0.1: verification fails, the facts remain
     assert mismatch.exit_code == 23 and mismatch.tls.verified is False

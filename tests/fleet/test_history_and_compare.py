@@ -32,7 +32,9 @@ def result(name: str = "qq", *, total: float = 50.0, size: int = 1000, **kw) -> 
             not_after=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
             verified=True,
         ),
-        capabilities=CapabilityFacts(size=size, pipelining=True, auth=("LOGIN", "PLAIN")),
+        capabilities=CapabilityFacts(
+            size=size, extensions=("PIPELINING",), auth=("LOGIN", "PLAIN")
+        ),
     )
     return dataclasses.replace(base, **kw)
 

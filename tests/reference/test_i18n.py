@@ -27,6 +27,17 @@ SAME_IN_CHINESE = {
     "vendor.name.microsoft",
     "ui.sep",
     *(f"ui.phase.{v}" for v in VERB_PHASES),
+    # SMTP verbs, addresses and punctuation the dashboard shows as they are
+    "state.next.starttls",
+    "state.next.auth",
+    "state.next.mail",
+    "keys.app.language.label",
+    "keys.fleet.swaks.label",
+    "pane.composer.placeholder.from",
+    "pane.reference.colon",
+    "pane.session.colon",
+    "pane.session.next_connect",
+    "pane.session.auth_offered",
 }
 
 

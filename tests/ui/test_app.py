@@ -23,18 +23,17 @@ async def wait_until(pilot, predicate, timeout: float = 10.0) -> None:
 
 async def ready(pilot) -> None:
     """Wait for the lazily mounted panes (a person never types that fast)."""
-    from smtptui.ui.panes import composer_pane, session_panel
 
     app = pilot.app
     await wait_until(
-        pilot, lambda: composer_pane(app) is not None and session_panel(app) is not None
+        pilot, lambda: app.panes.composer is not None and app.panes.session is not None
     )
 
 
 async def connect_demo(pilot) -> None:
     """Enter on the (selected) demo profile, then wait for the handshake."""
     await pilot.press("enter")
-    await wait_until(pilot, lambda: pilot.app.controllers["demo"].status == "connected")
+    await wait_until(pilot, lambda: pilot.app.workspace.sessions["demo"].status == "connected")
 
 
 def save_prompting_profile() -> None:
@@ -57,7 +56,7 @@ async def test_start_selects_demo_and_focuses_the_profiles_list():
         await ready(pilot)
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "profile-list"
-        assert app.current == "demo"
+        assert app.workspace.current == "demo"
         assert "demo" in app.sub_title
 
 
@@ -69,9 +68,12 @@ async def test_enter_connects_demo_and_f5_sends_and_i_shows_it():
         assert "« Username: »" in transcript_text(app)
         await pilot.press("f5")
         await wait_until(
-            pilot, lambda: app.builtin.server is not None and app.builtin.server.messages
+            pilot,
+            lambda: (
+                app.workspace.builtin.server is not None and app.workspace.builtin.server.messages
+            ),
         )
-        assert app.builtin.server.messages[0].subject == "Hello from smtptui"
+        assert app.workspace.builtin.server.messages[0].subject == "Hello from smtptui"
         await pilot.press("i")
         await pilot.pause()
         assert type(app.screen).__name__ == "InboxScreen"
@@ -85,16 +87,18 @@ async def test_two_live_sessions_keep_their_own_transcripts(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         app.connect("demo")
-        await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+        await wait_until(pilot, lambda: app.workspace.sessions["demo"].status == "connected")
         app.connect("second")
-        await wait_until(pilot, lambda: app.controllers["second"].status == "connected")
+        await wait_until(pilot, lambda: app.workspace.sessions["second"].status == "connected")
         second = transcript_text(app)
         assert " -> STARTTLS" not in second  # a plain profile never starts TLS
         app.switch_to("demo")
         await pilot.pause()
         demo = transcript_text(app)
         assert " -> STARTTLS" in demo and "TLSv1" in demo
-        assert app.controllers["demo"].connected and app.controllers["second"].connected
+        assert (
+            app.workspace.sessions["demo"].connected and app.workspace.sessions["second"].connected
+        )
 
 
 async def test_language_switch_changes_the_reference_to_chinese():
@@ -117,7 +121,10 @@ async def test_keymap_file_remaps_send(tmp_path, _isolated_user_dirs):
         await ready(pilot)
         await pilot.press("f9")
         await wait_until(
-            pilot, lambda: app.builtin.server is not None and app.builtin.server.messages
+            pilot,
+            lambda: (
+                app.workspace.builtin.server is not None and app.workspace.builtin.server.messages
+            ),
         )
 
 
@@ -174,7 +181,9 @@ async def test_silent_server_leaves_the_app_responsive_with_a_clear_error(silent
         await pilot.press("enter")
         await pilot.press("t")  # the UI answers while the session waits
         await wait_until(pilot, lambda: app.theme == "textual-light")
-        await wait_until(pilot, lambda: app.controllers["silent"].status == "error", timeout=30)
+        await wait_until(
+            pilot, lambda: app.workspace.sessions["silent"].status == "error", timeout=30
+        )
         await wait_until(pilot, lambda: "sent nothing for 1 s" in transcript_text(app))
         await wait_until(
             pilot, lambda: any("sent nothing" in n.message for n in app._notifications)
@@ -206,7 +215,7 @@ async def test_server_dropping_mid_data_is_an_error_in_the_transcript():
         async with app.run_test(size=(120, 40)) as pilot:
             await ready(pilot)
             await pilot.press("f5")
-            await wait_until(pilot, lambda: app.controllers["dropper"].status == "error")
+            await wait_until(pilot, lambda: app.workspace.sessions["dropper"].status == "error")
             assert "***" in transcript_text(app)
             assert app.is_running
 
@@ -224,7 +233,7 @@ async def test_quit_closes_sessions_with_quit():
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await connect_demo(pilot)
-        controller = app.controllers["demo"]
+        controller = app.workspace.sessions["demo"]
         await pilot.press("q")
         await pilot.pause()
     assert "QUIT" in "\n".join(line.plain() for line in controller.lines)
@@ -240,7 +249,7 @@ async def test_layouts_from_80x24_to_large(size):
         assert narrow == (size[0] < 110)
         if narrow:
             await pilot.press("enter")
-            await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
+            await wait_until(pilot, lambda: app.workspace.sessions["demo"].status == "connected")
 
 
 async def test_h_opens_the_fleet_view_where_dashboard_keys_do_nothing():
@@ -252,7 +261,7 @@ async def test_h_opens_the_fleet_view_where_dashboard_keys_do_nothing():
         assert type(app.screen).__name__ == "DashboardScreen"
         await pilot.press("f5")  # "send" belongs to the main screen
         await app.workers.wait_for_complete()
-        assert app.builtin.server is None or not app.builtin.server.messages
+        assert app.workspace.builtin.server is None or not app.workspace.builtin.server.messages
         await pilot.press("h")
         await pilot.pause()
         assert type(app.screen).__name__ != "DashboardScreen"
@@ -268,8 +277,8 @@ async def test_prompt_password_source_asks_in_a_dialog_and_never_shows_it():
         for key in "demo":
             await pilot.press(key)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.controllers["asks"].status == "connected")
-        controller = app.controllers["asks"]
+        await wait_until(pilot, lambda: app.workspace.sessions["asks"].status == "connected")
+        controller = app.workspace.sessions["asks"]
         assert controller.state.authenticated
         assert any(
             line.text == "********" and line.annotation == "password" for line in controller.lines
@@ -284,8 +293,8 @@ async def test_cancelled_password_prompt_connects_without_auth_and_says_so():
         await pilot.press("enter")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "PasswordScreen")
         await pilot.press("escape")
-        await wait_until(pilot, lambda: app.controllers["asks"].status == "connected")
-        assert not app.controllers["asks"].state.authenticated
+        await wait_until(pilot, lambda: app.workspace.sessions["asks"].status == "connected")
+        assert not app.workspace.sessions["asks"].state.authenticated
         assert "password prompt cancelled" in transcript_text(app)
 
 
@@ -379,7 +388,10 @@ async def test_copy_and_export_after_a_send():
         await connect_demo(pilot)
         await pilot.press("f5")
         await wait_until(
-            pilot, lambda: app.builtin.server is not None and app.builtin.server.messages
+            pilot,
+            lambda: (
+                app.workspace.builtin.server is not None and app.workspace.builtin.server.messages
+            ),
         )
         await pilot.press("y")
         await pilot.pause()
@@ -395,9 +407,9 @@ async def test_d_interrupts_a_session_waiting_on_a_silent_server(silent_server):
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.controllers["silent"].connected)
+        await wait_until(pilot, lambda: app.workspace.sessions["silent"].connected)
         await pilot.press("d")
-        await wait_until(pilot, lambda: not app.controllers["silent"].connected, timeout=3)
+        await wait_until(pilot, lambda: not app.workspace.sessions["silent"].connected, timeout=3)
         assert "QUIT" in transcript_text(app)
 
 

@@ -11,7 +11,8 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static, TextArea
 from smtptui.profiles import MessageDefaults, Profile, ProfileStore
 from smtptui.ui.app import SmtpTuiApp
 from smtptui.ui.screens.preview import DataView, PreviewScreen
-from smtptui.ui.widgets.composer import EMPTY_SUBJECT, ComposerPane
+from smtptui.ui.widgets.composer import ComposerPane
+from smtptui.workspace.draft import EMPTY_SUBJECT
 
 
 async def until(pilot, predicate, what: str, timeout: float = 20.0) -> None:
@@ -45,13 +46,16 @@ def _send_button(composer: ComposerPane) -> Button:
 
 async def _send_and_wait(pilot, composer: ComposerPane):
     app = pilot.app
-    before = len(app.builtin.server.messages) if app.builtin.server else 0
+    before = len(app.workspace.builtin.server.messages) if app.workspace.builtin.server else 0
     await pilot.click("#composer-send")
     for _ in range(100):
         await pilot.pause(0.05)
         await app.workers.wait_for_complete()
-        if app.builtin.server is not None and len(app.builtin.server.messages) > before:
-            return app.builtin.server.messages[-1]
+        if (
+            app.workspace.builtin.server is not None
+            and len(app.workspace.builtin.server.messages) > before
+        ):
+            return app.workspace.builtin.server.messages[-1]
     raise AssertionError(
         f"nothing arrived; notifications: {[n.message for n in app._notifications]}"
     )
@@ -123,7 +127,7 @@ async def test_a_line_break_in_the_subject_is_refused_before_anything_is_sent() 
             lambda: any("line break" in n.message for n in app._notifications),
             "the line-break notification",
         )
-        assert app.builtin.server is None or not app.builtin.server.messages
+        assert app.workspace.builtin.server is None or not app.workspace.builtin.server.messages
 
 
 async def test_bad_header_lines_and_missing_attachments_are_shown_inline(tmp_path: Path) -> None:
@@ -148,7 +152,7 @@ async def test_bad_header_lines_and_missing_attachments_are_shown_inline(tmp_pat
             pilot,
             lambda: (
                 "Bcc: is never written into the message" in _hint(composer, "headers")
-                and _hint(composer, "attachments") == "there.txt 1.5 kB"
+                and _hint(composer, "attachments") == "there.txt 1.5 KiB"
             ),
             "the Bcc warning and the attachment's size",
         )
@@ -175,11 +179,11 @@ async def test_each_profile_keeps_its_own_draft() -> None:
 
         async def highlight(name: str) -> None:
             app.query_one("#profile-list").focus()
-            key = "down" if names.index(name) > names.index(app.current) else "up"
+            key = "down" if names.index(name) > names.index(app.workspace.current) else "up"
             await pilot.press(key)
-            await until(pilot, lambda: app.current == name, f"{name} highlighted")
+            await until(pilot, lambda: app.workspace.current == name, f"{name} highlighted")
 
-        if app.current != "demo":
+        if app.workspace.current != "demo":
             await highlight("demo")
         composer.query_one("#composer-subject", Input).value = "my edited demo subject"
         await pilot.pause()
@@ -267,7 +271,7 @@ async def test_an_attachment_arrives_with_its_name_and_size(tmp_path: Path) -> N
         composer.query_one("#composer-attachments", Input).value = str(report)
         await until(
             pilot,
-            lambda: _hint(composer, "attachments").startswith("report.pdf 10."),
+            lambda: _hint(composer, "attachments").startswith("report.pdf 10 KiB"),
             "the attachment's name and size",
         )
         received = await _send_and_wait(pilot, composer)
@@ -300,7 +304,7 @@ async def test_progress_bar_shows_bytes_only_while_sending() -> None:
         composer.set_progress(500_000, 2_000_000)
         await until(pilot, lambda: bar.display, "the progress bar")
         assert bar.display and bar.progress == 500_000 and bar.total == 2_000_000
-        assert str(composer.query_one("#composer-bytes", Label).render()) == "500.0 kB / 2.0 MB"
+        assert str(composer.query_one("#composer-bytes", Label).render()) == "488.3 KiB / 1.9 MiB"
         assert _send_button(composer).disabled
         composer.stop_progress()
         await until(pilot, lambda: not bar.display, "the progress bar hidden")
@@ -330,7 +334,8 @@ async def test_preview_says_an_internationalised_address_needs_smtputf8_and_the_
         await until(
             pilot,
             lambda: (
-                app.current_controller is not None and app.current_controller.status == "connected"
+                app.workspace.current_session is not None
+                and app.workspace.current_session.status == "connected"
             ),
             "the demo session connected",
         )

@@ -23,7 +23,7 @@ from smtptui.ui.screens.dashboard import (
     extension_flags,
     sparkline,
 )
-from smtptui.ui.screens.swaks import SwaksScreen, open_swaks
+from smtptui.ui.screens.swaks import SwaksScreen
 from smtptui.ui.widgets.transcript_view import TranscriptView
 from tests.fleet.servers import Certificates, Servers, profile_for, server_config
 
@@ -83,10 +83,10 @@ async def wait_until(pilot, predicate, timeout: float = 30.0) -> None:
 async def open_dashboard(pilot) -> DashboardScreen:
     app = pilot.app
     await pilot.pause()
-    screen = DashboardScreen(app)
-    await app.push_screen(screen)
+    app.action_dashboard()
+    await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
     await pilot.pause()
-    return screen
+    return app.screen
 
 
 async def finished(pilot, screen: DashboardScreen, timeout: float = 30.0) -> None:
@@ -236,10 +236,10 @@ async def test_enter_opens_the_session_with_the_check_transcript(fleet, size):
         await highlight(pilot, screen, "refusing")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen is not screen and app.current == "refusing"
+        assert app.screen is not screen and app.workspace.current == "refusing"
         text = "\n".join(line.plain() for line in app.query_one(TranscriptView).lines)
         assert "554 5.3.2" in text and "the dashboard's health check" in text
-        assert not app.controllers["refusing"].connected
+        assert not app.workspace.sessions["refusing"].connected
         assert app.query_one("ProfilesPane").highlighted_name == "refusing"
         if size == (80, 24):  # panes are tabs: the transcript's is shown
             assert app.screen.has_class("-pane-transcript")
@@ -248,7 +248,7 @@ async def test_enter_opens_the_session_with_the_check_transcript(fleet, size):
 async def test_show_check_fills_an_idle_controller_and_spares_a_live_one(fleet):
     from smtptui.fleet import check_profile
     from smtptui.reference.states import State
-    from smtptui.ui.controller import SessionController
+    from smtptui.workspace.session import SessionController
 
     store = ProfileStore()
     refused = await check_profile(store.get("refusing"), timeout=5)
@@ -273,14 +273,14 @@ async def test_enter_keeps_a_live_session_instead_of_the_check():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")  # connect demo
-        await wait_until(pilot, lambda: app.controllers["demo"].status == "connected")
-        lines_before = len(app.controllers["demo"].lines)
+        await wait_until(pilot, lambda: app.workspace.sessions["demo"].status == "connected")
+        lines_before = len(app.workspace.sessions["demo"].lines)
         screen = await open_dashboard(pilot)
         await finished(pilot, screen)
         assert cell(screen, "demo", "result") == "✓ ok"
         await pilot.press("enter")
         await pilot.pause()
-        controller = app.controllers["demo"]
+        controller = app.workspace.sessions["demo"]
         assert controller.connected and len(controller.lines) >= lines_before
         assert "dashboard's health check" not in "".join(line.text for line in controller.lines)
         await app.action_quit()
@@ -446,19 +446,18 @@ async def test_swaks_export_names_the_password_variable_never_the_password(fleet
 
 
 async def test_swaks_for_the_current_profile_uses_the_composer_fields(fleet):
-    from smtptui.ui.panes import composer_pane
 
     app = SmtpTuiApp()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: composer_pane(app) is not None)
+        await wait_until(pilot, lambda: app.panes.composer is not None)
         app.switch_to("plain")
         await pilot.pause()
-        composer = composer_pane(app)
+        composer = app.panes.composer
         composer.query_one("#composer-from", Input).value = "Zhang San <zs@example.com>"
         composer.query_one("#composer-to", Input).value = "you@example.com, b@example.org"
         composer.query_one("#composer-subject", Input).value = "测试 hello"
         await pilot.pause()
-        open_swaks(app)
+        app.action_swaks()
         await pilot.pause()
         swaks = app.screen
         assert isinstance(swaks, SwaksScreen)
@@ -482,5 +481,5 @@ def test_extension_flags_one_letter_per_extension():
 
     assert extension_flags(None) == "—"
     assert extension_flags(CapabilityFacts(esmtp=False)) == "HELO"
-    caps = CapabilityFacts(pipelining=True, eightbitmime=True, dsn=True)
+    caps = CapabilityFacts(extensions=("PIPELINING", "8BITMIME", "DSN"))
     assert extension_flags(caps) == "P··8D·"

@@ -111,15 +111,14 @@ LAST_RESORT = textwrap.dedent(
     from smtptui.ui.exit_guard import ExitGuard
 
     class App:
-        builtin = BuiltinServer()
         def exit(self, return_code=0):
             pass  # an app that cannot end: its loop is blocked below
 
     async def main():
-        app = App()
-        server = await app.builtin.ensure_started()
+        builtin = BuiltinServer()
+        server = await builtin.ensure_started()
         print(server.cert_path.parent, flush=True)
-        guard = ExitGuard(app)
+        guard = ExitGuard(App(), builtin.remove_temporary_files)
         guard.started(None)
         os.kill(os.getpid(), signal.SIGHUP)
         time.sleep(3600)  # blocked, as when a write to a dead terminal blocks

@@ -45,7 +45,7 @@ async def _connect_demo(pilot) -> ReferencePane:
     pane = await _pane(pilot)
     await pilot.press("enter")
     await _settle(pilot)
-    assert pilot.app.current_controller.status == "connected"
+    assert pilot.app.workspace.current_session.status == "connected"
     return pane
 
 
@@ -137,7 +137,7 @@ async def test_follows_the_conversation_to_the_latest_reply() -> None:
 
         await pilot.press("f5")
         await _settle(pilot)
-        assert pilot.app.builtin.server.messages
+        assert pilot.app.workspace.builtin.server.messages
         assert _cursor_row(pane)[0] == "250"
         text = pane.explanation_text
         assert "250 2.0.0" in text and "queued as" in text
@@ -147,7 +147,7 @@ async def test_follows_the_conversation_to_the_latest_reply() -> None:
 async def test_picking_a_reply_in_the_transcript_explains_that_reply() -> None:
     async with SmtpTuiApp(lang="en").run_test(size=(120, 40)) as pilot:
         pane = await _connect_demo(pilot)
-        controller = pilot.app.current_controller
+        controller = pilot.app.workspace.current_session
         greeting = next(e for e in controller.transcript.events if isinstance(e, ev.Received))
         assert greeting.reply.code == 220
 
@@ -171,7 +171,7 @@ async def test_a_contradicting_enhanced_code_is_flagged() -> None:
         odd = Reply(
             code=250, lines=("5.7.1 x",), raw=b"250 5.7.1 x\r\n", enhanced=EnhancedCode(5, 7, 1)
         )
-        pane.show_reply(ev.Received(reply=odd), pilot.app.current_controller)
+        pane.show_reply(ev.Received(reply=odd), pilot.app.workspace.current_session)
         await pilot.pause()
         text = pane.explanation_text
         assert "⚠ Mismatch" in text
@@ -265,7 +265,7 @@ async def test_following_resumes_by_itself_after_the_reader_pauses(monkeypatch) 
 async def test_unregistered_and_impossible_codes_are_explained_without_a_crash() -> None:
     async with SmtpTuiApp(lang="en").run_test(size=(120, 40)) as pilot:
         pane = await _connect_demo(pilot)
-        controller = pilot.app.current_controller
+        controller = pilot.app.workspace.current_session
         old_iis = Reply(
             code=571, lines=("Delivery not authorized",), raw=b"571 Delivery not authorized\r\n"
         )

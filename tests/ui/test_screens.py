@@ -53,7 +53,7 @@ async def _connect_demo(pilot) -> None:
     await pilot.press("enter")
     await app.workers.wait_for_complete()
     await pilot.pause()
-    assert app.controllers["demo"].connected
+    assert app.workspace.sessions["demo"].connected
 
 
 def _toml_files(store: ProfileStore) -> list[Path]:
@@ -85,10 +85,10 @@ async def test_new_profile_is_saved_as_private_toml_that_loads_back():
         await pilot.pause()
         assert not isinstance(app.screen, ProfileFormScreen)
 
-        files = _toml_files(app.store)
+        files = _toml_files(app.workspace.store)
         assert [f.name for f in files] == ["work-relay.toml"]
         assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
-        saved = ProfileStore(app.store.folder).get("Work relay")
+        saved = ProfileStore(app.workspace.store.folder).get("Work relay")
         assert saved is not None
         assert (saved.host, saved.port, saved.security) == ("smtp.example.com", 465, "tls")
         assert saved.tags == ("work", "eu")
@@ -112,7 +112,7 @@ async def test_invalid_port_is_explained_under_the_field_and_blocks_saving():
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, ProfileFormScreen)
-        assert _toml_files(app.store) == []
+        assert _toml_files(app.workspace.store) == []
 
         await _set(pilot, form, "port", "2525")
         assert _error(form, "port") == ""
@@ -179,9 +179,9 @@ async def test_a_plain_password_is_shown_nowhere_but_masked():
         assert password.value == ""
         assert secret not in app.export_screenshot()
         assert all(secret not in n.message for n in app._notifications)
-        path = _toml_files(app.store)[0]
+        path = _toml_files(app.workspace.store)[0]
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        saved = ProfileStore(app.store.folder).get("plain one")
+        saved = ProfileStore(app.workspace.store.folder).get("plain one")
         assert saved.auth.password.value.reveal() == secret
 
 
@@ -194,8 +194,8 @@ async def test_editing_the_bundled_demo_saves_a_user_copy():
         await _set(pilot, form, "message.subject", "my demo")
         await pilot.press("f2")
         await pilot.pause()
-        assert [f.name for f in _toml_files(app.store)] == ["demo.toml"]
-        demo = ProfileStore(app.store.folder).get("demo")
+        assert [f.name for f in _toml_files(app.workspace.store)] == ["demo.toml"]
+        demo = ProfileStore(app.workspace.store.folder).get("demo")
         assert not demo.bundled and demo.builtin_server
         assert demo.message.subject == "my demo"
 
@@ -221,7 +221,7 @@ async def test_escape_asks_before_dropping_changes():
         await pilot.press("y")
         await pilot.pause()
         assert not isinstance(app.screen, (ProfileFormScreen, ConfirmScreen))
-        assert _toml_files(app.store) == []
+        assert _toml_files(app.workspace.store) == []
 
 
 async def test_enter_moves_to_the_next_field_instead_of_saving():
@@ -267,7 +267,7 @@ async def test_a_message_sent_with_f5_shows_in_the_inbox_with_its_body():
         await pilot.press("f5")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert len(app.builtin.server.messages) == 1
+        assert len(app.workspace.builtin.server.messages) == 1
         await pilot.press("i")
         await pilot.pause()
         inbox = app.screen
@@ -293,7 +293,7 @@ async def test_data_without_a_blank_line_shows_its_defect_live():
         await pilot.pause()
         inbox = app.screen
         assert isinstance(inbox, InboxScreen)
-        controller = app.controllers["demo"]
+        controller = app.workspace.sessions["demo"]
         for line in (
             "MAIL FROM:<demo@demo.local>",
             "RCPT TO:<friend@demo.local>",
@@ -311,7 +311,7 @@ async def test_data_without_a_blank_line_shows_its_defect_live():
         assert defects.display
         shown = _text(defects)
         assert "empty line" in shown and "There is no Subject header" in shown
-        received = app.builtin.server.messages[0]
+        received = app.workspace.builtin.server.messages[0]
         assert all(d.text in shown for d in received.defects)
         await pilot.press("r")
         await pilot.pause()
@@ -323,7 +323,7 @@ async def test_defects_are_explained_in_chinese_when_the_app_speaks_chinese():
     app = SmtpTuiApp(lang="zh")
     async with app.run_test(size=SIZE) as pilot:
         await _connect_demo(pilot)
-        controller = app.controllers["demo"]
+        controller = app.workspace.sessions["demo"]
         for line in (
             "MAIL FROM:<demo@demo.local>",
             "RCPT TO:<friend@demo.local>",

@@ -37,7 +37,7 @@ def _state(panel: SessionPanel) -> str:
 
 
 def _wire(app: SmtpTuiApp) -> list[str]:
-    return [line.plain() for line in app.current_controller.lines]
+    return [line.plain() for line in app.workspace.current_session.lines]
 
 
 async def _step(pilot, verb: str) -> None:
@@ -64,7 +64,7 @@ async def _connect_step_mode(pilot) -> SessionPanel:
     panel = await _panel(pilot)
     await pilot.click("#session-handshake")
     await pilot.pause()
-    assert pilot.app.auto_handshake is False
+    assert pilot.app.workspace.settings.auto_handshake is False
     await _step(pilot, "CONNECT")
     assert _state(panel).startswith("CONNECTED")
     return panel
@@ -114,7 +114,7 @@ async def test_step_mode_from_greeting_to_quit_delivers_the_message() -> None:
         assert _state(panel).startswith("CLOSED")
         assert panel.query_one("#step-connect", Button).display
 
-        received = app.builtin.server.messages
+        received = app.workspace.builtin.server.messages
         assert [m.subject for m in received] == ["Hello from smtptui"]
         assert "built-in demo server" in received[0].summary.body
 
@@ -198,7 +198,7 @@ async def test_auth_login_by_hand_hides_the_password_and_keeps_answers_out_of_hi
         raw = panel.query_one("#raw-command")
         await pilot.press("colon")
         await _type(pilot, "AUTH LOGIN")
-        assert app.current_controller.state.state is State.AUTH
+        assert app.workspace.current_session.state.state is State.AUTH
         assert not raw.password, "the user name is not a secret"
         assert "334" in _text(panel, "#session-next") or "base64" in _text(panel, "#session-next")
 

@@ -90,10 +90,10 @@ class TestReference:
     def test_refusal_in_chinese(self, snap_compare, demo_app):
         async def run_before(pilot):
             await _ready(pilot)
-            pilot.app.auto_handshake = False
+            pilot.app.workspace.settings.auto_handshake = False
             await pilot.press("enter")
             await _connected(pilot)
-            controller = pilot.app.controllers["demo"]
+            controller = pilot.app.workspace.sessions["demo"]
             for line in (
                 "EHLO learner.example",
                 "MAIL FROM:<demo@demo.local>",
@@ -108,10 +108,9 @@ class TestReference:
 class TestComposer:
     def test_data_preview(self, snap_compare, demo_app):
         async def run_before(pilot):
-            from smtptui.ui.panes import composer_pane
 
             await _ready(pilot)
-            composer_pane(pilot.app).action_preview()
+            pilot.app.panes.composer.action_preview()
             await _settle(pilot)
 
         assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)

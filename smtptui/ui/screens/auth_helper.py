@@ -14,7 +14,7 @@ import base64
 import binascii
 from typing import TYPE_CHECKING, ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -25,11 +25,12 @@ from smtptui.protocol.auth import b64, decode_challenge, mechanism
 from smtptui.protocol.errors import AuthError
 from smtptui.protocol.secret import MASK, Secret
 from smtptui.reference.states import State
+from smtptui.ui.keys import bindings
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from smtptui.ui.controller import SessionController
+    from smtptui.workspace.session import SessionController
 
 MECHANISMS = ("PLAIN", "LOGIN", "CRAM-MD5")
 
@@ -112,22 +113,7 @@ class AuthHelperScreen(ModalScreen[str | None]):
     AuthHelperScreen #helper-buttons Button { margin-left: 2; min-width: 10; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape",
-            "dismiss_helper",
-            "Close",
-            id="auth_helper.close",
-            tooltip="Close without using a line",
-        ),
-        Binding(
-            "f2",
-            "use",
-            "Use line",
-            id="auth_helper.use",
-            tooltip="Put the highlighted line into the command line",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("auth_helper")
 
     def __init__(
         self,

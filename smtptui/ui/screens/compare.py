@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from smtptui.fleet.compare import compare_results
+from smtptui.ui.keys import bindings
 
 if TYPE_CHECKING:
     from smtptui.fleet import CheckResult, Comparison
@@ -53,16 +54,7 @@ class CompareScreen(ModalScreen[None]):
     CompareScreen #compare-keys { color: $text-muted; height: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="compare.close", tooltip="Back to the dashboard"),
-        Binding(
-            "d",
-            "toggle_diff_only",
-            "Differences only",
-            id="compare.diff_only",
-            tooltip="Show only the rows that differ (again: every row)",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("compare")
 
     def __init__(
         self,

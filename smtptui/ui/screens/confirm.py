@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from smtptui.i18n import t
+from smtptui.ui.keys import bindings
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -22,16 +25,20 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen Button { margin-left: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", "No", id="confirm.no"),
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("confirm")
 
-    def __init__(self, question: str, *, yes: str = "Delete", no: str = "Cancel") -> None:
+    def __init__(
+        self,
+        question: str,
+        *,
+        yes: str | None = None,
+        no: str | None = None,
+        lang: str = "en",
+    ) -> None:
         super().__init__()
         self.question = question
-        self.yes_label = yes
-        self.no_label = no
+        self.yes_label = yes or t("screen.confirm.delete", lang)
+        self.no_label = no or t("screen.confirm.cancel", lang)
 
     def compose(self) -> ComposeResult:
         with Vertical():

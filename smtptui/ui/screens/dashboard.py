@@ -14,27 +14,28 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import RowDoesNotExist
 from textual.worker import Worker, WorkerState
 
+from smtptui.ui.keys import bindings
+from smtptui.ui.messages import OpenProfile, SwaksRequested
 from smtptui.ui.widgets.fleet_cells import (
     AMBER,
     COLUMNS,
-    LEGEND,
     PHASE_COLUMNS,
     FleetRow,
     detail_text,
     extension_flags,
+    legend,
     row_cells,
     sparkline,
 )
@@ -42,6 +43,7 @@ from smtptui.ui.widgets.fleet_cells import (
 if TYPE_CHECKING:
     from smtptui.fleet import CheckResult
     from smtptui.profiles import Profile
+    from smtptui.workspace.model import Workspace
 
 __all__ = ["DashboardScreen", "FleetRow", "extension_flags", "sparkline"]
 
@@ -68,78 +70,23 @@ class DashboardScreen(Screen[None]):
     DashboardScreen.-short #fleet-detail-box { max-height: 6; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter",
-            "open",
-            "Open",
-            id="fleet.open",
-            tooltip="Open this profile's session showing the check's transcript",
-        ),
-        Binding("r", "recheck", "Check", id="fleet.recheck", tooltip="Check this profile again"),
-        Binding(
-            "R", "recheck_all", "Check all", id="fleet.recheck_all", tooltip="Check every row again"
-        ),
-        Binding(
-            "s",
-            "cycle_sort",
-            "Sort",
-            id="fleet.sort",
-            tooltip="Sort by the next column: profile, result, total, cert",
-        ),
-        Binding(
-            "S", "reverse_sort", "Reverse", id="fleet.reverse", tooltip="Reverse the sort order"
-        ),
-        Binding(
-            "c",
-            "compare",
-            "Compare",
-            id="fleet.compare",
-            tooltip="Compare with its last saved check, or the two marked profiles",
-        ),
-        Binding(
-            "space",
-            "mark",
-            "Mark",
-            id="fleet.mark",
-            tooltip="Mark this row (c with two marked rows compares them)",
-        ),
-        Binding(
-            "x",
-            "swaks",
-            "swaks",
-            id="fleet.swaks",
-            tooltip="The swaks command line for this profile",
-        ),
-        Binding("h", "close", "Sessions", id="fleet.close", tooltip="Back to the sessions"),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            id="fleet.back",
-            tooltip="Cancel running checks; when none run, back to the sessions",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("fleet")
 
     def __init__(
         self,
-        app: Any = None,
+        workspace: Workspace | None = None,
         *,
         profiles: Iterable[Profile] | None = None,
         query: str | None = None,
     ) -> None:
         super().__init__()
-        if profiles is None and app is not None:
-            try:
-                pane = app.query_one("ProfilesPane")
-            except NoMatches:
-                pane = None
-            profiles = list(pane.profiles) if pane is not None else []
-            query = pane.query_text if pane is not None and query is None else query
         from smtptui.ui.widgets.profile_list import matches
 
+        self.workspace = workspace
+        if profiles is None:
+            profiles = workspace.profiles if workspace is not None else ()
         self.query_text = (query or "").strip()
-        chosen = [p for p in profiles or () if matches(p, self.query_text)]
+        chosen = [p for p in profiles if matches(p, self.query_text)]
         self.rows: dict[str, FleetRow] = {p.name: FleetRow(p) for p in chosen}
         self._marked: list[str] = []  # in the order they were marked
         self.sort_column = "profile"
@@ -157,7 +104,7 @@ class DashboardScreen(Screen[None]):
         yield DataTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="fleet-detail-box"):
             yield Static("", id="fleet-detail", markup=False)
-        yield Static(LEGEND, id="fleet-legend", markup=False)
+        yield Static(legend(), id="fleet-legend", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -348,8 +295,8 @@ class DashboardScreen(Screen[None]):
                 concurrency=CONCURRENCY,
                 timeout=DEFAULT_TIMEOUT,
                 on_event=on_event,
-                builtin=getattr(self.app, "builtin", None),
-                lang=getattr(self.app, "lang", None),
+                builtin=self.workspace.builtin if self.workspace is not None else None,
+                lang=self.lang,
             ):
                 finished.append(result)
                 self._record(result, run)
@@ -521,34 +468,24 @@ class DashboardScreen(Screen[None]):
             )
         )
 
+    @property
+    def lang(self) -> str:
+        return self.workspace.settings.lang if self.workspace is not None else "en"
+
     def action_open(self) -> None:
         """The profile's session, showing the check's conversation when no
-        session of it is live."""
+        session of it is live (the app does it: this screen closes first)."""
         row = self.highlighted
-        app = self.app
-        if row is None or not hasattr(app, "switch_to"):
+        if row is None:
             return
-        controller = app.controller(row.name)
-        if controller is None:
-            self.notify(f"{row.name} is no longer a profile (reloaded?)", severity="warning")
-            return
-        events = row.result.events if row.result is not None else ()
-        if events and not controller.show_check(events):
-            self.notify(
-                f"{row.name} has a live session; it is shown instead of the check", timeout=4
-            )
+        events = tuple(row.result.events) if row.result is not None else ()
+        self.app.post_message(OpenProfile(row.name, events))
         self.action_close()
-        app.switch_to(row.name)
-        _highlight_in_profiles(app, row.name)
-        if app.screen.has_class("-narrow") and hasattr(app, "show_pane"):
-            app.show_pane("transcript")  # at 80x24 the panes are tabs
 
     def action_swaks(self) -> None:
-        from smtptui.ui.screens.swaks import open_swaks
-
         row = self.highlighted
         if row is not None:
-            open_swaks(self.app, row.profile)
+            self.app.post_message(SwaksRequested(row.profile))
 
 
 def _summary_style(part: str) -> str:
@@ -565,14 +502,3 @@ def _column_key(key: str):
     from textual.widgets.data_table import ColumnKey
 
     return ColumnKey(_PHASE_KEYS.get(key, key))
-
-
-def _highlight_in_profiles(app: Any, name: str) -> None:
-    """Move the profiles list's cursor to ``name`` (if the filter shows it)."""
-    from textual.widgets.option_list import OptionDoesNotExist
-
-    try:
-        option_list = app.query_one("ProfilesPane").option_list
-        option_list.highlighted = option_list.get_option_index(name)
-    except (NoMatches, OptionDoesNotExist):
-        pass

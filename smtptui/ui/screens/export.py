@@ -15,16 +15,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from smtptui.transcript import export_jsonl, export_markdown, export_text
+from smtptui.ui.keys import bindings
 
 if TYPE_CHECKING:
     from smtptui.protocol.events import Event
-    from smtptui.ui.controller import SessionController
+    from smtptui.workspace.session import SessionController
 
 #: format id -> (label, file extension)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -96,26 +97,11 @@ class ExportScreen(ModalScreen[None]):
     ExportScreen #export-keys { color: $text-muted; width: 1fr; height: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="export.close", tooltip="Back without exporting"),
-        Binding(
-            "f2",
-            "save",
-            "Save",
-            id="export.save",
-            tooltip="Write the file (asks before replacing one)",
-        ),
-        Binding(
-            "f3",
-            "copy",
-            "Copy",
-            id="export.copy",
-            tooltip="Copy the export to the clipboard (OSC 52)",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("export")
 
-    def __init__(self, controller: SessionController) -> None:
+    def __init__(self, controller: SessionController, *, lang: str = "en") -> None:
         super().__init__()
+        self.lang = lang
         self.controller = controller
         self.format = "text"
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from smtptui.protocol.text import escape_bytes, escape_text
+from smtptui.ui.keys import bindings
+from smtptui.units import format_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -32,14 +34,6 @@ EMPTY_NOT_RUNNING = (
     "Connect the demo profile (enter on demo) and send with F5; messages appear here."
 )
 EMPTY_RUNNING = "The demo server has received nothing yet.\n\nSend with F5 on the demo profile; messages appear here."
-
-
-def size_text(n: int) -> str:
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / (1024 * 1024):.1f} MB"
 
 
 def security_text(message: ReceivedMessage) -> str:
@@ -90,23 +84,7 @@ class InboxScreen(ModalScreen[None]):
     InboxScreen #inbox-keys { color: $text-muted; height: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,i", "close", "Close", id="inbox.close", tooltip="Back to the dashboard"),
-        Binding(
-            "r",
-            "toggle_raw",
-            "Raw source",
-            id="inbox.raw",
-            tooltip="Show the exact bytes the server received",
-        ),
-        Binding(
-            "y",
-            "copy_source",
-            "Copy source",
-            id="inbox.copy",
-            tooltip="Copy the selected message's source (OSC 52)",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("inbox")
 
     class Received(Message):
         """The demo server accepted a message (posted from its subscriber callback)."""
@@ -115,8 +93,9 @@ class InboxScreen(ModalScreen[None]):
             super().__init__()
             self.message = message
 
-    def __init__(self, builtin: BuiltinServer) -> None:
+    def __init__(self, builtin: BuiltinServer, *, lang: str = "en") -> None:
         super().__init__()
+        self.lang = lang
         self.builtin = builtin
         self.messages: list[ReceivedMessage] = []  # newest first
         self.selected: ReceivedMessage | None = None
@@ -213,7 +192,7 @@ class InboxScreen(ModalScreen[None]):
                 escape_text(message.mail_from) or "<>",
                 escape_text(to),
                 subject,
-                size_text(message.size),
+                format_bytes(message.size),
                 security_text(message),
                 key=message.queue_id,
             )
@@ -234,7 +213,7 @@ class InboxScreen(ModalScreen[None]):
         if summary.defects:
             from smtptui.i18n import has, t
 
-            lang = getattr(self.app, "lang", "en")
+            lang = self.lang
             count = len(summary.defects)
             heading = (
                 f"⚠ 这封邮件有 {count} 个问题："
@@ -260,7 +239,7 @@ class InboxScreen(ModalScreen[None]):
         body = escape_text(summary.body.rstrip("\n"))
         self.query_one("#inbox-body", Static).update(body or "(empty body)")
         attachments = "\n".join(
-            f"{escape_text(a.filename or '(no file name)')}  {a.content_type}  {size_text(a.size)}"
+            f"{escape_text(a.filename or '(no file name)')}  {a.content_type}  {format_bytes(a.size)}"
             for a in summary.attachments
         )
         self.query_one("#inbox-attachments", Static).update(attachments or "none")

@@ -6,19 +6,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from smtptui.i18n import t
+from smtptui.profiles.credentials import PasswordAnswer
 from smtptui.protocol.secret import Secret
+from smtptui.ui.keys import bindings
 
 if TYPE_CHECKING:
     from smtptui.profiles import Profile
 
 
-class PasswordScreen(ModalScreen[tuple[Secret, bool] | None]):
-    """Dismisses with ``(secret, remember_for_this_session)`` or ``None``."""
+class PasswordScreen(ModalScreen["PasswordAnswer | None"]):
+    """Dismisses with a :class:`PasswordAnswer` (the secret and whether to keep
+    it for this run) or ``None`` (cancelled: connect without AUTH).
+    ``reason`` says why a person is asked when the profile's own password
+    source failed (an unset environment variable …)."""
 
     DEFAULT_CSS = """
     PasswordScreen { align: center middle; }
@@ -30,34 +37,44 @@ class PasswordScreen(ModalScreen[tuple[Secret, bool] | None]):
     PasswordScreen Horizontal { height: auto; align-horizontal: right; }
     PasswordScreen Button { margin-left: 1; }
     PasswordScreen .hint { color: $text-muted; }
+    PasswordScreen #password-reason { color: $text-warning; margin-bottom: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="password.cancel")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("password")
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, *, reason: str | None = None, lang: str = "en") -> None:
         super().__init__()
         self.profile = profile
+        self.reason = reason
+        self.lang = lang
 
     def compose(self) -> ComposeResult:
         p = self.profile
+        lang = self.lang
         with Vertical():
-            yield Label(f"Password for [b]{p.auth.username}[/b] at {p.address}", markup=True)
-            yield Static(
-                "Sent only inside TLS, never shown, never written to disk. "
-                "QQ / 163 mail: use the authorization code (授权码), not the account password.",
-                classes="hint",
+            if self.reason:
+                yield Static(
+                    t("screen.password.instead", lang, reason=self.reason),
+                    id="password-reason",
+                    markup=False,
+                )
+            yield Label(
+                Content.from_markup(
+                    t("screen.password.title", lang), user=p.auth.username or "", where=p.address
+                )
             )
-            yield Input(password=True, placeholder="password", id="password")
+            yield Static(t("screen.password.hint", lang), classes="hint")
+            yield Input(
+                password=True, placeholder=t("screen.password.placeholder", lang), id="password"
+            )
             yield Checkbox(
-                "Remember for this session (memory only)",
+                t("screen.password.remember", lang),
                 value=p.auth.password.remember,
                 id="remember",
             )
             with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button("Connect", id="ok", variant="primary")
+                yield Button(t("screen.password.cancel", lang), id="cancel")
+                yield Button(t("screen.password.connect", lang), id="ok", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#password", Input).focus()
@@ -75,7 +92,7 @@ class PasswordScreen(ModalScreen[tuple[Secret, bool] | None]):
         field = self.query_one("#password", Input)
         value = field.value
         field.value = ""
-        self.dismiss((Secret(value), self.query_one("#remember", Checkbox).value))
+        self.dismiss(PasswordAnswer(Secret(value), self.query_one("#remember", Checkbox).value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.screen import ModalScreen
@@ -27,6 +27,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from smtptui.protocol.data import data_payload
+from smtptui.ui.keys import bindings
 
 if TYPE_CHECKING:
     from smtptui.message import BuiltMessage
@@ -250,19 +251,7 @@ class PreviewScreen(ModalScreen[None]):
     PreviewScreen #preview-keys { color: $text-muted; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", "Close", id="preview.close", tooltip="Back to the composer"),
-        Binding(
-            "c",
-            "toggle_marks",
-            "CRLF marks",
-            id="preview.crlf",
-            tooltip="Show or hide the \\r\\n line-end marks and the notes",
-        ),
-        Binding(
-            "y", "copy", "Copy", id="preview.copy", tooltip="Copy the whole DATA payload (OSC 52)"
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("preview")
 
     def __init__(
         self,
@@ -270,8 +259,10 @@ class PreviewScreen(ModalScreen[None]):
         *,
         bcc: list[str] | None = None,
         capabilities: Capabilities | None = None,
+        lang: str = "en",
     ) -> None:
         super().__init__()
+        self.lang = lang
         self.built = built
         self.payload = data_payload(built.data)
         self.lines = payload_lines(self.payload)

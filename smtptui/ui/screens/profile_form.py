@@ -21,15 +21,17 @@ from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch, TextArea
 
+from smtptui.message.addresses import split_address_list
 from smtptui.profiles import FAMILIES, MECHANISMS, Profile, ProfileError, ProfileStore
 from smtptui.profiles.passwords import PLAIN_WARNING
 from smtptui.protocol.config import DEFAULT_PORTS, SECURITY_MODES
+from smtptui.ui.keys import bindings
 
 PASSWORD_SOURCES = ("prompt", "env", "command", "keyring", "plain")
 #: The field holding the extra setting of each password source (shown only for it).
@@ -112,21 +114,8 @@ def field_id(key: str) -> str:
 
 
 def split_list(text: str) -> list[str]:
-    """Comma-separated items; commas inside quotes or <...> do not split.
-    Only splitting: whether each item is valid is the profile schema's call."""
-    items, current, quoted, angle = [], [], False, False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        elif ch in "<>" and not quoted:
-            angle = ch == "<"
-        elif ch == "," and not quoted and not angle:
-            items.append("".join(current))
-            current = []
-            continue
-        current.append(ch)
-    items.append("".join(current))
-    return [item.strip() for item in items if item.strip()]
+    """Comma-separated items (tags, addresses), as the message builder splits them."""
+    return [item.strip() for item in split_address_list(text)]
 
 
 def number(text: str) -> Any:
@@ -226,13 +215,11 @@ class ProfileFormScreen(ModalScreen["Profile | None"]):
     ProfileFormScreen #pf-keys { color: $text-muted; width: 1fr; height: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "save", "Save", id="form.save", tooltip="Validate and write the profile file (0600)"),
-        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close (asks first if something changed)"),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = bindings("form")
 
-    def __init__(self, store: ProfileStore, profile: Profile | None, *, previous_name: str | None = None) -> None:  # fmt: skip
+    def __init__(self, store: ProfileStore, profile: Profile | None, *, previous_name: str | None = None, lang: str = "en") -> None:  # fmt: skip
         super().__init__()
+        self.lang = lang
         self.store = store
         self.profile = profile
         self.previous_name = previous_name

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from email.utils import formataddr
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
@@ -27,10 +27,11 @@ from smtptui.fleet.swaks import (
     SwaksMessage,
     swaks_command,
 )
+from smtptui.ui.keys import bindings
 
 if TYPE_CHECKING:
     from smtptui.profiles import Profile
-    from smtptui.ui.widgets.composer_fields import ComposerFields
+    from smtptui.workspace.draft import ComposerFields
 
 NO_RECIPIENT_NOTE = (
     "no recipient yet, so this line checks the server like the dashboard does "
@@ -45,7 +46,7 @@ def swaks_for_profile(
     message defaults), and the notes to show with it.  Raises
     :class:`SwaksExportError` with one sentence when it cannot be expressed."""
     from smtptui.profiles import ProfileError
-    from smtptui.ui.widgets.composer_fields import ComposerFields
+    from smtptui.workspace.draft import ComposerFields
 
     if profile.builtin_server:
         raise SwaksExportError(
@@ -117,38 +118,6 @@ def _message(fields: ComposerFields) -> SwaksMessage:
     )
 
 
-def swaks_for(app: Any, profile: Profile | None = None) -> tuple[SwaksCommand, tuple[str, ...]]:
-    """The command for ``profile`` (default: the current one), with the
-    composer's fields when the composer is showing that profile."""
-    from smtptui.ui.panes import composer_pane
-
-    if profile is None:
-        name = getattr(app, "current", None)
-        profile = app.profile(name) if name else None
-        if profile is None:
-            raise SwaksExportError("no profile is selected; highlight one in the profiles list")
-    composer = composer_pane(app)
-    fields = None
-    if (
-        composer is not None
-        and composer.profile is not None
-        and composer.profile.name == profile.name
-    ):
-        fields = composer.values
-    return swaks_for_profile(profile, fields)
-
-
-def open_swaks(app: Any, profile: Profile | None = None) -> None:
-    """Show the swaks line for ``profile`` (default: the current one), or say
-    in one sentence why there is none."""
-    try:
-        command, notes = swaks_for(app, profile)
-    except SwaksExportError as exc:
-        app.notify(str(exc), title="swaks", severity="warning", timeout=8)
-        return
-    app.push_screen(SwaksScreen(command.command_line(), notes))
-
-
 class SwaksScreen(ModalScreen[None]):
     """The command line (selectable, wrapped), its notes, Copy and Close."""
 
@@ -165,19 +134,11 @@ class SwaksScreen(ModalScreen[None]):
     SwaksScreen #swaks-buttons Button { margin-left: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="swaks.close", tooltip="Back"),
-        Binding(
-            "y",
-            "copy",
-            "Copy",
-            id="swaks.copy",
-            tooltip="Copy the command (and its notes) to the clipboard (OSC 52)",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("swaks")
 
-    def __init__(self, command_text: str, notes: Sequence[str] = ()) -> None:
+    def __init__(self, command_text: str, notes: Sequence[str] = (), *, lang: str = "en") -> None:
         super().__init__()
+        self.lang = lang
         self.command_text = command_text
         self.notes = tuple(notes)
 

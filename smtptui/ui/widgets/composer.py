@@ -4,7 +4,9 @@ Every field is validated by :mod:`smtptui.message` (the same rules the builder
 applies), and the problem shows as one sentence under the field; Send is
 disabled while anything is wrong.  An empty subject or body is allowed — the
 builder fills in a test text so a test mail never arrives blank — and the pane
-says so.  Each profile keeps its own draft while the app runs.
+says so.  Each profile keeps its own draft while the app runs: the pane shows
+one, and reports every change (:class:`~smtptui.ui.messages.DraftChanged`) so
+the workspace keeps it when another profile is shown.
 """
 
 from __future__ import annotations
@@ -14,27 +16,27 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, ProgressBar, Static, TextArea
 
+from smtptui.i18n import t, tn
 from smtptui.message import (
     BuiltMessage,
     MessageError,
     build_message,
     parse_address_list,
 )
-from smtptui.ui.widgets.composer_fields import (
-    EMPTY_BODY,
-    EMPTY_SUBJECT,
+from smtptui.ui.keys import bindings
+from smtptui.ui.messages import DraftChanged, PaneReady, PreviewRequested
+from smtptui.units import format_bytes
+from smtptui.workspace.draft import (
     ComposerFields,
     Problem,
     blocking,
-    envelope_addresses,
     find_problems,
-    format_size,
     message_draft,
 )
 
@@ -75,32 +77,23 @@ class ComposerPane(Vertical):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "f4",
-            "preview",
-            "Preview DATA",
-            id="composer.preview",
-            tooltip="Show exactly the bytes sent after 354 (headers, blank line, dot-stuffed body, final '.')",
-        ),
-        Binding(
-            "f8",
-            "reset",
-            "Reset draft",
-            show=False,
-            id="composer.reset",
-            tooltip="Put the profile's [message] defaults back in the composer",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("composer")
 
     class SendRequested(Message):
         """The Send button was pressed (the app runs the same as F5)."""
 
-    def __init__(
-        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.drafts: dict[str, ComposerFields] = {}
+    #: (field key, catalogue label, right-hand column) of the one-line inputs.
+    _ROWS = (
+        (("from", False), ("to", True)),
+        (("cc", False), ("bcc", True)),
+        (("subject", False),),
+    )
+    _FIELDS = ("from", "to", "cc", "bcc", "subject", "attachments")
+
+    def __init__(self, *, lang: str = "en", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.can_focus = True  # escape from a field lands here; tab enters the fields
+        self.lang = lang
         self.profile: Profile | None = None
         self.problems: dict[str, list[Problem]] = {}
         self.fixed_date: datetime | None = None
@@ -113,57 +106,59 @@ class ComposerPane(Vertical):
         self._previewed: tuple[tuple, BuiltMessage] | None = None
 
     # ---------------------------------------------------------------- layout
+    def _text(self, key: str, **values: object) -> str:
+        return t(f"pane.composer.{key}", self.lang, **values)
+
     def compose(self) -> ComposeResult:
-        def field(label: str, key: str, placeholder: str, *, right: bool = False) -> ComposeResult:
+        def field(key: str, *, right: bool = False) -> ComposeResult:
             yield Label(
-                label,
+                self._text(f"label.{key}"),
                 classes="composer-label -right" if right else "composer-label",
                 id=f"composer-{key}-label",
             )
             yield Input(
-                placeholder=placeholder, id=f"composer-{key}", compact=True, select_on_focus=False
+                placeholder=self._text(f"placeholder.{key}"),
+                id=f"composer-{key}",
+                compact=True,
+                select_on_focus=False,
             )
 
-        with Horizontal(classes="composer-row"):
-            yield from field("From", "from", "you@example.com")
-            yield from field("To", "to", "a@example.com, Name <b@example.com>", right=True)
-        yield from self._hints("from", "to")
-        with Horizontal(classes="composer-row"):
-            yield from field("Cc", "cc", "optional")
-            yield from field("Bcc", "bcc", "envelope only, never in headers", right=True)
-        yield from self._hints("cc", "bcc")
-        with Horizontal(classes="composer-row"):
-            yield from field("Subject", "subject", EMPTY_SUBJECT)
-        yield from self._hints("subject")
+        for row in self._ROWS:
+            with Horizontal(classes="composer-row"):
+                for key, right in row:
+                    yield from field(key, right=right)
+            yield from self._hints(*(key for key, _ in row))
         with Horizontal(classes="composer-row", id="composer-headers-row"):
-            yield Label("Headers", classes="composer-label", id="composer-headers-label")
+            yield Label(
+                self._text("label.headers"), classes="composer-label", id="composer-headers-label"
+            )
             yield TextArea(
                 id="composer-headers",
                 compact=True,
                 soft_wrap=False,
                 show_cursor=True,
                 highlight_cursor_line=False,
-                placeholder="X-Test: 1   (one 'Name: value' per line)",
+                placeholder=self._text("placeholder.headers"),
             )
         yield from self._hints("headers")
         with Horizontal(classes="composer-row"):
-            yield from field(
-                "Attach", "attachments", "~/report.pdf; notes.txt   (paths, ; between)"
-            )
+            yield from field("attachments")
         yield from self._hints("attachments")
         with Horizontal(id="composer-body-row"):
-            yield Label("Body", classes="composer-label", id="composer-body-label")
+            yield Label(
+                self._text("label.body"), classes="composer-label", id="composer-body-label"
+            )
             yield TextArea(
                 id="composer-body",
                 compact=True,
                 soft_wrap=True,
                 highlight_cursor_line=False,
-                placeholder=EMPTY_BODY,
+                placeholder=self._text("placeholder.body"),
             )
         yield from self._hints("body")
         with Horizontal(id="composer-actions"):
-            yield Button("Preview DATA f4", id="composer-preview", compact=True)
-            yield Button("Send f5", id="composer-send", compact=True, variant="primary")
+            yield Button(self._text("preview"), id="composer-preview", compact=True)
+            yield Button(self._text("send"), id="composer-send", compact=True, variant="primary")
             yield Static("", id="composer-status")
             yield ProgressBar(id="composer-progress", show_eta=False)
             yield Label("", id="composer-bytes")
@@ -174,15 +169,28 @@ class ComposerPane(Vertical):
             yield Static("", id=f"composer-{key}-hint", classes="composer-hint", markup=False)
 
     def on_mount(self) -> None:
-        self.border_title = "Composer"
+        self.border_title = self._text("title")
         self._ready = True
-        controller = getattr(self.app, "current_controller", None)
-        profile = controller.profile if controller is not None else self.profile
-        if profile is not None:
-            self.profile = None
-            self.switch_profile(None, profile)
-        else:
-            self.validate_now()
+        self.validate_now()
+        self.post_message(PaneReady(self))
+
+    def set_language(self, lang: str) -> None:
+        """Labels, placeholders, buttons and the current hints in ``lang``."""
+        self.lang = lang
+        if not self._ready:
+            return
+        self.border_title = self._text("title")
+        for key in (*self._FIELDS, "headers", "body"):
+            self.query_one(f"#composer-{key}-label", Label).update(self._text(f"label.{key}"))
+        for key in self._FIELDS:
+            self.query_one(f"#composer-{key}", Input).placeholder = self._text(f"placeholder.{key}")
+        for key in ("headers", "body"):
+            self.query_one(f"#composer-{key}", TextArea).placeholder = self._text(
+                f"placeholder.{key}"
+            )
+        self.query_one("#composer-preview", Button).label = self._text("preview")
+        self.query_one("#composer-send", Button).label = self._text("send")
+        self.validate_now()
 
     # ----------------------------------------------------------- the fields
     @property
@@ -216,23 +224,22 @@ class ComposerPane(Vertical):
         self.query_one("#composer-headers", TextArea).text = values.headers
         self.validate_now()
 
-    def switch_profile(self, previous_name: str | None, profile: Profile) -> None:
-        """Keep the current draft under the profile it belongs to and show
-        ``profile``'s draft (or its ``[message]`` defaults the first time)."""
-        if not self._ready or (self.profile is not None and self.profile.name == profile.name):
-            self.profile = profile  # the same draft stays, mid-word, cursor and all
-            return
-        owner = self.profile.name if self.profile is not None else previous_name
-        if owner is not None:
-            self.drafts[owner] = self.values
+    @property
+    def profile_name(self) -> str | None:
+        return self.profile.name if self.profile is not None else None
+
+    def load(self, profile: Profile | None, draft: ComposerFields | None) -> None:
+        """Show ``profile``'s ``draft``; ``None`` keeps what is typed (the same
+        profile was edited: the draft stays, mid-word, cursor and all)."""
         self.profile = profile
-        self.set_values(self.drafts.get(profile.name) or ComposerFields.from_profile(profile))
+        if draft is not None and self._ready:
+            self.set_values(draft)
 
     def action_reset(self) -> None:
         if self.profile is not None:
-            self.drafts.pop(self.profile.name, None)
             self.set_values(ComposerFields.from_profile(self.profile))
-            self.notify(f"composer reset to {self.profile.name}'s defaults", timeout=2)
+            self.post_message(DraftChanged(self.values))
+            self.notify(self._text("reset_done", name=self.profile.name), timeout=2)
 
     # ------------------------------------------------------------ validation
     @on(Input.Changed)
@@ -241,12 +248,17 @@ class ComposerPane(Vertical):
         self._previewed = None
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(_VALIDATE_DELAY, self.validate_now)
+        self._timer = self.set_timer(_VALIDATE_DELAY, self._settled)
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
         event.stop()
         self.screen.focus_next()
+
+    def _settled(self) -> None:
+        """The typing paused: check the fields and let the workspace keep the draft."""
+        self.validate_now()
+        self.post_message(DraftChanged(self.values))
 
     def validate_now(self) -> dict[str, list[Problem]]:
         """Check every field and show the result; returns the problems found."""
@@ -276,7 +288,7 @@ class ComposerPane(Vertical):
         if general:
             self._status(general[0].text, bad=True)
         elif bad:
-            self._status(f"fix {len(bad)} problem{'s' if len(bad) > 1 else ''} to send", bad=True)
+            self._status(tn("pane.composer.fix", len(bad), self.lang), bad=True)
         else:
             self._status(self._summary())
         self.query_one("#composer-send", Button).disabled = bool(bad) or self._sending
@@ -286,8 +298,10 @@ class ComposerPane(Vertical):
         values = self.values
         count = sum(len(parse_address_list(getattr(values, k))) for k in ("to", "cc", "bcc"))
         files = len(values.attachment_paths())
-        extra = f", {files} file{'s' if files > 1 else ''}" if files else ""
-        return f"ready: {count} recipient{'s' if count > 1 else ''}{extra}"
+        text = tn("pane.composer.ready", count, self.lang)
+        if files:
+            text += tn("pane.composer.files", files, self.lang)
+        return text
 
     def _status(self, text: str, *, bad: bool = False) -> None:
         status = self.query_one("#composer-status", Static)
@@ -325,7 +339,7 @@ class ComposerPane(Vertical):
         was shown is exactly what is sent, Date and Message-ID included."""
         values = self.values
         if not self._ready:
-            raise MessageError("Composer: not ready yet; try again in a moment")
+            raise MessageError(self._text("not_ready"))
         if self._previewed is not None:
             key, built = self._previewed
             self._previewed = None
@@ -337,11 +351,6 @@ class ComposerPane(Vertical):
         return build_message(
             message_draft(values, date=self.fixed_date, message_id=self.fixed_message_id)
         )
-
-    def envelope_preview(self) -> tuple[str, list[str]]:
-        """MAIL FROM and RCPT TO addresses as typed so far (for step mode);
-        what cannot be parsed yet is left out."""
-        return envelope_addresses(self.values)
 
     # --------------------------------------------------------------- actions
     @on(Button.Pressed, "#composer-send")
@@ -356,25 +365,19 @@ class ComposerPane(Vertical):
         self.action_preview()
 
     def action_preview(self) -> None:
-        from smtptui.ui.screens.preview import PreviewScreen
-
         values = self.values
         try:
             built = self.build()
         except MessageError as exc:
             self.show_error(str(exc))
-            self.notify(str(exc), title="composer", severity="error", timeout=5)
+            self.notify(str(exc), title=self._text("title"), severity="error", timeout=5)
             return
         self._previewed = (self._key(values), built)
-        controller = getattr(self.app, "current_controller", None)
-        capabilities = (
-            controller.capabilities if controller is not None and controller.connected else None
-        )
         try:
             bcc = [addr for _, addr in parse_address_list(values.bcc)]
         except MessageError:
             bcc = []
-        self.app.push_screen(PreviewScreen(built, bcc=bcc, capabilities=capabilities))
+        self.post_message(PreviewRequested(built, bcc))
 
     # -------------------------------------------------------------- progress
     def start_progress(self, total_bytes: int) -> None:
@@ -392,7 +395,7 @@ class ComposerPane(Vertical):
             total=max(total, 1), progress=min(sent, total)
         )
         self.query_one("#composer-bytes", Label).update(
-            f"{format_size(sent)} / {format_size(total)}"
+            f"{format_bytes(sent)} / {format_bytes(total)}"
         )
 
     def stop_progress(self) -> None:

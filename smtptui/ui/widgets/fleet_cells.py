@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from smtptui.fleet.results import EXPIRY_WARNING_DAYS
+from smtptui.units import format_size_limit
 
 if TYPE_CHECKING:
     from smtptui.fleet import CapabilityFacts, CheckResult, TlsFacts
@@ -29,15 +30,15 @@ PHASE_COLUMNS = (
     ("tls", "TLS"),
     ("auth", "AUTH"),
 )
-#: (flag, EHLO keyword, CapabilityFacts attribute) -- the "ext" column.
-EXTENSION_FLAGS = (
-    ("P", "PIPELINING", "pipelining"),
-    ("C", "CHUNKING", "chunking"),
-    ("U", "SMTPUTF8", "smtputf8"),
-    ("8", "8BITMIME", "eightbitmime"),
-    ("D", "DSN", "dsn"),
-    ("R", "REQUIRETLS", "requiretls"),
-)
+
+
+def flagged_extensions():
+    """The extensions with a letter in the ``ext`` column (the one table's)."""
+    from smtptui.protocol.capabilities import EXTENSIONS
+
+    return tuple(e for e in EXTENSIONS if e.flag)
+
+
 #: (key, header); the facts people scan first come first, the address last.
 COLUMNS = (
     ("mark", " "),
@@ -51,14 +52,19 @@ COLUMNS = (
     ("mechs", "AUTH mechanisms"),
     ("size", "SIZE"),
     ("ext", "ext"),
+    ("scan", "TLS scan"),
     ("address", "address"),
 )
 AMBER = "dark_orange"
-LEGEND = (
-    "ms per phase: DNS, TCP conn, banner wait, EHLO, TLS, AUTH · ext: "
-    + "  ".join(f"{flag} {name}" for flag, name, _ in EXTENSION_FLAGS)
-    + f" · cert: amber ≤ {EXPIRY_WARNING_DAYS} days, red expired or untrusted"
-)
+
+
+def legend() -> str:
+    """The line under the fleet table: what the columns' numbers and letters mean."""
+    return (
+        "ms per phase: DNS, TCP conn, banner wait, EHLO, TLS, AUTH · ext: "
+        + "  ".join(f"{e.flag} {e.keyword}" for e in flagged_extensions())
+        + f" · cert: amber ≤ {EXPIRY_WARNING_DAYS} days, red expired or untrusted"
+    )
 
 
 def sparkline(values: Iterable[float | None], width: int = HISTORY_POINTS) -> str:
@@ -76,12 +82,12 @@ def sparkline(values: Iterable[float | None], width: int = HISTORY_POINTS) -> st
 
 
 def extension_flags(caps: CapabilityFacts | None) -> str:
-    """``PC·8D·``: one letter per extension offered (see :data:`LEGEND`)."""
+    """``PC·8D·``: one letter per extension offered (see :func:`legend`)."""
     if caps is None:
         return "—"
     if not caps.esmtp:
         return "HELO"
-    return "".join(flag if getattr(caps, attr) else "·" for flag, _, attr in EXTENSION_FLAGS)
+    return "".join(e.flag if caps.offers(e.keyword) else "·" for e in flagged_extensions())
 
 
 def cert_cell(tls: TlsFacts | None) -> Text:
@@ -102,20 +108,23 @@ def cert_cell(tls: TlsFacts | None) -> Text:
     return Text(f"{days}d", style="green")
 
 
+def scan_cell(row: FleetRow) -> Text:
+    """The newest TLS scan known for the row (``check --all --scan`` saves
+    it): the worst rating and what was found, coloured by the rating."""
+    results = (row.result, *reversed(row.checked), *reversed(row.saved))
+    scan = next((r.scan for r in results if r is not None and r.scan is not None), None)
+    if scan is None:
+        return Text("—", style="dim")
+    style = {"critical": "bold red", "high": "bold red", "medium": AMBER, "low": AMBER}
+    if scan.error:
+        return Text(scan.cell, style="red")
+    return Text(scan.cell, style=style.get(scan.worst or "", "green"))
+
+
 def ms_cell(value: float | None) -> Text:
     if value is None:
         return Text("—", style="dim", justify="right")
     return Text(f"{value:.1f}" if value < 10 else f"{value:.0f}", justify="right")
-
-
-def size_text(size: int | None) -> str:
-    if size is None:
-        return "—"
-    if size == 0:
-        return "no limit"
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.0f} MiB"
-    return f"{size / 1024:.0f} KiB"
 
 
 def result_cell(row: FleetRow) -> Text:
@@ -137,7 +146,11 @@ def detail_text(row: FleetRow) -> Text:
     """The highlighted row in sentences: error, failing reply and what it means,
     TLS facts, warnings."""
     profile, result = row.profile, row.result
-    text = Text.assemble((profile.name, "bold"), f"  {profile.address} {profile.security}")
+    if result is not None and result.address:
+        where = result.address  # where the check really went (the demo's port is chosen at start)
+    else:
+        where = "built-in" if profile.builtin_server else profile.address
+    text = Text.assemble((profile.name, "bold"), f"  {where} {profile.security}")
     if row.state in ("queued", "checking"):
         text.append(f"  — {row.state}…", style="dim")
     if result is None:
@@ -248,8 +261,9 @@ def row_cells(row: FleetRow) -> list[Any]:
         "tlsv": Text(version),
         "cert": cert_cell(tls),
         "mechs": Text(" ".join(caps.auth) if caps and caps.auth else "—"),
-        "size": Text(size_text(caps.size) if caps else "—"),
+        "size": Text(format_size_limit(caps.size) if caps else "—"),
         "ext": Text(extension_flags(caps)),
+        "scan": scan_cell(row),
         "address": Text(result.address if result else row.profile.address, style="dim"),
     }
     return [cells[key] for key, _ in COLUMNS]

@@ -7,18 +7,20 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from smtptui.timing import format_ms
+from smtptui.i18n import t
 from smtptui.ui.deferred import Deferred
+from smtptui.ui.keys import bindings
+from smtptui.units import format_ms
 
 if TYPE_CHECKING:
     from smtptui.profiles import Profile
-    from smtptui.ui.controller import Badge
+    from smtptui.workspace.session import Badge
 
 _SYMBOLS = {
     "idle": ("○", "dim"),
@@ -47,7 +49,8 @@ def badge_text(badge: Badge | None) -> Text:
 
 
 def profile_prompt(profile: Profile, badge: Badge | None) -> Text:
-    """Status, name, last code and latency; then where; then tags (if any)."""
+    """Status, name, last code and latency; then where (``built-in`` for the
+    demo, whose port is chosen when it starts: the header shows it); then tags."""
     badge_line = badge_text(badge)
     row = Text.assemble(badge_line[:1], (f" {profile.name}", "bold"), badge_line[1:])
     where = "built-in" if profile.builtin_server else profile.address
@@ -71,17 +74,10 @@ def matches(profile: Profile, query: str) -> bool:
 
 
 class ProfileList(OptionList):
-    """Profiles with badges; ``enter``/``c`` connects the highlighted one."""
+    """Profiles with badges; ``enter`` connects the highlighted one (``c``,
+    the app's key, does it from any pane)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "c",
-            "select",
-            "Connect",
-            id="profiles.connect",
-            tooltip="Connect the highlighted profile",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("profiles")
 
 
 class ProfilesPane(Vertical):
@@ -98,15 +94,27 @@ class ProfilesPane(Vertical):
             super().__init__()
             self.name = name
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, lang: str = "en", id: str | None = None) -> None:
         super().__init__(id=id)
+        self.lang = lang
         self.profiles: list[Profile] = []
         self.badges: dict[str, Badge] = {}
         self.query_text = ""
 
     def compose(self) -> ComposeResult:
-        yield Deferred(lambda: Input(placeholder="/ filter: name, host, #tag", id="profile-filter"))
+        yield Deferred(
+            lambda: Input(placeholder=t("pane.profiles.filter", self.lang), id="profile-filter")
+        )
         yield ProfileList(id="profile-list")
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        for field in self.query("#profile-filter").results(Input):
+            field.placeholder = t("pane.profiles.filter", lang)
+
+    def shown_profiles(self) -> list[Profile]:
+        """The profiles the filter shows now."""
+        return [p for p in self.profiles if matches(p, self.query_text)]
 
     @property
     def option_list(self) -> ProfileList:
@@ -123,7 +131,7 @@ class ProfilesPane(Vertical):
         self._rebuild(keep)
 
     def _rebuild(self, keep: str | None) -> None:
-        shown = [p for p in self.profiles if matches(p, self.query_text)]
+        shown = self.shown_profiles()
         ol = self.option_list
         ol.set_options(Option(profile_prompt(p, self.badges.get(p.name)), id=p.name) for p in shown)
         if not shown:
@@ -132,12 +140,19 @@ class ProfilesPane(Vertical):
         ol.highlighted = names.index(keep) if keep in names else 0
 
     def update_badge(self, name: str, badge: Badge) -> None:
+        if self.badges.get(name) == badge:
+            return
         self.badges[name] = badge
         profile = next((p for p in self.profiles if p.name == name), None)
         if profile is None:
             return
         with contextlib.suppress(OptionDoesNotExist):  # filtered out: nothing to repaint
             self.option_list.replace_option_prompt(name, profile_prompt(profile, badge))
+
+    def highlight(self, name: str) -> None:
+        """Move the cursor to ``name`` (if the filter shows it)."""
+        with contextlib.suppress(OptionDoesNotExist):
+            self.option_list.highlighted = self.option_list.get_option_index(name)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -11,11 +11,12 @@ from collections import deque
 from typing import ClassVar
 
 from textual.actions import SkipAction
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.suggester import Suggester
 from textual.widgets import Input
 
 from smtptui.reference.commands import completions, verb_of
+from smtptui.ui.keys import bindings
 
 HISTORY_LIMIT = 200
 
@@ -43,32 +44,7 @@ class CommandSuggester(Suggester):
 class RawCommandInput(Input):
     """The telnet-mode line: ↑/↓ walk a bounded history, tab takes a completion."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "up",
-            "history(-1)",
-            "Previous line",
-            show=False,
-            id="session.history_previous",
-            tooltip="Recall the previous raw command",
-        ),
-        Binding(
-            "down",
-            "history(1)",
-            "Next line",
-            show=False,
-            id="session.history_next",
-            tooltip="Recall the next raw command",
-        ),
-        Binding(
-            "tab",
-            "complete",
-            "Complete",
-            show=False,
-            id="session.complete",
-            tooltip="Take the suggested completion (otherwise move focus)",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("session")
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

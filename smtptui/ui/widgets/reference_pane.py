@@ -22,16 +22,18 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
+from smtptui.i18n import t
 from smtptui.reference.explanation import ExplainContext, Explanation, explain
 from smtptui.reference.table import TableRow, reference_table
+from smtptui.ui.keys import bindings
+from smtptui.ui.messages import PaneReady
 from smtptui.ui.widgets.reference_render import (
     ReferenceRenderer,
-    chrome,
     code_text,
     row_for,
     row_matches,
@@ -136,12 +138,7 @@ class ReferencePane(Vertical):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "f", "follow_latest", "Follow", id="reference.follow",
-            tooltip="Show the latest reply again and follow the conversation",
-        ),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = bindings("reference")
 
     def __init__(self, *, lang: str = "en", id: str | None = None) -> None:
         super().__init__(id=id)
@@ -162,23 +159,18 @@ class ReferencePane(Vertical):
         self._styles: dict[str, Style] = {}
 
     def compose(self):
-        # The app may have switched language before this lazily mounted pane existed.
-        self.lang = getattr(self.app, "lang", None) or self.lang
-        yield Input(placeholder=chrome("filter", self.lang), id="reference-filter")
+        yield Input(placeholder=t("pane.reference.filter", self.lang), id="reference-filter")
         yield CodeTable(id="reference-table", cursor_type="row", show_header=False, cell_padding=0)
         with VerticalScroll(id="reference-explanation-scroll"):
             yield Static(id="reference-explanation")
 
     def on_mount(self) -> None:
-        self.border_title = chrome("title", self.lang)
+        self.border_title = t("pane.reference.title", self.lang)
         self._load_rows()
         self._build_table()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-        controller = getattr(self.app, "current_controller", None)
-        if controller is not None:
-            self.follow(controller)
-        else:
-            self._render_shown()
+        self._render_shown()
+        self.post_message(PaneReady(self))
 
     # ------------------------------------------------------------ interface
     def follow(self, controller) -> None:
@@ -210,10 +202,10 @@ class ReferencePane(Vertical):
         if lang == self.lang:
             return
         self.lang = lang
-        self.border_title = chrome("title", lang)
-        self.query_one("#reference-filter", Input).placeholder = chrome("filter", lang)
+        self.border_title = t("pane.reference.title", lang)
+        self.query_one("#reference-filter", Input).placeholder = t("pane.reference.filter", lang)
         if self._pending and self._reply is not None:
-            self.border_subtitle = chrome("pending", lang, code=str(self._reply.code))
+            self.border_subtitle = t("pane.reference.pending", lang, code=str(self._reply.code))
         self._load_rows()
         self._build_table()
         self._render_shown()
@@ -244,7 +236,7 @@ class ReferencePane(Vertical):
             return
         if not force and self._held():
             self._pending = True
-            self.border_subtitle = chrome("pending", self.lang, code=str(reply.code))
+            self.border_subtitle = t("pane.reference.pending", self.lang, code=str(reply.code))
             if self._timer is None:
                 self._timer = self.set_timer(HOLD_SECONDS / 2, self._catch_up)
             return
@@ -296,7 +288,11 @@ class ReferencePane(Vertical):
         if not cells:
             keys.append("h:none")
             cells.append(
-                (Text(""), Text(""), render.cell(chrome("empty", self.lang, query=query), "muted"))
+                (
+                    Text(""),
+                    Text(""),
+                    render.cell(t("pane.reference.empty", self.lang, query=query), "muted"),
+                )
             )
         row_keys = table.add_rows(cells)
         self._row_keys = dict(zip(keys, row_keys, strict=True))
@@ -364,11 +360,11 @@ class ReferencePane(Vertical):
             except ValueError as exc:  # a code no SMTP server may send (e.g. 000)
                 text = Text(f"{reply.code}: {exc}", style=self._style("permanent"))
             else:
-                text = self._renderer.explanation(explanation, chrome(origin, lang))
+                text = self._renderer.explanation(explanation, t(f"pane.reference.{origin}", lang))
         elif shown[0] == "row":
             text = self._render_row(shown[1])
         else:
-            text = Text(chrome("idle", lang), style=self._style("muted"))
+            text = Text(t("pane.reference.idle", lang), style=self._style("muted"))
         self.query_one("#reference-explanation", Static).update(text)
         self.query_one("#reference-explanation-scroll", VerticalScroll).scroll_home(animate=False)
         return explanation

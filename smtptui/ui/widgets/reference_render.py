@@ -26,36 +26,6 @@ KIND_GLYPHS = {"success": "✓", "intermediate": "…", "transient": "↻", "per
 HEADINGS = {"basic": "basic", "class": "classes", "subject": "subjects", "enhanced": "enhanced", "vendor": "vendor"}  # fmt: skip
 ENHANCED_RE = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})")
 
-CHROME: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Reference",
-        "colon": ": ",
-        "filter": "filter: 535, 5.7.8, auth…",
-        "latest": "latest reply",
-        "selected": "reply picked in the transcript",
-        "pending": "new reply {code} · f shows it",
-        "empty": "nothing matches “{query}”",
-        "idle": "No reply yet. Connect a profile (enter) and each reply is explained here "
-        "as it arrives; move in the table to read about any code.",
-    },
-    "zh": {
-        "title": "参考",
-        "colon": "：",
-        "filter": "筛选：535、5.7.8、auth…",
-        "latest": "最新回复",
-        "selected": "在对话记录中选中的回复",
-        "pending": "新回复 {code} · 按 f 查看",
-        "empty": "没有与“{query}”匹配的条目",
-        "idle": "还没有回复。连接一个配置（回车）后，每条回复一到就会在这里解释；在表格中移动可查看任意代码。",
-    },
-}
-
-
-def chrome(key: str, lang: str, **values: str) -> str:
-    """The pane's own words (titles, placeholders); the catalogue holds the rest."""
-    text = CHROME.get(lang, CHROME["en"])[key]
-    return text.format(**values) if values else text
-
 
 def code_text(row: TableRow) -> str:
     """The code column: ``535 5.7.8`` (a basic row's variant shows in its title)."""
@@ -131,7 +101,7 @@ class ReferenceRenderer:
         return (Text("──", style=self._style("heading")), Text(""), self.cell(heading, "heading"))
 
     def _field(self, out: Text, key: str, value: str, style: str | None = None) -> None:
-        colon = chrome("colon", self.lang)
+        colon = t("pane.reference.colon", self.lang)
         out.append(f"\n{t(f'ui.label.{key}', self.lang)}{colon}", style=self._style("label"))
         out.append(value, style=self._style(style) if style else "")
 
@@ -154,7 +124,7 @@ class ReferenceRenderer:
         if e.mismatch:
             style = "mismatch" if e.mismatch_severity == "error" else "note"
             out.append("\n")
-            label = t("ui.label.mismatch", lang) + chrome("colon", lang)
+            label = t("ui.label.mismatch", lang) + t("pane.reference.colon", lang)
             out.append(f" ⚠ {label}{e.mismatch} ", style=self._style(style))
         if e.text:
             self._field(out, "server_text", e.text, "muted")
@@ -163,6 +133,8 @@ class ReferenceRenderer:
         if e.hint:
             self._field(out, "hint", e.hint, "hint")
         self._field(out, "explanation", e.explanation)
+        if e.extensions:
+            self._field(out, "extensions", "\n" + "\n".join(e.extensions))
         if e.enhanced_title and e.enhanced_explanation:
             self._field(
                 out, "enhanced", f"{e.enhanced} {e.enhanced_title}\n{e.enhanced_explanation}"
@@ -180,7 +152,7 @@ class ReferenceRenderer:
 
     def _steps(self, out: Text, steps: tuple[str, ...]) -> None:
         if steps:
-            colon = chrome("colon", self.lang).rstrip()
+            colon = t("pane.reference.colon", self.lang).rstrip()
             out.append(
                 f"\n{t('ui.label.next_steps', self.lang)}{colon}", style=self._style("label")
             )

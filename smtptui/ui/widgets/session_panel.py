@@ -19,34 +19,27 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Static
 
+from smtptui.i18n import t
 from smtptui.protocol import events as ev
-from smtptui.protocol.errors import AuthError
 from smtptui.reference.states import State
+from smtptui.ui.messages import AuthHelperRequested, PaneReady
 from smtptui.ui.widgets.raw_command import CommandSuggester, RawCommandInput, carries_secret
-from smtptui.ui.widgets.session_texts import ui_text
+from smtptui.workspace.session import STEP_VERBS
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
     from textual.timer import Timer
 
     from smtptui.reference.sequencing import Expectation
-    from smtptui.ui.controller import SessionController
+    from smtptui.workspace.draft import ComposerFields
+    from smtptui.workspace.session import SessionController
 
-#: The step buttons, in the order of a session (CONNECT shows only when not connected).
-STEP_VERBS = (
-    "CONNECT",
-    "EHLO",
-    "STARTTLS",
-    "AUTH",
-    "MAIL",
-    "RCPT",
-    "DATA",
-    "RSET",
-    "NOOP",
-    "VRFY",
-    "HELP",
-    "QUIT",
-)
+
+def ui_text(lang: str, key: str, **values: object) -> str:
+    """The panel's own words (the reference catalogue holds the SMTP ones)."""
+    return t(f"pane.session.{key}", lang, **values)
+
+
 #: A second press of an out-of-sequence step within this many seconds sends it anyway.
 ARM_SECONDS = 4.0
 
@@ -57,8 +50,10 @@ class SessionPanel(Vertical):
     DEFAULT_CSS = """
     SessionPanel {
         padding: 0 1;
-        #session-state { height: auto; max-height: 2; }
-        #session-next { height: auto; max-height: 2; color: $text-muted; }
+        overflow-y: auto;
+        /* fixed heights above the buttons: a shorter status never moves them */
+        #session-state { height: 3; }
+        #session-next { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
         #session-steps {
             height: auto;
             grid-size: 4;
@@ -77,7 +72,7 @@ class SessionPanel(Vertical):
         #session-handshake { width: 1fr; height: 1; }
         #session-helper { min-width: 13; width: auto; height: 1; }
         #raw-command { background: $boost; }
-        #session-hint { height: auto; max-height: 3; color: $text-muted; }
+        #session-hint { height: auto; color: $text-muted; }
         #session-hint.-warning { color: $text-warning; }
         #session-hint.-info { color: $text-accent; }
     }
@@ -104,10 +99,12 @@ class SessionPanel(Vertical):
             super().__init__()
             self.value = value
 
-    def __init__(self, *, lang: str = "en", id: str | None = None) -> None:
+    def __init__(self, *, lang: str = "en", handshake: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.can_focus = True  # escape from the raw line lands here; tab enters the buttons
         self.lang = lang
         self.controller: SessionController | None = None
+        self.draft: ComposerFields | None = None
         self._signature: tuple | None = None
         self._ready = False
         self._pending = False
@@ -121,7 +118,7 @@ class SessionPanel(Vertical):
             verb: Button(verb, id=f"step-{verb.lower()}", compact=True) for verb in STEP_VERBS
         }
         self._handshake = Checkbox(
-            ui_text(lang, "handshake"), True, id="session-handshake", compact=True
+            ui_text(lang, "handshake"), handshake, id="session-handshake", compact=True
         )
         self._helper = Button(ui_text(lang, "helper"), id="session-helper", compact=True)
         self._raw = RawCommandInput(
@@ -145,11 +142,9 @@ class SessionPanel(Vertical):
 
     def on_mount(self) -> None:
         self._ready = True
-        auto = getattr(self.app, "auto_handshake", True)
-        with self.prevent(Checkbox.Changed):
-            self._handshake.value = bool(auto)
         self._apply_language()
-        self.show(getattr(self.app, "current_controller", None))
+        self.refresh_state()
+        self.post_message(PaneReady(self))
 
     def on_resize(self) -> None:
         columns = max(3, min(6, self.size.width // 11))
@@ -158,12 +153,27 @@ class SessionPanel(Vertical):
             grid.styles.grid_size_columns = columns
 
     # ------------------------------------------------------ app interface
-    def show(self, controller: SessionController | None) -> None:
-        """Show another session (switching profiles)."""
+    def show(self, controller: SessionController | None, draft: ComposerFields | None) -> None:
+        """Show another session (switching profiles) and its composer draft
+        (the step buttons take their addresses from it)."""
         self.controller = controller
+        self.draft = draft
         self._signature = None
         self._disarm(update=False)
         self.refresh_state()
+
+    def set_draft(self, draft: ComposerFields | None) -> None:
+        """The composer's fields changed: tooltips and completions follow."""
+        self.draft = draft
+        self._signature = None
+        self.refresh_state()
+
+    def put_raw_line(self, line: str | None) -> None:
+        """A line from the AUTH helper, ready to be checked and sent."""
+        if line:
+            self._raw.value = line
+            self._raw.cursor_position = len(line)
+            self.focus_raw()
 
     def refresh_state(self) -> None:
         """Called on every event of the current session: O(1) here; one repaint
@@ -301,7 +311,10 @@ class SessionPanel(Vertical):
         c = self.controller
         value = self._raw.value
         if self._mode == "data":
-            self._set_hint(ui_text(self.lang, "data_mode"), "info")
+            if value.startswith(".") and value != ".":
+                self._set_hint(f"⚠ {ui_text(self.lang, 'dot_line')}", "warning")
+            else:
+                self._set_hint(ui_text(self.lang, "data_mode"), "info")
         elif self._mode == "auth":
             key = "auth_secret" if self._raw.password else "auth_mode"
             self._set_hint(ui_text(self.lang, key), "info")
@@ -311,7 +324,12 @@ class SessionPanel(Vertical):
             self._set_hint(f"⚠ {ui_text(self.lang, 'not_connected')}", "warning")
         else:
             x = c.expect(value)
-            if x.legal and not x.warning:
+            if c.plaintext_risk(value):
+                security = c.profile.security.upper()
+                self._set_hint(
+                    f"⚠ {ui_text(self.lang, 'plaintext_risk', security=security)}", "warning"
+                )
+            elif x.legal and not x.warning:
                 self._set_hint(f"✓ {x.message(self.lang)}", "")
             else:
                 self._set_hint(f"⚠ {self._prediction(x)}", "warning")
@@ -356,7 +374,7 @@ class SessionPanel(Vertical):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button is self._helper:
-            self.open_auth_helper()
+            self.post_message(AuthHelperRequested())
             return
         verb = (event.button.id or "").removeprefix("step-").upper()
         if verb in STEP_VERBS:
@@ -373,7 +391,7 @@ class SessionPanel(Vertical):
             and c.connected
             and not (c.profile.auth.enabled and c.profile.auth.username)
         ):
-            self.open_auth_helper()
+            self.post_message(AuthHelperRequested())
             self.notify(ui_text(self.lang, "no_credentials"), timeout=4)
             return
         if self._step_is_legal(verb):
@@ -397,16 +415,11 @@ class SessionPanel(Vertical):
         self._set_hint(f"⚠ {verb}: {self._prediction(x)} — {again}", "warning")
 
     def step_line(self, verb: str) -> str:
-        """The (first) line a step button sends, as the app's step action builds it."""
-        from smtptui.ui.panes import composer_pane
-        from smtptui.ui.session_actions import step_lines
-
+        """The (first) line a step button sends, as the session builds it."""
         c = self.controller
         if c is None:
             return verb
-        if verb == "AUTH":
-            return f"AUTH {_auth_mechanism(c)}"
-        lines = step_lines(c, verb, composer_pane(self.app))
+        lines = c.step_lines(verb, self.draft)
         return lines[0] if lines else verb
 
     def _current_step_lines(self) -> dict[str, str]:
@@ -414,10 +427,7 @@ class SessionPanel(Vertical):
         c = self.controller
         if c is None or not c.connected:
             return {}
-        try:
-            return {verb: self.step_line(verb) for verb in STEP_VERBS if verb != "CONNECT"}
-        except Exception:  # the composer is being rebuilt: tooltips can do without it
-            return {verb: verb for verb in STEP_VERBS if verb != "CONNECT"}
+        return {verb: self.step_line(verb) for verb in STEP_VERBS if verb != "CONNECT"}
 
     def _tooltip_for(self, verb: str, line: str | None) -> str:
         c = self.controller
@@ -444,28 +454,3 @@ class SessionPanel(Vertical):
         if event.checkbox is self._handshake:
             event.stop()
             self.post_message(self.HandshakeToggled(event.value))
-
-    def open_auth_helper(self) -> None:
-        from smtptui.ui.screens.auth_helper import AuthHelperScreen
-
-        self.app.push_screen(
-            AuthHelperScreen.for_session(self.controller, lang=self.lang), self._helper_done
-        )
-
-    def _helper_done(self, line: str | None) -> None:
-        if line:
-            self._raw.value = line
-            self._raw.cursor_position = len(line)
-            self.focus_raw()
-
-
-def _auth_mechanism(c: SessionController) -> str:
-    """The mechanism the AUTH step will use, as the engine resolves it."""
-    from smtptui.protocol.auth import choose_mechanism
-
-    requested = c.profile.auth.mechanism if c.profile.auth.mechanism not in ("none", "") else "auto"
-    caps = c.state.caps or c.capabilities
-    try:
-        return choose_mechanism(requested, caps.auth_mechanisms if caps else ())
-    except AuthError:
-        return requested.upper() if requested != "auto" else "PLAIN"

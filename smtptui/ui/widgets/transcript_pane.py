@@ -6,27 +6,30 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
+from smtptui.i18n import t
+from smtptui.ui.messages import PaneReady
 from smtptui.ui.widgets.transcript_view import TranscriptView
 
 
 class TranscriptPane(Vertical):
     """Shows the current session's transcript; mounted after the first frame,
-    so it starts from whatever session is current by then."""
+    the app shows the current session in it once it says it is ready."""
+
+    def __init__(self, *, lang: str = "en", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lang = lang
 
     def compose(self) -> ComposeResult:
-        yield Label("Transcript", id="transcript-title")
+        yield Label(t("pane.transcript.title", self.lang), id="transcript-title")
         yield TranscriptView(id="transcript-view")
-        yield Input(
-            placeholder="search the transcript (enter: next, escape: close)", id="transcript-search"
-        )
+        yield Input(placeholder=t("pane.transcript.search", self.lang), id="transcript-search")
 
     def on_mount(self) -> None:
-        controller = getattr(self.app, "current_controller", None)
-        if controller is not None:
-            self.view.show(controller.lines)
-        update_titles = getattr(self.app, "_update_titles", None)
-        if update_titles is not None:
-            update_titles()
+        self.post_message(PaneReady(self))
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.query_one("#transcript-search", Input).placeholder = t("pane.transcript.search", lang)
 
     @property
     def view(self) -> TranscriptView:
@@ -52,4 +55,8 @@ class TranscriptPane(Vertical):
         if event.input.id == "transcript-search":
             event.stop()
             if not self.view.search(event.value):
-                self.notify(f"no line contains {event.value!r}", severity="warning", timeout=3)
+                self.notify(
+                    t("pane.transcript.no_match", self.lang, query=event.value),
+                    severity="warning",
+                    timeout=3,
+                )

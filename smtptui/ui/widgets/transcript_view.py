@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from smtptui.protocol import events as ev
 from smtptui.transcript import Line, format_ms
+from smtptui.ui.keys import bindings
 
 LOCK = "🔒"
 _TIME_WIDTH = 10  # "  12.345s "
@@ -65,22 +66,7 @@ class TranscriptView(ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False, id="transcript.up"),
-        Binding("down", "cursor(1)", "Down", show=False, id="transcript.down"),
-        Binding("pageup", "cursor_page(-1)", "Page up", show=False, id="transcript.pageup"),
-        Binding("pagedown", "cursor_page(1)", "Page down", show=False, id="transcript.pagedown"),
-        Binding("home", "cursor_home", "First line", show=False, id="transcript.home"),
-        Binding(
-            "end",
-            "follow",
-            "Follow",
-            id="transcript.follow",
-            tooltip="Jump to the newest line and follow",
-        ),
-        Binding("n", "next_match(1)", "Next match", show=False, id="transcript.next"),
-        Binding("N", "next_match(-1)", "Previous match", show=False, id="transcript.previous"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("transcript")
 
     cursor: reactive[int] = reactive(-1, always_update=True)
     """Selected line, or -1 to follow the newest line."""

@@ -27,6 +27,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "ui.label.enhanced": "Enhanced code",
     "ui.label.vendor": "Vendor-specific",
     "ui.label.hint": "Here",
+    "ui.label.extensions": "Extensions offered",
     "ui.label.mismatch": "Mismatch",
     "ui.label.rfc": "Reference",
     "ui.label.structure": "Digits",

@@ -27,6 +27,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "ui.label.enhanced": "增强状态码",
     "ui.label.vendor": "服务商特有",
     "ui.label.hint": "此处",
+    "ui.label.extensions": "提供的扩展",
     "ui.label.mismatch": "不一致",
     "ui.label.rfc": "参考",
     "ui.label.structure": "各位数字",

@@ -21,6 +21,7 @@ from smtptui.message import (
     parse_address_list,
     parse_header_line,
 )
+from smtptui.units import format_bytes
 
 if TYPE_CHECKING:
     from smtptui.profiles import Profile
@@ -71,14 +72,6 @@ class Problem:
     level: str = "error"
 
 
-def format_size(n: int) -> str:
-    if n < 1000:
-        return f"{n} B"
-    if n < 1_000_000:
-        return f"{n / 1000:.1f} kB"
-    return f"{n / 1_000_000:.1f} MB"
-
-
 def check_attachment(path: Path) -> Problem:
     """Exists, is a file, is readable; otherwise one sentence saying which."""
     try:
@@ -91,7 +84,7 @@ def check_attachment(path: Path) -> Problem:
         return Problem(f"Attachment: {path} is not a regular file")
     if not os.access(path, os.R_OK):
         return Problem(f"Attachment: {path} is not readable (permission denied)")
-    return Problem(f"{path.name} {format_size(info.st_size)}", "note")
+    return Problem(f"{path.name} {format_bytes(info.st_size)}", "note")
 
 
 def find_problems(values: ComposerFields) -> dict[str, list[Problem]]:

@@ -8,10 +8,11 @@ import pytest
 from smtptui.builtin import BuiltinServer
 from smtptui.message import MessageDraft, build_message
 from smtptui.profiles import ProfileStore
+from smtptui.profiles.credentials import given
 from smtptui.protocol import Secret
 from smtptui.protocol.transaction import Credentials
 from smtptui.reference.states import State
-from smtptui.ui.controller import SessionController
+from smtptui.workspace.session import SessionController
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def message(**kw):
 
 async def test_connect_runs_the_handshake_and_the_state_follows(demo_controller):
     c = demo_controller
-    await c.connect(DEMO)
+    await c.connect(given(DEMO))
     assert c.status == "connected" and c.badge.tls
     assert c.state.state is State.GREETED and c.state.tls and c.state.authenticated
     assert "MAIL" in c.legal_commands()
@@ -44,7 +45,7 @@ async def test_connect_runs_the_handshake_and_the_state_follows(demo_controller)
 
 async def test_pipelined_send_pairs_every_reply_with_its_command(demo_controller):
     c = demo_controller
-    await c.connect(DEMO)
+    await c.connect(given(DEMO))
     result = await c.send(message())
     assert result.pipelined and result.final.code == 250
     assert c.state.state is State.GREETED  # transaction over, ready for another
@@ -76,7 +77,7 @@ async def test_lines_grow_with_events_and_keep_everything(demo_controller):
     c = demo_controller
     seen = []
     c.on_change = lambda ctrl, lines: seen.extend(lines)
-    await c.connect(DEMO)
+    await c.connect(given(DEMO))
     assert seen == c.lines
     assert any(line.annotation == "Username:" for line in c.lines)
     assert len(c.transcript.events) > 10
@@ -93,7 +94,7 @@ async def test_postfix_session_through_the_state_machine(postfix):
         tls=replace(profile.tls, ca_file=postfix.ca_file, server_hostname=postfix.server_name)
     )
     c = SessionController(profile)
-    await c.connect(Credentials(postfix.user, Secret(postfix.password), "plain"))
+    await c.connect(given(Credentials(postfix.user, Secret(postfix.password), "plain")))
     assert c.state.state is State.GREETED and c.state.tls and c.state.authenticated
     result = await c.send(message())
     assert result.final.code == 250 and c.state.state is State.GREETED
@@ -110,7 +111,7 @@ async def test_send_during_the_handshake_waits_for_it_instead_of_racing(demo_con
     from smtptui.protocol import events as ev
 
     c = demo_controller
-    connecting = asyncio.create_task(c.connect(DEMO))
+    connecting = asyncio.create_task(c.connect(given(DEMO)))
     await asyncio.sleep(0)  # the connection is under way, not finished
     assert c.connecting
     result = await c.send(message())

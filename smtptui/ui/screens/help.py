@@ -1,0 +1,102 @@
+"""F1: every key of the dashboard, grouped by pane and dialog, in the app's language.
+
+Built from the one key table (:mod:`smtptui.ui.keys`), with the person's
+``keymap.toml`` remappings applied, so it never disagrees with the keys.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from smtptui.i18n import t
+from smtptui.ui.keys import GROUPS, KEYS, group_title
+
+
+def key_display(keys: str) -> str:
+    """``"f1,question_mark"`` → ``"F1  ?"`` (what a person presses)."""
+    names = {
+        "question_mark": "?",
+        "colon": ":",
+        "slash": "/",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "space": "space",
+        "escape": "Esc",
+        "enter": "Enter",
+        "delete": "Del",
+        "pageup": "PgUp",
+        "pagedown": "PgDn",
+    }
+    shown = []
+    for key in keys.split(","):
+        key = key.strip()
+        if key in names:
+            shown.append(names[key])
+        elif key.startswith("f") and key[1:].isdigit():
+            shown.append(key.upper())
+        elif "+" in key:
+            shown.append("+".join(part.capitalize() for part in key.split("+")))
+        else:
+            shown.append(key)
+    return "  ".join(shown)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, one table per group; escape, q or F1 closes."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical {
+        width: 96%; max-width: 110; height: 94%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    HelpScreen #help-title { text-style: bold; color: $text-accent; height: auto; }
+    HelpScreen #help-hint { color: $text-muted; height: auto; }
+    HelpScreen VerticalScroll { height: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,f1,question_mark", "dismiss", show=False, id="help.close"),
+    ]
+
+    def __init__(self, *, lang: str = "en", keymap: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.lang = lang
+        self.keymap = keymap or {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(t("screen.help.title", self.lang), id="help-title")
+            yield Static(t("screen.help.hint", self.lang), id="help-hint")
+            with VerticalScroll(id="help-body"):
+                yield Static(self.render_keys(), id="help-keys")
+
+    def render_keys(self) -> Table:
+        lang = self.lang
+        table = Table.grid(padding=(0, 2), expand=True)
+        table.add_column(width=16, no_wrap=True)
+        table.add_column(ratio=1)
+        for group in GROUPS:
+            rows = [k for k in KEYS if k.group == group]
+            if not rows:
+                continue
+            table.add_row("", "")
+            table.add_row(Text(group_title(group, lang), style="bold underline"), "")
+            for key in rows:
+                keys = self.keymap.get(key.id, key.keys)
+                table.add_row(
+                    Text(key_display(keys), style="bold"),
+                    Text.assemble((key.label(lang), "bold"), " — ", key.help(lang)),
+                )
+        return table
+
+    def action_dismiss(self) -> None:
+        self.dismiss(None)

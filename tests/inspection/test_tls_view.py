@@ -1,0 +1,61 @@
+"""The TUI's TLS view, driven with Textual's Pilot on a report gathered from
+the built-in server: the chain and verdict shown, ``l`` switches to Chinese,
+``p`` shows the PEM, ``escape`` closes."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.widgets import Label, Static
+
+from smtptui.inspection.report import inspect_tls
+from smtptui.inspection.scan import scan
+from smtptui.protocol.config import SessionConfig, TlsConfig
+from smtptui.ui.screens.tls_view import TlsViewScreen
+
+from .conftest import MX_NAME
+
+
+class _Host(App[None]):
+    def __init__(self, screen: TlsViewScreen) -> None:
+        super().__init__()
+        self._view = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self._view)
+
+
+def _body(app: App) -> str:
+    return str(app.screen.query_one("#tls-body", Static).render())
+
+
+async def test_the_tls_view_shows_chain_verdict_and_scan_in_two_languages(chains, serve):
+    server = await serve(*chains.leaf("valid"))
+    cfg = SessionConfig(
+        host="127.0.0.1",
+        port=server.port,
+        security="starttls",
+        timeout=10,
+        tls=TlsConfig(ca_file=chains.ca_file(), server_hostname=MX_NAME),
+    )
+    report = await inspect_tls(cfg)
+    scanned = await scan(cfg)
+    app = _Host(TlsViewScreen(report, lang="en", scan=scanned))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TlsViewScreen)
+        body = _body(app)
+        assert f"TLS of 127.0.0.1:{server.port}" in str(
+            app.screen.query_one("#tls-title", Label).render()
+        )
+        assert "verified: the chain leads to" in body and "#2 " in body
+        assert "TLSv1.1  not offered" in body
+        await pilot.press("l")
+        await pilot.pause()
+        body = _body(app)
+        assert "已验证" in body and "协议版本" in body
+        await pilot.press("p")
+        await pilot.pause()
+        assert _body(app).count("BEGIN CERTIFICATE") == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, TlsViewScreen)
