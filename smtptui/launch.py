@@ -147,7 +147,8 @@ def start_dashboard(
     from smtptui.ui.app import SmtpTuiApp
 
     app = SmtpTuiApp(profiles_dir=profiles_dir, profile_name=profile_name, lang=lang)
-    exit_guard.install(app)  # the process ends when its terminal goes away
+    # the process ends when its terminal goes away, leaving no demo key behind
+    exit_guard.install(app, app.workspace.builtin.remove_temporary_files)
     app.run()
     exit_guard.returned(app.return_code or 0)
     if app.return_code:

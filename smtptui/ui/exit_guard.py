@@ -48,8 +48,6 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.driver import Driver
 
-    from smtptui.ui.app import SmtpTuiApp
-
 #: seconds left to every closing step (QUIT, demo server stop) once the app must end
 CLOSE_AFTER_HANGUP = 1.0
 #: seconds after the app had to end when the guard ends the process itself
@@ -288,13 +286,14 @@ class ExitGuard:
 
 
 # ------------------------------------------------------------------- hooks
-def install(app: SmtpTuiApp) -> None:
+def install(app: App, remove_temporary_files: Callable[[], None] | None = None) -> None:
     """From the console script, before ``app.run()``: run ``app`` on a driver
-    that reports a terminal that is gone, and watch it."""
+    that reports a terminal that is gone, and watch it; the last resort calls
+    ``remove_temporary_files`` (the demo server's key) before it ends the process."""
     global _current
     from smtptui.ui.compat import guarded_driver_class
 
-    guard = ExitGuard(app, app.workspace.builtin.remove_temporary_files)
+    guard = ExitGuard(app, remove_temporary_files)
     driver_class = guarded_driver_class(guard)
     if driver_class is None:
         return

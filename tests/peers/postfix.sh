@@ -99,7 +99,7 @@ fi
 postconf -e \
     "compatibility_level = 3.6" \
     "myhostname = $DOMAIN" \
-    "smtpd_banner = \$myhostname ESMTP $PEER_MARKER" \
+    "smtpd_banner = \$myhostname ESMTP \$mail_name (Debian/GNU) $PEER_MARKER" \
     "mydomain = $DOMAIN" \
     "myorigin = \$myhostname" \
     "mydestination =" \
