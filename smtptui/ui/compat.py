@@ -7,8 +7,9 @@ changed, so an upgrade that breaks one is caught by the test suite, not by a
 user whose terminal hung.
 
 It also holds workarounds for Textual behaviour that would crash or hang the
-dashboard (public API, but Textual-specific): ``pop_screen`` on the last
-screen, and a click on a widget that was just removed.
+dashboard: ``pop_screen`` on the last screen, a click on a widget that was
+just removed, and ``OptionList._on_click`` on an option that no longer exists
+(patched when this module is imported).
 
 The uses:
 
@@ -91,6 +92,32 @@ class TextualAppHooks:
 
             return AwaitComplete(nothing_to_pop()).call_next(self)
         return super().pop_screen()  # type: ignore[misc]
+
+
+def _guard_option_list_clicks() -> None:
+    """``OptionList._on_click`` indexes its options with the option number the
+    pointer's screen cell carried when it was drawn; when the list shrank in
+    between (a filter typed, profiles reloaded, a dialog's choices rebuilt),
+    that number is past the end and the app crashed with IndexError.  Such a
+    click is now dropped (every OptionList: the profiles list, the command
+    palette, a Select's overlay)."""
+    from textual.widgets import OptionList
+
+    original = OptionList._on_click
+    if getattr(original, "smtptui_guarded", False):
+        return
+
+    async def _on_click(self: OptionList, event: events.Click) -> None:
+        option = event.style.meta.get("option")
+        if isinstance(option, int) and not 0 <= option < self.option_count:
+            return  # the list changed under the pointer
+        await original(self, event)
+
+    _on_click.smtptui_guarded = True  # type: ignore[attr-defined]
+    OptionList._on_click = _on_click  # type: ignore[method-assign]
+
+
+_guard_option_list_clicks()
 
 
 def _clicks_a_removed_widget(app: Any, event: Any) -> bool:

@@ -245,11 +245,9 @@ class Terminal:
 
 # ------------------------------------------------------------------ storms
 #: keys a person presses on the dashboard; never the ones that end it (q),
-#: suspend it (ctrl+z) or are the terminal's own.  Not yet ``h``: a double
-#: selection in the fleet view crashes the app (the xfail test in
-#: tests/ui/test_layout_loops.py); add it back when that test passes.
+#: suspend it (ctrl+z) or are the terminal's own
 STORM_KEYS = [
-    *"cdnelitsyx/:?DX",
+    *"cdnelhitsyx/:?DX",
     *"abz0129 .@",
     "Enter", "Escape", "Tab", "BTab", "Up", "Down", "Left", "Right",
     "PageUp", "PageDown", "Home", "End", "BSpace", "Delete",

@@ -184,3 +184,31 @@ async def test_a_second_dismissal_leaves_the_last_screen_alone():
         app.pop_screen()  # Textual raises ScreenStackError here
         await pilot.pause()
         assert app.is_running and len(app.screen_stack) == 1
+
+
+class Choices(App):
+    def compose(self):
+        from textual.widgets import OptionList
+
+        yield OptionList("one", "two", "three", id="choices")
+
+
+async def test_a_click_on_an_option_that_no_longer_exists_is_ignored():
+    from rich.style import Style
+    from textual.widgets import OptionList
+
+    assert getattr(OptionList._on_click, "smtptui_guarded", False), (
+        "OptionList._on_click is no longer compat's guarded version: Textual renamed or "
+        "moved its click handler; adapt compat._guard_option_list_clicks"
+    )
+    app = Choices()
+    async with app.run_test(size=(40, 10)) as pilot:
+        choices = app.query_one("#choices", OptionList)
+        choices.remove_option_at_index(2)  # the list shrinks under the pointer
+        stale = Style(meta={"option": 2})  # what the cell said when it was drawn
+        choices.post_message(events.Click(choices, 1, 2, 0, 0, 1, False, False, False, style=stale))
+        await pilot.pause()
+        assert app.is_running and app.return_code is None, (
+            "a click on an option that was removed crashed the app (IndexError in OptionList)"
+        )
+        assert choices.option_count == 2
