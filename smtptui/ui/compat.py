@@ -8,8 +8,9 @@ user whose terminal hung.
 
 It also holds workarounds for Textual behaviour that would crash or hang the
 dashboard: ``pop_screen`` on the last screen, a click on a widget that was
-just removed, and ``OptionList._on_click`` on an option that no longer exists
-(patched when this module is imported).
+just removed, ``OptionList._on_click`` on an option that no longer exists and
+page up/down in an empty OptionList (both patched when this module is
+imported).
 
 The uses:
 
@@ -115,6 +116,18 @@ def _guard_option_list_clicks() -> None:
 
     _on_click.smtptui_guarded = True  # type: ignore[attr-defined]
     OptionList._on_click = _on_click  # type: ignore[method-assign]
+
+    # Page up/down on a list with no options (an empty command palette) or one
+    # whose lines are being rebuilt looked up a line that is not there (KeyError).
+    for name in ("action_page_up", "action_page_down"):
+        paging = getattr(OptionList, name)
+
+        def guarded(self: OptionList, _paging: Any = paging) -> None:
+            with contextlib.suppress(KeyError):
+                _paging(self)
+
+        guarded.smtptui_guarded = True  # type: ignore[attr-defined]
+        setattr(OptionList, name, guarded)
 
 
 _guard_option_list_clicks()

@@ -212,3 +212,25 @@ async def test_a_click_on_an_option_that_no_longer_exists_is_ignored():
             "a click on an option that was removed crashed the app (IndexError in OptionList)"
         )
         assert choices.option_count == 2
+
+
+class NoChoices(App):
+    def compose(self):
+        from textual.widgets import OptionList
+
+        yield OptionList(id="choices")
+
+
+async def test_page_up_and_down_while_an_option_list_is_rebuilt_do_nothing():
+    """As in the command palette while its matches are being replaced: the
+    options are there, their lines not yet."""
+    from textual.widgets import OptionList
+
+    app = NoChoices()
+    async with app.run_test(size=(40, 10)) as pilot:
+        choices = app.query_one("#choices", OptionList)
+        choices.add_options(["one", "two", "three"])
+        choices.action_page_up()  # before the list has laid out its new lines
+        choices.action_page_down()
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
