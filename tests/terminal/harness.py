@@ -159,6 +159,7 @@ class Terminal:
         command = " ".join([SMTPTUI, *args])
         self.run(
             "new-session", "-d", "-s", "main", "-x", str(self.width), "-y", str(self.height),
+            "-c", str(self.home),  # files it writes (an export) land in its own home
             f"exec {command}",
             check=True,
         )  # fmt: skip
