@@ -51,6 +51,12 @@ class BuiltinServer:
             tls = replace(tls, ca_file=str(server.cert_path))
         return replace(config, host="127.0.0.1", port=port, tls=tls)
 
+    def remove_temporary_files(self) -> None:
+        """Remove the running server's temporary certificate and key now, from
+        any thread: for a process that must end before ``stop()`` could run."""
+        if self._server is not None:
+            self._server.remove_temporary_files()
+
     async def stop(self) -> None:
         async with self._lock:
             if self._server is not None:

@@ -180,6 +180,12 @@ class DemoServer:
         self._listeners.clear()
         self._cleanup()
 
+    def remove_temporary_files(self) -> None:
+        """Remove the generated certificate and key now (safe from any thread;
+        the server keeps running with the context it already loaded)."""
+        if self._tempdir is not None:
+            shutil.rmtree(self._tempdir, ignore_errors=True)
+
     def _cleanup(self) -> None:
         if self._tempdir is not None:
             shutil.rmtree(self._tempdir, ignore_errors=True)

@@ -13,7 +13,6 @@ a crash.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from smtptui.i18n import t
 from smtptui.protocol.errors import SmtpError
+from smtptui.ui.compat import TextualAppHooks
 from smtptui.ui.deferred import Deferred
 from smtptui.ui.footer import DashboardFooter
 from smtptui.ui.keys import KEYS, bindings
@@ -71,7 +71,7 @@ def freeze_long_lived() -> None:
     gc.freeze()
 
 
-class SmtpTuiApp(ResponsiveLayout, App[None]):
+class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
     """Talk SMTP to many servers and see every byte."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses find it too
@@ -189,13 +189,10 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     def _exit_on_signals(self) -> None:
         """SIGHUP (the SSH connection dropped) and SIGTERM end the app the
         normal way: sessions get QUIT and the demo server's temporary
-        certificate and key are removed."""
-        import signal
+        certificate and key are removed (smtptui.ui.exit_guard)."""
+        from smtptui.ui.exit_guard import exit_on_signals
 
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, self.exit)
+        exit_on_signals(self)
 
     def _load_keymap(self) -> None:
         from smtptui.ui.keymap import load_keymap
@@ -840,17 +837,18 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
 
-    def _fatal_error(self) -> None:
+    def report_internal_error(self) -> None:
         """An unexpected internal error (a bug): one sentence on the terminal,
         the traceback in a crash report.  Textual's own handler prints a
         traceback *with local variables*, which could hold a secret the user
-        typed; the report has no locals and is readable only by its owner."""
+        typed; the report has no locals and is readable only by its owner.
+        (Textual calls it through smtptui.ui.compat.TextualAppHooks.)"""
+        from smtptui.ui.compat import exit_now_with_message
         from smtptui.ui.crash import write_crash_report
 
         sentence = write_crash_report()
         self.bell()
-        self._exit_renderables.append(sentence)
-        self._close_messages_no_wait()
+        exit_now_with_message(self, sentence)
 
     async def on_unmount(self) -> None:
         """However the app ends (q, ctrl+c, a test harness), sessions get QUIT and
@@ -863,11 +861,14 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
         self.exit()
 
     async def _close_sessions(self) -> None:
+        from smtptui.ui.exit_guard import closing_deadline
+
         for worker in self.workers:
             if (worker.group or "").startswith("session-"):
                 worker.cancel()  # a cancelled command says QUIT and closes by itself
         await asyncio.sleep(0)
-        await self.workspace.close_all()
+        # closing_deadline: cut short once the terminal is gone
+        await self.workspace.close_all(deadline=closing_deadline)
 
     #: Actions that still make sense while a dialog (form, inbox, preview) is open.
     _MODAL_SAFE = frozenset({"quit", "help", "command_palette", "toggle_theme", "toggle_language"})
