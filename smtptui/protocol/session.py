@@ -63,7 +63,8 @@ class Session(Wire):
         name = socket.gethostname()
         if "." in name:
             return name
-        local = self._writer.get_extra_info("sockname") if self._writer else None
+        transport = self._stream.transport if self._stream is not None else None
+        local = transport.get_extra_info("sockname") if transport is not None else None
         if local:
             ip = ipaddress.ip_address(local[0].split("%")[0])
             return f"[IPv6:{ip}]" if ip.version == 6 else f"[{ip}]"
@@ -113,11 +114,7 @@ class Session(Wire):
         return reply
 
     async def _upgrade(self) -> None:
-        reader = self._reader
-        injected = (
-            bool(self._replies) or self._parser.pending or len(getattr(reader, "_buffer", b""))
-        )
-        if injected:
+        if self._replies or self._parser.pending:
             raise self._fatal(
                 ProtocolError(
                     "the server sent data after its 220 to STARTTLS and before the TLS handshake "
@@ -218,7 +215,11 @@ class Session(Wire):
         self, payload: bytes, *, progress: ProgressCallback | None = None
     ) -> Reply:
         """Bytes already prepared with :func:`~smtptui.protocol.data.data_payload`
-        (the transaction prepares them once, for SIZE= and for the wire)."""
+        (the transaction prepares them once, for SIZE= and for the wire), after
+        a ``354``; returns the server's verdict on the message."""
+        if self._holds():
+            self.in_data = False
+            return await self._send_payload(payload, progress)
         async with self.exclusive():
             self.in_data = False
             return await self._send_payload(payload, progress)
@@ -232,28 +233,35 @@ class Session(Wire):
     async def pipeline(self, lines: list[str]) -> list[Reply]:
         """RFC 2920: write every command at once, then read one reply per command,
         in order.  The caller must end the group with a command that needs a
-        synchronisation point (DATA, EHLO, QUIT …)."""
+        synchronisation point (DATA, EHLO, QUIT …).  A ``421`` among the
+        replies raises (the connection is then closed)."""
+        if self._holds():  # a transaction's own step: no second hold
+            return await self._pipeline(lines)
         async with self.exclusive():
             return await self._pipeline(lines)
 
     async def _pipeline(self, lines: list[str]) -> list[Reply]:
-        """:meth:`pipeline` for a caller that already holds the session."""
         for line in lines:
             if "\r" in line or "\n" in line:
                 raise UsageError("a command must not contain CR or LF")
         self._refuse_in_data(lines[0])
-        await self._drain_unsolicited()
-        started = time.monotonic()
+        if self._unsolicited_pending():
+            await self._drain_unsolicited()
         timeout = self.config.timeout_for("command")
-        await self._write(
-            "".join(f"{line}\r\n" for line in lines).encode("utf-8"),
-            timeout,
-            phase_of(lines[0]),
-        )
-        for line in lines:
-            self._sent(line)
+        first = phase_of(lines[0])
+        wire = "\r\n".join(lines).encode("utf-8") + b"\r\n"
+        started = time.monotonic()
+        if self._write_now(wire, first):
+            await self._drain(timeout, first)
+        if self._subscribers:
+            for line in lines:
+                self._sent(line, at=started)
+        return await self._group_replies(lines, started)
+
+    async def _group_replies(self, lines: list[str], started: float) -> list[Reply]:
+        """One reply per pipelined command, in order."""
         replies = []
-        command_timeout = timeout
+        command_timeout = self.config.timeout_for("command")
         data_timeout = self.config.timeout_for("data_init")
         for line in lines:
             phase = phase_of(line)
@@ -270,28 +278,27 @@ class Session(Wire):
         """RFC 2920 across messages: the end of one message and the next
         transaction's commands (ending with DATA) in one write.  Returns the
         reply to the message and one reply per command."""
+        if self._holds():
+            return await self._pipeline_after_payload(payload, lines)
         async with self.exclusive():
-            self.in_data = False
-            started = time.monotonic()
-            wire = payload + "".join(f"{line}\r\n" for line in lines).encode("utf-8")
-            await self._write(wire, self.config.timeout_for("data_block"), Phase.DATA)
-            if self._subscribers:
-                self._emit(ev.DataSent(payload=payload, tls=self.tls_active))
-                for line in lines:
-                    self._sent(line)
-            final = await self._read_reply(
-                self.config.timeout_for("data_end"), Phase.DATA, started, command="DATA"
-            )
-            replies = []
+            return await self._pipeline_after_payload(payload, lines)
+
+    async def _pipeline_after_payload(
+        self, payload: bytes, lines: list[str]
+    ) -> tuple[Reply, list[Reply]]:
+        self.in_data = False
+        wire = payload + "\r\n".join(lines).encode("utf-8") + b"\r\n"
+        started = time.monotonic()
+        if self._write_now(wire, Phase.DATA):
+            await self._drain(self.config.timeout_for("data_block"), Phase.DATA)
+        if self._subscribers:
+            self._emit(ev.DataSent(at=started, payload=payload, tls=self.tls_active))
             for line in lines:
-                key = "data_init" if line.upper() == "DATA" else "command"
-                reply = await self._read_reply(
-                    self.config.timeout_for(key), phase_of(line), started, command=line
-                )
-                if reply.code == 421:
-                    raise self.goodbye_error(reply, phase_of(line))
-                replies.append(reply)
-            return final, replies
+                self._sent(line, at=started)
+        final = await self._read_reply(
+            self.config.timeout_for("data_end"), Phase.DATA, started, command="DATA"
+        )
+        return final, await self._group_replies(lines, started)
 
     async def _send_payload(
         self, payload: bytes, progress: ProgressCallback | None, *, kind: str = "data"
@@ -300,7 +307,8 @@ class Session(Wire):
         started = time.monotonic()
         total = len(payload)
         if progress is None or total <= WRITE_CHUNK:
-            await self._write(payload, timeout, Phase.DATA)
+            if self._write_now(payload, Phase.DATA):
+                await self._drain(timeout, Phase.DATA)
         else:
             view = memoryview(payload)
             for offset in range(0, total, WRITE_CHUNK):
@@ -309,6 +317,7 @@ class Session(Wire):
         if self._subscribers:
             self._emit(
                 ev.DataSent(
+                    at=started,
                     payload=payload,
                     tls=self.tls_active,
                     kind=kind,

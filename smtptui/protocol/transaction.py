@@ -173,7 +173,7 @@ async def send_transaction(
         if data.code != 354:
             await session.rset()
             raise _refused(session, Phase.DATA, "the server refused DATA", data)
-        final = await session._send_payload(dot_stuff(message) + b".\r\n", progress)
+        final = await session.send_payload(dot_stuff(message) + b".\r\n", progress=progress)
         if not final.ok:
             raise _refused(session, Phase.DATA, "the server refused the message", final)
         return TransactionResult(mail, tuple(rcpts), data, final, pipelined=False)
@@ -215,13 +215,13 @@ async def _pipelined(
     params: tuple[str, ...],
     progress: Callable[[int, int], None] | None,
 ) -> TransactionResult:
-    replies = await session._pipeline(_group(envelope, params))  # the caller holds the session
+    replies = await session.pipeline(_group(envelope, params))
     mail, *rcpt_replies, data = replies
     rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
     refusal = await _unwind_refused_group(session, mail, rcpt_replies, data)
     if refusal is not None:
         raise refusal
-    final = await session._send_payload(dot_stuff(message) + b".\r\n", progress)
+    final = await session.send_payload(dot_stuff(message) + b".\r\n", progress=progress)
     if not final.ok:
         raise _refused(session, Phase.DATA, "the server refused the message", final)
     return TransactionResult(mail, rcpts, data, final, pipelined=True)
@@ -271,7 +271,7 @@ async def send_stream(
         if count <= 0 or not should_continue():
             return 0
         began = clock()
-        replies = await session._pipeline(group)
+        replies = await session.pipeline(group)
         while True:
             mail, *rcpt_replies, data = replies
             rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
@@ -282,7 +282,7 @@ async def send_stream(
                 if done >= count or not should_continue():
                     return done
                 began = clock()
-                replies = await session._pipeline(group)
+                replies = await session.pipeline(group)
                 continue
             done += 1
             more = done < count and should_continue()
