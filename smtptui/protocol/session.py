@@ -181,10 +181,14 @@ class Session(Wire):
         return await self._read_reply(timeout, Phase.AUTH, started, command="AUTH")
 
     async def mail(self, sender: str, params: tuple[str, ...] = ()) -> Reply:
+        if self._holds():  # a transaction's own step
+            return await self._command(" ".join((f"MAIL FROM:<{sender}>", *params)))
         async with self.exclusive():
             return await self._command(" ".join((f"MAIL FROM:<{sender}>", *params)))
 
     async def rcpt(self, recipient: str, params: tuple[str, ...] = ()) -> Reply:
+        if self._holds():  # a transaction's own step
+            return await self._command(" ".join((f"RCPT TO:<{recipient}>", *params)))
         async with self.exclusive():
             return await self._command(" ".join((f"RCPT TO:<{recipient}>", *params)))
 
@@ -199,6 +203,8 @@ class Session(Wire):
 
     async def data_command(self) -> Reply:
         """Just the DATA command (the learner's step mode; ``354`` expected)."""
+        if self._holds():
+            return await self._command("DATA", timeout_key="data_init")
         async with self.exclusive():
             return await self._command("DATA", timeout_key="data_init")
 

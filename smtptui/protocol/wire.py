@@ -272,10 +272,25 @@ class Wire:
     ) -> Reply:
         """The next reply, announced with the time from ``started`` to the
         moment its bytes arrived."""
-        if self._replies:
-            reply, arrived = self._replies.popleft()
-        else:
-            reply, arrived = await self._next_reply(timeout, phase, command)
+        replies = self._replies
+        while not replies:
+            waiter = self._reply_waiter(phase, command)
+            deadline = self._deadline
+            assert deadline is not None
+            deadline.arm(timeout, waiter)
+            try:
+                await waiter
+            finally:
+                deadline.disarm()
+            if deadline.expired and not replies:
+                raise self._fatal(
+                    SmtpTimeout(
+                        f"the server sent nothing for {timeout:g} s while smtptui waited for {_waiting_for(command)}",
+                        phase=phase,
+                        hint="The server may be overloaded, or a firewall drops the traffic; try --timeout.",
+                    )
+                )
+        reply, arrived = replies.popleft()
         annotation = self._annotate(reply) if reply.code == 334 or self._answer_due else None
         if self._subscribers:
             self._emit(
@@ -305,43 +320,25 @@ class Wire:
             )
         )
 
-    async def _next_reply(
-        self, timeout: float, phase: Phase, command: str | None
-    ) -> tuple[Reply, float]:
+    def _reply_waiter(self, phase: Phase, command: str | None) -> asyncio.Future[None]:
+        """A future done when the stream has news; raises instead when no
+        reply can come any more (closed, broken, unparseable)."""
         stream = self._stream
         if stream is None:
             if self._goodbye is not None:  # a 421 came first (e.g. inside a pipelined group)
                 raise self.goodbye_error(self._goodbye, phase)
             raise self._fatal(ProtocolError("not connected", phase=phase))
-        deadline = self._deadline
-        assert deadline is not None
-        replies = self._replies
-        while not replies:
-            failure = stream.failure
-            if failure is not None:
-                raise self._broken(failure, phase, command)
-            if stream.eof:
-                raise self._fatal(
-                    ProtocolError(
-                        f"the server closed the connection while smtptui waited for {_waiting_for(command)}",
-                        phase=phase,
-                    )
+        failure = stream.failure
+        if failure is not None:
+            raise self._broken(failure, phase, command)
+        if stream.eof:
+            raise self._fatal(
+                ProtocolError(
+                    f"the server closed the connection while smtptui waited for {_waiting_for(command)}",
+                    phase=phase,
                 )
-            waiter = stream.waiter()
-            deadline.arm(timeout, waiter)
-            try:
-                await waiter
-            finally:
-                deadline.disarm()
-            if deadline.expired and not replies:
-                raise self._fatal(
-                    SmtpTimeout(
-                        f"the server sent nothing for {timeout:g} s while smtptui waited for {_waiting_for(command)}",
-                        phase=phase,
-                        hint="The server may be overloaded, or a firewall drops the traffic; try --timeout.",
-                    )
-                )
-        return replies.popleft()
+            )
+        return stream.waiter()
 
     def _broken(self, failure: BaseException, phase: Phase, command: str | None) -> SmtpError:
         """The error to raise for what broke the stream (unparseable bytes, or
