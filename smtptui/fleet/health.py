@@ -12,6 +12,12 @@ closes its socket before the cancellation finishes, and no task outlives it.
 For a live view, ``on_event(profile_name, event)`` sees every session event as
 it happens and ``on_result(result)`` every finished check, in completion order;
 :func:`stream_checks` offers the same as an async iterator.
+
+The checks of :func:`check_many` run on an event loop of their own
+(:mod:`smtptui.fleet.apart`), so a caller that is busy — a dashboard drawing
+fifty rows — cannot make their latencies look longer; the callbacks still run
+on the caller's loop.  Explaining a failed reply (which imports the reference
+catalogue) happens there too, off the loop that measures.
 """
 
 from __future__ import annotations
@@ -78,6 +84,7 @@ async def check_many(
     config: ConfigHook | None = None,
     auth: bool = True,
     lang: str | None = None,
+    apart: bool = True,
 ) -> list[CheckResult]:
     """Check every profile; returns the results in the order of ``profiles``.
 
@@ -86,17 +93,77 @@ async def check_many(
     Profiles with ``builtin_server = true`` share one built-in server: the
     caller's ``builtin`` (left running), or one started for this run and
     stopped at its end.  ``auth=False`` skips AUTH everywhere.  Callbacks may
-    be plain functions or coroutines.
+    be plain functions or coroutines; they run on the caller's loop.
+    ``apart=False`` runs the checks on the caller's loop instead of a loop of
+    their own (their latencies then include whatever else that loop does).
     """
     items = list(profiles)
     if concurrency < 1 or per_server < 1:
         raise ValueError("concurrency and per_server must be at least 1")
+    options: dict[str, Any] = {
+        "concurrency": concurrency,
+        "timeout": timeout,
+        "per_server": per_server,
+        "builtin": builtin,
+        "config": config,
+        "auth": auth,
+        "lang": lang,
+    }
+    if not apart:
+        return await _check_many(items, on_result=on_result, on_event=on_event, **options)
+
+    from smtptui.fleet.apart import Relay, run_apart
+
+    hosts = {p.name: p.host for p in reversed(items)}
+    explained: dict[int, CheckResult] = {}
+
+    def explain(result: CheckResult) -> CheckResult:
+        done = explained.get(id(result))
+        if done is None:
+            done = explained[id(result)] = explain_result(result, hosts.get(result.profile), lang)
+        return done
+
+    relay = Relay(asyncio.get_running_loop())
+    results = await run_apart(
+        lambda: _check_many(
+            items,
+            on_result=relay.wrap(on_result, lambda r: (explain(r),)),
+            on_event=relay.wrap(on_event),
+            explain=False,
+            **options,
+        ),
+        relay,
+        "smtptui-checks",
+    )
+    return [explain(r) for r in results]
+
+
+async def _check_many(
+    items: list[Profile],
+    *,
+    concurrency: int,
+    timeout: float | None,
+    on_result: ResultCallback | None,
+    on_event: EventCallback | None,
+    per_server: int,
+    builtin: BuiltinServer | None,
+    config: ConfigHook | None,
+    auth: bool,
+    lang: str | None,
+    explain: bool = True,
+) -> list[CheckResult]:
     results: list[CheckResult | None] = [None] * len(items)
     own_builtin = None
     if builtin is None and any(p.builtin_server for p in items):
         from smtptui.builtin import BuiltinServer
 
         builtin = own_builtin = BuiltinServer()
+    if builtin is not None and any(p.builtin_server for p in items):
+        # Started before the first check connects, so its start-up (a thread
+        # importing aiosmtpd, perhaps making a certificate) overlaps no
+        # measurement; a failure is reported by each demo profile's check.
+        with contextlib.suppress(Exception):
+            await builtin.ensure_started()
     gate = asyncio.Semaphore(concurrency)
     servers: dict[tuple[str, int], asyncio.Semaphore] = {}
 
@@ -117,6 +184,7 @@ async def check_many(
                     config=cfg,
                     auth=auth,
                     lang=lang,
+                    explain=explain,
                 )
         results[index] = result
         if on_result is not None:
@@ -167,6 +235,7 @@ async def check_profile(
     auth: bool = True,
     lang: str | None = None,
     probe_certificate: bool = True,
+    explain: bool = True,
 ) -> CheckResult:
     """Check one profile (see the module docstring).  Never raises for anything
     the server or the profile does; the result says what happened.
@@ -175,6 +244,7 @@ async def check_profile(
     this check.  With ``probe_certificate``, a certificate that fails
     verification is read over a second connection with verification off (TLS
     only, no credentials) so its dates and issuer can still be shown.
+    ``explain=False`` leaves a refusal unexplained (see :func:`explain_result`).
     """
     if profile.builtin_server and builtin is None:
         from smtptui.builtin import BuiltinServer
@@ -190,6 +260,7 @@ async def check_profile(
                 auth=auth,
                 lang=lang,
                 probe_certificate=probe_certificate,
+                explain=explain,
             )
         finally:
             await own.stop()
@@ -238,7 +309,10 @@ async def check_profile(
         except SmtpError as exc:
             error = exc
             timed_out = isinstance(exc, SmtpTimeout)
-        total_ms = (time.monotonic() - t0) * 1000
+        # from the first connection attempt to the arrival of the last answer
+        # (stamped where its bytes came in), or to the failure
+        ended = time.monotonic() if error is not None else (recorder.last_at or time.monotonic())
+        total_ms = (ended - (recorder.began or t0)) * 1000
     finally:
         await close_session(session, deadline)
 
@@ -270,7 +344,9 @@ async def check_profile(
         error=error.sentence if error is not None else None,
         phase=str(error.phase) if error is not None else None,
         reply=ReplyFacts.from_reply(reply) if reply is not None else None,
-        explanation=_explain(reply, error, profile.host, lang) if reply is not None else None,
+        explanation=_explain(reply, error.phase if error else None, profile.host, lang)
+        if reply is not None and explain
+        else None,
         tls=tls,
         capabilities=replace(
             CapabilityFacts.from_capabilities(caps),
@@ -317,12 +393,21 @@ class _Recorder:
         self.phase = Phase.CONNECT
         self.capabilities: Capabilities | None = None
         self.starttls_offered = False
+        self.began: float | None = None  # the first connection attempt (monotonic)
+        self.last_at: float | None = None  # the last answer before QUIT arrived
         self._verb: str | None = None
 
     def __call__(self, event: ev.Event) -> None:
         self.events.append(event)
+        if isinstance(event, ev.Received):
+            if self._verb != "QUIT" and not event.unsolicited:
+                self.last_at = event.at
+        elif isinstance(event, ev.TlsEstablished):
+            self.last_at = event.at
         if isinstance(event, ev.Connected):
             self.phase = Phase.GREETING
+            if self.began is None:
+                self.began = event.at - ((event.elapsed_ms or 0) + (event.dns_ms or 0)) / 1000
         elif isinstance(event, ev.Sent):
             verb = "AUTH" if event.kind == "auth" else event.text.split(" ", 1)[0].upper()
             if verb != "QUIT":  # saying goodbye (also after a cancel) is not a step of the check
@@ -442,13 +527,34 @@ async def _probe_certificate(
     return TlsFacts.from_info(probe.tls_info, verify_error=error.sentence)
 
 
-def _explain(reply: Any, error: SmtpError | None, host: str, lang: str | None) -> Explained | None:
+def explain_result(result: CheckResult, host: str | None, lang: str | None) -> CheckResult:
+    """``result`` with its refusal explained (for results made with
+    ``explain=False``); the reply is the one in the result's own events."""
+    if result.reply is None or result.explanation is not None:
+        return result
+    reply = next(
+        (
+            e.reply
+            for e in reversed(result.events)
+            if isinstance(e, ev.Received) and e.reply.code == result.reply.code
+        ),
+        None,
+    )
+    if reply is None:
+        return result
+    phase = Phase(result.phase) if result.phase in Phase.__members__.values() else None
+    found = _explain(reply, phase, host or "", lang)
+    return result if found is None else replace(result, explanation=found)
+
+
+def _explain(reply: Any, phase: Phase | None, host: str, lang: str | None) -> Explained | None:
     try:
         from smtptui.reference.explanation import ExplainContext, explain
 
-        phase = error.phase if error is not None else Phase.COMMAND
         found = explain(
-            reply, ExplainContext(command=_COMMAND_OF_PHASE.get(phase), host=host), lang
+            reply,
+            ExplainContext(command=_COMMAND_OF_PHASE.get(phase or Phase.COMMAND), host=host),
+            lang,
         )
     except (ValueError, KeyError, LookupError):
         return None

@@ -1,10 +1,12 @@
 """Opening the TCP connection: name resolution, address families, local bind,
 one address after another until one answers.
 
-The connect time is stamped in the callback that sees the socket become
-writable (the handshake done), not when the coroutine that asked next runs:
-on a busy loop the two can be far apart, and the connect phase would then
-swallow the wait for the banner."""
+The connect time is what the TCP handshake took.  On Linux that is the round
+trip the kernel itself measured for it (``TCP_INFO``), which no busy event
+loop can stretch; elsewhere, or when a SYN had to be sent again, it is the
+time until the callback that sees the socket become writable — never when the
+coroutine that asked next gets to run, which on a loop starting fifty checks at
+once can be many milliseconds later."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import asyncio
 import ipaddress
 import os
 import socket
+import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,11 +99,10 @@ async def _connect_addresses(
     loop = asyncio.get_running_loop()
     errors: list[str] = []
     for family, address in addresses:
-        t0 = time.monotonic()
         sock = None
         try:
             async with asyncio.timeout(timeout):
-                sock, connected = await _connect_socket(loop, cfg, family, address)
+                sock, began, connected = await _connect_socket(loop, cfg, family, address)
                 transport, proto = await loop.create_connection(protocol, sock=sock)
         except TimeoutError:
             _close(sock)
@@ -121,7 +123,7 @@ async def _connect_addresses(
             (str(peer[0]), int(peer[1])),
             (str(sock_local[0]), int(sock_local[1])),
             dns_ms,
-            (connected - t0) * 1000,
+            (connected - began) * 1000,
             connected,
         )
     detail = "; ".join(errors) or "no addresses"
@@ -135,9 +137,9 @@ async def _connect_addresses(
 
 async def _connect_socket(
     loop: asyncio.AbstractEventLoop, cfg: SessionConfig, family: int, address: str
-) -> tuple[socket.socket, float]:
-    """A connected non-blocking socket and the :func:`time.monotonic` time the
-    handshake was seen to finish."""
+) -> tuple[socket.socket, float, float]:
+    """A connected non-blocking socket, and the :func:`time.monotonic` times
+    the handshake began and finished."""
     info = socket.getaddrinfo(
         address, cfg.port, family, socket.SOCK_STREAM, 0, socket.AI_NUMERICHOST
     )
@@ -147,12 +149,13 @@ async def _connect_socket(
         sock.setblocking(False)
         if cfg.local_address:
             sock.bind((cfg.local_address, 0))
+        started = time.monotonic()
         try:
             sock.connect(sockaddr)
         except BlockingIOError:
             pass
         else:
-            return sock, time.monotonic()
+            return sock, started, time.monotonic()
         done: asyncio.Future[float] = loop.create_future()
         fd = sock.fileno()
 
@@ -169,12 +172,40 @@ async def _connect_socket(
 
         loop.add_writer(fd, writable)
         try:
-            return sock, await done
+            seen = await done
         finally:
             loop.remove_writer(fd)
+        rtt = handshake_rtt(sock)
+        return sock, started, seen if rtt is None else min(seen, started + rtt)
     except BaseException:
         sock.close()
         raise
+
+
+#: Offsets in Linux's ``struct tcp_info`` (an append-only kernel ABI).
+_TCPI_RTT = 68
+_TCPI_TOTAL_RETRANS = 100
+_TCP_INFO_SIZE = 104
+
+
+def handshake_rtt(sock: socket.socket) -> float | None:
+    """Seconds the TCP handshake's round trip took as the kernel measured it
+    (Linux), or ``None`` (another system, or a SYN was sent again, which the
+    kernel does not time)."""
+    option = getattr(socket, "TCP_INFO", None)
+    if option is None:
+        return None
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, option, _TCP_INFO_SIZE)
+    except OSError:
+        return None
+    if len(info) < _TCP_INFO_SIZE:
+        return None
+    (rtt_us,) = struct.unpack_from("=I", info, _TCPI_RTT)
+    (retrans,) = struct.unpack_from("=I", info, _TCPI_TOTAL_RETRANS)
+    if retrans or rtt_us == 0:
+        return None
+    return rtt_us / 1e6
 
 
 def _close(sock: socket.socket | None) -> None:

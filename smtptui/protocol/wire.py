@@ -219,6 +219,7 @@ class Wire:
         self._deadline = Deadline(loop)
         self._emit(
             ev.Connected(
+                at=stream.connected_at,
                 peer=stream.peer,
                 local=stream.local,
                 elapsed_ms=stream.connect_ms,
