@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Callable
 
 from smtptui.protocol.errors import ProtocolError
 from smtptui.protocol.reply import Reply, ReplyParser
@@ -57,6 +58,8 @@ class ReplyStream(asyncio.BufferedProtocol):
         self._view = memoryview(self._buffer)
         self._waiter: asyncio.Future[None] | None = None
         self._drain: asyncio.Future[None] | None = None
+        # set during a lockstep exchange: replies go to it, not to ``replies``
+        self.on_reply: Callable[[Reply, float], None] | None = None
 
     # ------------------------------------------------------ asyncio's side
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -77,8 +80,13 @@ class ReplyStream(asyncio.BufferedProtocol):
         if replies:
             append = self.replies.append
             for reply in replies:
-                append((reply, arrived))
-            self._wake()
+                hook = self.on_reply
+                if hook is None:
+                    append((reply, arrived))
+                else:
+                    hook(reply, arrived)
+            if self.replies:
+                self._wake()
 
     def eof_received(self) -> bool:
         self.eof = True

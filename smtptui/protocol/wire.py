@@ -284,14 +284,15 @@ class Wire:
             finally:
                 deadline.disarm()
             if deadline.expired and not replies:
-                raise self._fatal(
-                    SmtpTimeout(
-                        f"the server sent nothing for {timeout:g} s while smtptui waited for {_waiting_for(command)}",
-                        phase=phase,
-                        hint="The server may be overloaded, or a firewall drops the traffic; try --timeout.",
-                    )
-                )
+                raise self._silence(timeout, phase, command)
         reply, arrived = replies.popleft()
+        self._announce(reply, arrived, started)
+        if reply.code == 421:
+            await self._said_goodbye(reply)
+        return reply
+
+    def _announce(self, reply: Reply, arrived: float, started: float) -> None:
+        """Follow a reply (SASL state) and emit its ``Received`` event."""
         annotation = self._annotate(reply) if reply.code == 334 or self._answer_due else None
         if self._subscribers:
             self._emit(
@@ -303,11 +304,22 @@ class Wire:
                     annotation=annotation,
                 )
             )
-        if reply.code == 421:
-            self.note("the server is closing the connection (421)", level="warning")
-            self._goodbye = reply
-            await self._close_transport("the server closed the connection (421)")
-        return reply
+
+    async def _said_goodbye(self, reply: Reply) -> None:
+        """A ``421``: the server is closing; so do we."""
+        self.note("the server is closing the connection (421)", level="warning")
+        self._goodbye = reply
+        await self._close_transport("the server closed the connection (421)")
+
+    def _silence(self, timeout: float, phase: Phase, command: str | None) -> SmtpError:
+        """The reply did not come in time: the connection ends."""
+        return self._fatal(
+            SmtpTimeout(
+                f"the server sent nothing for {timeout:g} s while smtptui waited for {_waiting_for(command)}",
+                phase=phase,
+                hint="The server may be overloaded, or a firewall drops the traffic; try --timeout.",
+            )
+        )
 
     def goodbye_error(self, reply: Reply, phase: Phase) -> SmtpError:
         """A ``421``: the server is closing the connection.  Reported once, with
