@@ -12,7 +12,9 @@ and its work per message then never hold up the loop of the client measured
 beside it: a check of fifty servers that includes the demo reports the same
 latencies as one without it.  Its certificate comes from the user's cache
 (:func:`smtptui.server.certs.cached_self_signed`), so a start usually makes
-none.  Every method here may be awaited from any event loop.
+none.  Every method here may be awaited from any event loop.  The server stops
+by itself once every event loop that used it has closed, so an app that ends
+without :meth:`BuiltinServer.stop` leaves no thread and no port behind.
 """
 
 from __future__ import annotations
@@ -21,12 +23,17 @@ import asyncio
 import concurrent.futures
 import contextlib
 import threading
+import weakref
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from smtptui.protocol.config import SessionConfig
     from smtptui.server import DemoServer, ServerConfig
+
+
+#: Seconds between the server thread's checks that someone still uses it.
+WATCH_INTERVAL = 0.25
 
 
 class BuiltinServer:
@@ -43,6 +50,9 @@ class BuiltinServer:
         self._starting: concurrent.futures.Future[DemoServer] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        # the event loops that asked for the server; when all have closed, it stops
+        self._users: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
+        self._watchdog: asyncio.Task[None] | None = None
 
     @property
     def server(self) -> DemoServer | None:
@@ -55,6 +65,7 @@ class BuiltinServer:
 
     async def ensure_started(self) -> DemoServer:
         with self._guard:
+            self._users.add(asyncio.get_running_loop())
             if self._starting is None:
                 loop = asyncio.new_event_loop()
                 thread = threading.Thread(
@@ -84,7 +95,25 @@ class BuiltinServer:
         server = DemoServer(config)
         await server.start()
         self._server = server
+        self._watchdog = asyncio.get_running_loop().create_task(self._watch())
         return server
+
+    async def _watch(self) -> None:
+        """In the server's thread: stop once every loop that used it has closed."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(WATCH_INTERVAL)
+            with self._guard:
+                if any(not user.is_closed() for user in self._users) or self._loop is not loop:
+                    continue
+                server = self._server
+                self._starting = None
+                self._loop = self._thread = self._server = None
+            if server is not None:
+                with contextlib.suppress(Exception):
+                    await server.stop()
+            loop.stop()
+            return
 
     async def retarget(self, config: SessionConfig) -> SessionConfig:
         """``config`` pointed at the running built-in server (started if needed)."""
@@ -117,10 +146,17 @@ class BuiltinServer:
             await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(server.stop(), loop))
         loop.call_soon_threadsafe(loop.stop)
         await asyncio.to_thread(thread.join, 10)
-        if not thread.is_alive():
-            loop.close()
 
 
 def _run_forever(loop: asyncio.AbstractEventLoop) -> None:
     asyncio.set_event_loop(loop)
-    loop.run_forever()
+    try:
+        loop.run_forever()
+    finally:
+        left = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in left:
+            task.cancel()
+        with contextlib.suppress(RuntimeError):
+            loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()

@@ -28,8 +28,6 @@ from smtptui.protocol.reply import Reply, ReplyParser
 
 READ_CHUNK = 64 * 1024
 
-_monotonic = time.monotonic
-
 
 class ReplyStream(asyncio.BufferedProtocol):
     """One connection's receiving end and its write flow control.
@@ -69,7 +67,6 @@ class ReplyStream(asyncio.BufferedProtocol):
         return self._view
 
     def buffer_updated(self, nbytes: int) -> None:
-        arrived = _monotonic()
         try:
             replies = self.parser.feed(bytes(self._view[:nbytes]))
         except ProtocolError as exc:
@@ -80,6 +77,9 @@ class ReplyStream(asyncio.BufferedProtocol):
         if replies:
             append = self.replies.append
             for reply in replies:
+                # one reading per reply, not per read: a reply's time does not
+                # depend on how the bytes happened to be split on the way
+                arrived = time.monotonic()
                 hook = self.on_reply
                 if hook is None:
                     append((reply, arrived))

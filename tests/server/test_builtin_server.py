@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import stat
 import threading
 import time
@@ -89,3 +90,21 @@ async def test_a_session_to_the_demo_does_not_share_its_loop():
         assert listener_loop is not asyncio.get_running_loop()
     finally:
         await builtin.stop()
+
+
+async def test_an_owner_that_ends_without_stop_leaves_no_server_behind():
+    builtin = BuiltinServer()
+
+    def app_that_forgets_to_stop() -> int:
+        async def use() -> int:
+            return (await builtin.ensure_started()).port  # and never stop()
+
+        return asyncio.run(use())
+
+    port = await asyncio.to_thread(app_that_forgets_to_stop)
+    thread = builtin.thread
+    assert thread is not None
+    await asyncio.to_thread(thread.join, 10)  # it notices its last user's loop closed
+    assert not thread.is_alive() and builtin.server is None
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))  # the port is free again
