@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from smtptui.protocol import events as ev
-from smtptui.protocol.errors import Phase, SmtpError
+from smtptui.protocol.errors import Phase
 from smtptui.protocol.reply import Reply
 from smtptui.protocol.wire import phase_of
 
@@ -150,8 +150,10 @@ class _Lockstep:
         self.index = index
         self.expect = len(step.commands)
         self.started = started = time.monotonic()
-        if wire._write_now(step.wire, step.phases[0]):
-            pass  # the transport buffers it; the reply's deadline bounds the wait
+        # At most WRITE_CHUNK bytes (see the module docstring): if the kernel
+        # cannot take them at once the transport keeps them, and the reply's
+        # deadline bounds the wait, so there is no drain here.
+        wire._write_now(step.wire, step.phases[0])
         if wire._subscribers:
             if step.payload is not None:
                 wire._emit(
@@ -195,11 +197,8 @@ class _Lockstep:
                 self.finish()
                 return
             self.write(self.index + 1)
-        except SmtpError as exc:
-            self.error = exc
-            self.finish()
-        except Exception as exc:  # a subscriber's own error: raised to the caller
-            self.error = exc
+        except Exception as exc:  # the connection broke, or a subscriber failed:
+            self.error = exc  # raised to the caller, as the step-by-step path would
             self.finish()
 
     def finish(self) -> None:
