@@ -345,6 +345,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reply-delay", type=float, default=0.05)
     parser.add_argument("--tolerance", type=float, default=15.0, help="ms (default 15)")
     parser.add_argument("--json", metavar="FILE", help="also write the raw figures here")
+    parser.add_argument(
+        "--pin-client",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="pin smtptui to its own CPU, away from the servers' (default); --no-pin-client "
+        "lets the system place it, as on a user's machine",
+    )
     parser.add_argument("--worker", choices=("dashboard",), help=argparse.SUPPRESS)
     parser.add_argument("--profiles", help=argparse.SUPPRESS)
     parser.add_argument("--cpu", type=int, help=argparse.SUPPRESS)
@@ -354,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         return dashboard_worker(args)
 
     cpus = usable_cpus()
-    client_cpu = cpus[-1] if len(cpus) >= 2 else None
+    client_cpu = cpus[-1] if len(cpus) >= 2 and args.pin_client else None
     server_cpus = {cpus[-2]} if len(cpus) >= 2 else None
     facts = machine_facts()
     print(f"# benchmarks/timing_truth.py\n\n{json.dumps(facts)}\n")
