@@ -158,6 +158,10 @@ async def _check_many(
         from smtptui.builtin import BuiltinServer
 
         builtin = own_builtin = BuiltinServer()
+    if any(p.builtin_server or p.security != "plain" for p in items):
+        from smtptui.protocol.tls import preload
+
+        preload()  # the first handshake's certificate parsing must not stall the others
     if builtin is not None and any(p.builtin_server for p in items):
         # Started before the first check connects, so its start-up (a thread
         # importing aiosmtpd, perhaps making a certificate) overlaps no

@@ -175,6 +175,14 @@ def describe(
     )
 
 
+def preload() -> None:
+    """Import what describing a certificate needs (``cryptography``, about
+    100 ms the first time), so a batch of checks pays it before its first
+    measurement instead of in the middle of them."""
+    from cryptography import x509  # noqa: F401
+    from cryptography.hazmat.primitives import hashes  # noqa: F401
+
+
 def certificate_facts(der: bytes) -> CertificateFacts | None:
     """Parse a DER certificate with ``cryptography`` (imported only when TLS is used)."""
     try:

@@ -260,12 +260,13 @@ class Wire:
             raise self._fatal(
                 TlsError(f"TLS with {self.host_label} failed: the server closed the connection")
             )
+        done = time.monotonic()  # before describing the certificate: not the server's time
         stream.transport = transport  # type: ignore[assignment]
         stream.tls = True
         ssl_object = transport.get_extra_info("ssl_object")
         info = describe(ssl_object, server_name, True if cfg.tls.verify else None)
         self.tls_info = info
-        self._emit(ev.TlsEstablished(info=info, elapsed_ms=(time.monotonic() - started) * 1000))
+        self._emit(ev.TlsEstablished(at=done, info=info, elapsed_ms=(done - started) * 1000))
 
     # --------------------------------------------------------------- reading
     async def _read_reply(

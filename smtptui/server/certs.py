@@ -12,7 +12,7 @@ certificate is actually generated, to keep it out of the TUI's start-up.
 
 The built-in demo server (:mod:`smtptui.builtin`) reuses one certificate from
 the user's cache folder (:func:`cached_self_signed`: folder 0700, files 0600,
-valid for two days and replaced after one), so starting it usually costs
+valid for 30 days and replaced after 7), so starting it usually costs
 neither ``cryptography``'s import nor a key generation.
 """
 
@@ -33,9 +33,10 @@ from pathlib import Path
 #: How long a generated certificate is valid; it lives only as long as the server.
 VALIDITY = timedelta(days=30)
 #: A cached demo certificate: valid this long, and replaced once it is older
-#: than :data:`CACHE_REUSE` (so one in use always has a day left).
-CACHE_VALIDITY = timedelta(days=2)
-CACHE_REUSE = timedelta(days=1)
+#: than :data:`CACHE_REUSE` (so one in use always has more than the fleet
+#: view's 14-day expiry warning left, and the demo is never shown as expiring).
+CACHE_VALIDITY = timedelta(days=30)
+CACHE_REUSE = timedelta(days=7)
 
 
 @dataclass(frozen=True)

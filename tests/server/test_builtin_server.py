@@ -108,3 +108,17 @@ async def test_an_owner_that_ends_without_stop_leaves_no_server_behind():
     assert not thread.is_alive() and builtin.server is None
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", port))  # the port is free again
+
+
+async def test_the_demo_certificate_is_never_shown_as_expiring():
+    from smtptui.fleet import check_profile
+    from smtptui.profiles import bundled_profile
+
+    demo = bundled_profile("demo")
+    assert demo is not None
+    old = time.time() - CACHE_REUSE.total_seconds() + 60  # the oldest one still reused
+    files = cached_self_signed("smtptui.demo")
+    os.utime(files.cert, (old, old))
+    result = await check_profile(demo, timeout=10)
+    assert result.ok and result.tls is not None and result.tls.verified
+    assert not result.tls.expiring  # no amber "expires soon" for the built-in server
