@@ -13,7 +13,7 @@ beside it: a check of fifty servers that includes the demo reports the same
 latencies as one without it.  Its certificate comes from the user's cache
 (:func:`smtptui.server.certs.cached_self_signed`), so a start usually makes
 none.  Every method here may be awaited from any event loop.  The server stops
-by itself once every event loop that used it has closed, so an app that ends
+by itself once every event loop that used it has ended, so an app that ends
 without :meth:`BuiltinServer.stop` leaves no thread and no port behind.
 """
 
@@ -32,8 +32,10 @@ if TYPE_CHECKING:
     from smtptui.server import DemoServer, ServerConfig
 
 
-#: Seconds between the server thread's checks that someone still uses it.
+#: Seconds between the server thread's checks that someone still uses it
+#: (for loops that close without cancelling their tasks first).
 WATCH_INTERVAL = 0.25
+SENTINEL = "smtptui-demo-server-user"
 
 
 class BuiltinServer:
@@ -53,6 +55,7 @@ class BuiltinServer:
         # the event loops that asked for the server; when all have closed, it stops
         self._users: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
         self._watchdog: asyncio.Task[None] | None = None
+        self._sentinels: set[asyncio.Task[None]] = set()
 
     @property
     def server(self) -> DemoServer | None:
@@ -64,8 +67,12 @@ class BuiltinServer:
         return self._thread
 
     async def ensure_started(self) -> DemoServer:
+        user = asyncio.get_running_loop()
         with self._guard:
-            self._users.add(asyncio.get_running_loop())
+            if user not in self._users:
+                self._users.add(user)
+                self._sentinels = {t for t in self._sentinels if not t.get_loop().is_closed()}
+                self._sentinels.add(user.create_task(self._sentinel(), name=SENTINEL))
             if self._starting is None:
                 loop = asyncio.new_event_loop()
                 thread = threading.Thread(
@@ -97,6 +104,27 @@ class BuiltinServer:
         self._server = server
         self._watchdog = asyncio.get_running_loop().create_task(self._watch())
         return server
+
+    async def _sentinel(self) -> None:
+        """Lives in each event loop that uses the server.  When that loop ends
+        (``asyncio.run`` cancels every task first), the server stops — unless
+        another loop still uses it."""
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.create_future()  # until cancelled
+        except asyncio.CancelledError:
+            with self._guard:
+                self._users.discard(loop)
+                others = any(not user.is_closed() for user in self._users)
+                starting = self._starting
+            task = asyncio.current_task()
+            if task is not None:
+                self._sentinels.discard(task)
+            if not others and starting is not None:
+                await self._shut_down(starting)
+            raise
+        # (a loop closed without cancelling its tasks drops this coroutine
+        # unfinished; the server's own watch notices that loop instead)
 
     async def _watch(self) -> None:
         """In the server's thread: stop once every loop that used it has closed."""

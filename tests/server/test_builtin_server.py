@@ -94,20 +94,40 @@ async def test_a_session_to_the_demo_does_not_share_its_loop():
 
 async def test_an_owner_that_ends_without_stop_leaves_no_server_behind():
     builtin = BuiltinServer()
+    seen = {}
 
-    def app_that_forgets_to_stop() -> int:
-        async def use() -> int:
-            return (await builtin.ensure_started()).port  # and never stop()
+    def app_that_forgets_to_stop() -> None:
+        async def use() -> None:
+            seen["port"] = (await builtin.ensure_started()).port  # and never stop()
+            seen["thread"] = builtin.thread
 
-        return asyncio.run(use())
+        asyncio.run(use())
 
-    port = await asyncio.to_thread(app_that_forgets_to_stop)
-    thread = builtin.thread
-    assert thread is not None
-    await asyncio.to_thread(thread.join, 10)  # it notices its last user's loop closed
+    await asyncio.to_thread(app_that_forgets_to_stop)
+    thread = seen["thread"]
+    await asyncio.to_thread(thread.join, 10)
     assert not thread.is_alive() and builtin.server is None
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", port))  # the port is free again
+        sock.bind(("127.0.0.1", seen["port"]))  # the port is free again
+
+
+async def test_a_loop_closed_without_cancelling_its_tasks_is_noticed_too():
+    builtin = BuiltinServer()
+
+    def careless_owner():
+        loop = asyncio.new_event_loop()
+        try:
+            server = loop.run_until_complete(builtin.ensure_started())
+            return server.port, builtin.thread
+        finally:
+            loop.close()  # no task cancelled: only the server's own watch can tell
+
+    port, thread = await asyncio.to_thread(careless_owner)
+    assert thread is not None
+    await asyncio.to_thread(thread.join, 10)
+    assert not thread.is_alive() and builtin.server is None
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))
 
 
 async def test_the_demo_certificate_is_never_shown_as_expiring():
