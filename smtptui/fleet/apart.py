@@ -161,6 +161,12 @@ async def run_apart(make: Callable[[], Awaitable[T]], relay: Relay, name: str) -
             held["loop"], held["task"] = loop, task
             started.set()
             outcome = loop.run_until_complete(task)
+            # as asyncio.run does: tasks left behind (the demo server's user
+            # sentinel, say) are cancelled, so they can clean up
+            left = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for other in left:
+                other.cancel()
+            loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.run_until_complete(loop.shutdown_default_executor())
         except BaseException as exc:  # the task itself never raises; this is a bug
