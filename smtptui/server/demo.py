@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from smtptui import compat
 from smtptui.message import parse_received
 from smtptui.server.config import ReceivedMessage, ServerConfig, ServerStartError
 
@@ -173,7 +174,7 @@ class DemoServer:
         connections = list(self._connections)
         for connection in connections:
             connection.abort()
-        tasks = [c._handler_coroutine for c in connections if c._handler_coroutine is not None]
+        tasks = [task for c in connections if (task := compat.aiosmtpd_client_task(c)) is not None]
         await asyncio.gather(*tasks, *self._pending, return_exceptions=True)
         for server in self._listeners:
             await server.wait_closed()

@@ -311,8 +311,12 @@ async def test_escape_cancels_running_checks_and_closes_their_sockets():
             app.query_one("#profile-filter", Input).value = "silent"
             await pilot.pause()
             screen = await open_dashboard(pilot)
-            await wait_until(pilot, lambda: len(open_connections) == 3)
-            assert all(r.state == "checking" for r in screen.rows.values())
+            await wait_until(pilot, lambda: len(open_connections) == 3, 5)
+            # the checks run on a loop of their own; their first events reach
+            # the screen a moment after the connections exist
+            await wait_until(
+                pilot, lambda: all(r.state == "checking" for r in screen.rows.values()), 5
+            )
             await pilot.press("escape")
             await wait_until(pilot, lambda: not open_connections)
             await pilot.pause()
