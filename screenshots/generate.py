@@ -53,7 +53,9 @@ def freeze_time(setattr=setattr) -> None:
     """Session timings from :class:`FakeClock`, certificate expiry against TODAY."""
     import smtptui.protocol.connect as connect_mod
     import smtptui.protocol.events as events_mod
+    import smtptui.protocol.exchange as exchange_mod
     import smtptui.protocol.session as session_mod
+    import smtptui.protocol.stream as stream_mod
     import smtptui.protocol.tls as tls_mod
     import smtptui.protocol.wire as wire_mod
     import smtptui.workspace.session as controller_mod
@@ -62,8 +64,18 @@ def freeze_time(setattr=setattr) -> None:
     fake_time = types.SimpleNamespace(
         monotonic=clock.monotonic, perf_counter=clock.perf_counter, time=lambda: 1.78e9
     )
-    for module in (events_mod, session_mod, wire_mod, connect_mod, controller_mod):
+    for module in (
+        events_mod,
+        session_mod,
+        wire_mod,
+        connect_mod,
+        stream_mod,
+        exchange_mod,
+        controller_mod,
+    ):
         setattr(module, "time", fake_time)
+    # the kernel's handshake time is real, not the fake clock's
+    setattr(connect_mod, "handshake_rtt", lambda sock: None)
 
     class FrozenDateTime(dt.datetime):
         @classmethod

@@ -144,9 +144,16 @@ def start_dashboard(
     if stream is not None:
         print(f"smtptui: {refusal(stream, lang)}", file=sys.stderr)
         sys.exit(2)
+    from smtptui.ui import exit_guard
     from smtptui.ui.app import SmtpTuiApp
 
-    SmtpTuiApp(profiles_dir=profiles_dir, profile_name=profile_name, lang=lang).run()
+    app = SmtpTuiApp(profiles_dir=profiles_dir, profile_name=profile_name, lang=lang)
+    # the process ends when its terminal goes away, leaving no demo key behind
+    exit_guard.install(app, app.workspace.builtin.remove_temporary_files)
+    app.run()
+    exit_guard.returned(app.return_code or 0)
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-pytest_plugins = ["tests.peers.fixtures"]
+pytest_plugins = ["tests.peers.fixtures", "tests.terminal.fixtures"]
 
 
 @pytest.fixture(autouse=True)

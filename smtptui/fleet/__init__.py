@@ -14,16 +14,14 @@ package in a subprocess and checks.
 
 from __future__ import annotations
 
-from smtptui.fleet.compare import Comparison, Row, compare_results
-from smtptui.fleet.health import (
+from smtptui.fleet.batch import (
     DEFAULT_CONCURRENCY,
     DEFAULT_PER_SERVER,
-    DEFAULT_TIMEOUT,
     check_many,
-    check_profile,
-    phase_latencies,
     stream_checks,
 )
+from smtptui.fleet.compare import Comparison, Row, compare_results
+from smtptui.fleet.health import DEFAULT_TIMEOUT, check_profile, phase_latencies
 from smtptui.fleet.history import ResultStore
 from smtptui.fleet.load import LoadPlan, LoadProgress, LoadReport, LoadTest, run_load
 from smtptui.fleet.results import (

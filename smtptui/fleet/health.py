@@ -1,27 +1,21 @@
-"""Health checks of many profiles at once: connect, banner, EHLO, STARTTLS as
-configured, EHLO again, AUTH when credentials are available without asking,
-QUIT.  Never a MAIL command.
+"""One health check: connect, banner, EHLO, STARTTLS as configured, EHLO
+again, AUTH when credentials are available without asking, QUIT.  Never a MAIL
+command.  (Many at once: :mod:`smtptui.fleet.batch`.)
 
-Concurrency is bounded twice: at most ``concurrency`` checks run at once, and at
-most ``per_server`` of them talk to the same host and port (many profiles often
-point at one relay; twenty parallel logins look like an attack to fail2ban).
-Each check is bounded as a whole by ``timeout``.  Cancelling :func:`check_many`
-(or the task running it) cancels every check; each still tries a short QUIT and
-closes its socket before the cancellation finishes, and no task outlives it.
-
-For a live view, ``on_event(profile_name, event)`` sees every session event as
-it happens and ``on_result(result)`` every finished check, in completion order;
-:func:`stream_checks` offers the same as an async iterator.
+Each check is bounded as a whole by ``timeout``; cancelled, it still tries a
+short QUIT and closes its socket before the cancellation finishes.  Its
+latencies come from the session's events, whose times are taken where the
+bytes were seen (see :mod:`smtptui.protocol.stream`); a refusal is explained
+from the reference catalogue (or, with ``explain=False``, later, by
+:func:`explain_result`, off the loop that measures).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as _dt
-import inspect
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -42,18 +36,13 @@ from smtptui.protocol.transaction import Credentials, Plan, establish
 
 if TYPE_CHECKING:
     from smtptui.builtin import BuiltinServer
-    from smtptui.fleet.transport import TransportLookups
     from smtptui.profiles import Profile
     from smtptui.protocol.config import SessionConfig
 
-ResultCallback = Callable[[CheckResult], Any]
 EventCallback = Callable[[str, ev.Event], Any]
-ConfigHook = Callable[["Profile"], "SessionConfig"]
 
 #: Seconds one whole check may take when the caller gives no timeout.
 DEFAULT_TIMEOUT = 30.0
-DEFAULT_CONCURRENCY = 8
-DEFAULT_PER_SERVER = 4
 #: Longest wait for the reply to QUIT (the check's own budget may be spent).
 QUIT_BUDGET = 2.0
 _MIN_QUIT_BUDGET = 0.2
@@ -67,125 +56,6 @@ _COMMAND_OF_PHASE = {
 }
 
 
-async def check_many(
-    profiles: Iterable[Profile],
-    *,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    timeout: float | None = None,
-    on_result: ResultCallback | None = None,
-    on_event: EventCallback | None = None,
-    per_server: int = DEFAULT_PER_SERVER,
-    builtin: BuiltinServer | None = None,
-    config: ConfigHook | None = None,
-    auth: bool = True,
-    lang: str | None = None,
-    transport: bool | TransportLookups = False,
-) -> list[CheckResult]:
-    """Check every profile; returns the results in the order of ``profiles``.
-
-    ``config`` turns a profile into its :class:`SessionConfig` (default:
-    ``profile.session_config()``; the CLI passes one that applies its options).
-    Profiles with ``builtin_server = true`` share one built-in server: the
-    caller's ``builtin`` (left running), or one started for this run and
-    stopped at its end.  ``auth=False`` skips AUTH everywhere.  Callbacks may
-    be plain functions or coroutines.  ``transport`` adds each profile's
-    chain verification, DANE and MTA-STS (:mod:`smtptui.fleet.transport`;
-    pass a :class:`TransportLookups` to choose the resolver and HTTPS client).
-    """
-    items = list(profiles)
-    if concurrency < 1 or per_server < 1:
-        raise ValueError("concurrency and per_server must be at least 1")
-    results: list[CheckResult | None] = [None] * len(items)
-    own_builtin = None
-    if builtin is None and any(p.builtin_server for p in items):
-        from smtptui.builtin import BuiltinServer
-
-        builtin = own_builtin = BuiltinServer()
-    gate = asyncio.Semaphore(concurrency)
-    servers: dict[tuple[str, int], asyncio.Semaphore] = {}
-    lookups: TransportLookups | None = None
-    if transport is not False:
-        from smtptui.fleet.transport import TransportLookups as _Lookups
-
-        lookups = transport if isinstance(transport, _Lookups) else _Lookups()
-
-    async def one(index: int, profile: Profile) -> None:
-        try:
-            cfg = config(profile) if config else profile.session_config()
-        except Exception as exc:  # a ProfileError from the options, say
-            result = _unusable(profile, f"{profile.name}: {exc}")
-        else:
-            key = ("builtin", 0) if profile.builtin_server else (cfg.host.lower(), cfg.port)
-            server_gate = servers.setdefault(key, asyncio.Semaphore(per_server))
-            async with server_gate, gate:
-                early = None
-                if lookups is not None:
-                    from smtptui.fleet.transport import start_early
-
-                    early = start_early(profile, cfg, lookups, builtin)
-                try:
-                    result = await check_profile(
-                        profile,
-                        timeout=timeout,
-                        on_event=on_event,
-                        builtin=builtin,
-                        config=cfg,
-                        auth=auth,
-                        lang=lang,
-                    )
-                except BaseException:  # cancelled: the early look-ups end with the check
-                    if early is not None:
-                        early.cancel()
-                    raise
-                if lookups is not None:
-                    from smtptui.fleet.transport import transport_facts
-
-                    facts = await transport_facts(
-                        profile, result, cfg, lookups, builtin=builtin, early=early,
-                        timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
-                    )  # fmt: skip
-                    result = replace(result, transport=facts)
-        results[index] = result
-        if on_result is not None:
-            outcome = on_result(result)
-            if inspect.isawaitable(outcome):
-                await outcome
-
-    try:
-        async with asyncio.TaskGroup() as group:
-            for index, profile in enumerate(items):
-                group.create_task(one(index, profile), name=f"smtptui-check:{profile.name}")
-    except BaseExceptionGroup as failed:
-        # Only a callback can raise here (checks turn errors into results):
-        # give the caller its own exception, not a group.
-        raise failed.exceptions[0] from None
-    finally:
-        if lookups is not None:
-            await lookups.aclose()
-        if own_builtin is not None:
-            await own_builtin.stop()
-    return [r for r in results if r is not None]
-
-
-async def stream_checks(profiles: Iterable[Profile], **options: Any) -> AsyncIterator[CheckResult]:
-    """:func:`check_many` as an async iterator of results in completion order.
-    Leaving the ``async for`` early (or cancelling) cancels the remaining checks
-    and waits until their sockets are closed."""
-    queue: asyncio.Queue[CheckResult | None] = asyncio.Queue()
-    options.pop("on_result", None)
-    task = asyncio.create_task(check_many(profiles, on_result=queue.put_nowait, **options))
-    task.add_done_callback(lambda _t: queue.put_nowait(None))
-    try:
-        while (item := await queue.get()) is not None:
-            yield item
-        await task  # raise what check_many raised, if anything
-    finally:
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-
 async def check_profile(
     profile: Profile,
     *,
@@ -196,6 +66,7 @@ async def check_profile(
     auth: bool = True,
     lang: str | None = None,
     probe_certificate: bool = True,
+    explain: bool = True,
 ) -> CheckResult:
     """Check one profile (see the module docstring).  Never raises for anything
     the server or the profile does; the result says what happened.
@@ -204,6 +75,7 @@ async def check_profile(
     this check.  With ``probe_certificate``, a certificate that fails
     verification is read over a second connection with verification off (TLS
     only, no credentials) so its dates and issuer can still be shown.
+    ``explain=False`` leaves a refusal unexplained (see :func:`explain_result`).
     """
     if profile.builtin_server and builtin is None:
         from smtptui.builtin import BuiltinServer
@@ -219,6 +91,7 @@ async def check_profile(
                 auth=auth,
                 lang=lang,
                 probe_certificate=probe_certificate,
+                explain=explain,
             )
         finally:
             await own.stop()
@@ -234,7 +107,7 @@ async def check_profile(
             assert builtin is not None
             cfg = await builtin.retarget(cfg)
     except Exception as exc:  # ServerStartError and the like: one sentence
-        return _unusable(profile, f"the built-in server did not start: {exc}", started_at)
+        return unusable(profile, f"the built-in server did not start: {exc}", started_at)
     step = cfg.timeout if cfg.timeout is not None else budget
     cfg = replace(cfg, timeout=min(step, budget))
 
@@ -267,7 +140,10 @@ async def check_profile(
         except SmtpError as exc:
             error = exc
             timed_out = isinstance(exc, SmtpTimeout)
-        total_ms = (time.monotonic() - t0) * 1000
+        # from the first connection attempt to the arrival of the last answer
+        # (stamped where its bytes came in), or to the failure
+        ended = time.monotonic() if error is not None else (recorder.last_at or time.monotonic())
+        total_ms = (ended - (recorder.began or t0)) * 1000
     finally:
         await close_session(session, deadline)
 
@@ -299,7 +175,9 @@ async def check_profile(
         error=error.sentence if error is not None else None,
         phase=str(error.phase) if error is not None else None,
         reply=ReplyFacts.from_reply(reply) if reply is not None else None,
-        explanation=_explain(reply, error, profile.host, lang) if reply is not None else None,
+        explanation=_explain(reply, error.phase if error else None, profile.host, lang)
+        if reply is not None and explain
+        else None,
         tls=tls,
         capabilities=replace(
             CapabilityFacts.from_capabilities(caps),
@@ -346,12 +224,21 @@ class _Recorder:
         self.phase = Phase.CONNECT
         self.capabilities: Capabilities | None = None
         self.starttls_offered = False
+        self.began: float | None = None  # the first connection attempt (monotonic)
+        self.last_at: float | None = None  # the last answer before QUIT arrived
         self._verb: str | None = None
 
     def __call__(self, event: ev.Event) -> None:
         self.events.append(event)
+        if isinstance(event, ev.Received):
+            if self._verb != "QUIT" and not event.unsolicited:
+                self.last_at = event.at
+        elif isinstance(event, ev.TlsEstablished):
+            self.last_at = event.at
         if isinstance(event, ev.Connected):
             self.phase = Phase.GREETING
+            if self.began is None:
+                self.began = event.at - ((event.elapsed_ms or 0) + (event.dns_ms or 0)) / 1000
         elif isinstance(event, ev.Sent):
             verb = "AUTH" if event.kind == "auth" else event.text.split(" ", 1)[0].upper()
             if verb != "QUIT":  # saying goodbye (also after a cancel) is not a step of the check
@@ -461,13 +348,34 @@ async def _probe_certificate(
     return TlsFacts.from_info(probe.tls_info, verify_error=error.sentence)
 
 
-def _explain(reply: Any, error: SmtpError | None, host: str, lang: str | None) -> Explained | None:
+def explain_result(result: CheckResult, host: str | None, lang: str | None) -> CheckResult:
+    """``result`` with its refusal explained (for results made with
+    ``explain=False``); the reply is the one in the result's own events."""
+    if result.reply is None or result.explanation is not None:
+        return result
+    reply = next(
+        (
+            e.reply
+            for e in reversed(result.events)
+            if isinstance(e, ev.Received) and e.reply.code == result.reply.code
+        ),
+        None,
+    )
+    if reply is None:
+        return result
+    phase = Phase(result.phase) if result.phase in Phase.__members__.values() else None
+    found = _explain(reply, phase, host or "", lang)
+    return result if found is None else replace(result, explanation=found)
+
+
+def _explain(reply: Any, phase: Phase | None, host: str, lang: str | None) -> Explained | None:
     try:
         from smtptui.reference.explanation import ExplainContext, explain
 
-        phase = error.phase if error is not None else Phase.COMMAND
         found = explain(
-            reply, ExplainContext(command=_COMMAND_OF_PHASE.get(phase), host=host), lang
+            reply,
+            ExplainContext(command=_COMMAND_OF_PHASE.get(phase or Phase.COMMAND), host=host),
+            lang,
         )
     except (ValueError, KeyError, LookupError):
         return None
@@ -479,10 +387,11 @@ def _explain(reply: Any, error: SmtpError | None, host: str, lang: str | None) -
     )
 
 
-def _unusable(
+def unusable(
     profile: Profile, sentence: str, started_at: _dt.datetime | None = None
 ) -> CheckResult:
-    """A result for a profile that could not even be tried (bad options, no server)."""
+    """A result for a profile that could not even be tried (bad options, no
+    server): exit code 2 and ``sentence`` as the error."""
     return CheckResult(
         profile=profile.name,
         address=profile.address,

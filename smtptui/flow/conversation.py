@@ -149,10 +149,13 @@ class Conversation:
     """Feed events in order; read ``exchanges``, ``transitions`` and ``state``.
 
     A new connection (``Connecting``) starts the state afresh, as the
-    dashboard does when it reconnects a profile.
+    dashboard does when it reconnects a profile.  ``history=False`` keeps no
+    list of exchanges and transitions (a live session that may run for
+    100,000 lines only needs the state and each exchange as it completes).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, history: bool = True) -> None:
+        self.history = history
         self.state = SessionState()
         self.exchanges: list[Exchange] = []
         self.transitions: list[Transition] = []
@@ -208,9 +211,10 @@ class Conversation:
             after = before.after(line, event.reply)
             phase = Phase.GREETING if command is None else phase_of(command)
         exchange = Exchange(len(self.exchanges), index, command, event, before, after, phase, lines)
-        self.exchanges.append(exchange)
         self.state = after
-        token = transition_token(exchange)
-        if token is not None:
-            self.transitions.append(Transition(before.state, token, after.state, exchange))
+        if self.history:
+            self.exchanges.append(exchange)
+            token = transition_token(exchange)
+            if token is not None:
+                self.transitions.append(Transition(before.state, token, after.state, exchange))
         return exchange

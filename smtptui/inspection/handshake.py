@@ -255,7 +255,7 @@ async def inspect_handshake(
     Raises :class:`~smtptui.protocol.errors.SmtpError` for the SMTP part and
     :class:`TlsRefused` for the handshake; the whole thing is bounded by the
     config's connect timeout for the handshake and its command timeouts."""
-    from smtptui.protocol.connect import open_stream
+    from smtptui.protocol.connect import hand_over, open_stream
     from smtptui.protocol.session import Session
 
     offer = offer or Offer()
@@ -263,8 +263,8 @@ async def inspect_handshake(
     if cfg.security == "tls":
         if subscriber:
             subscriber(ev.Connecting(host=cfg.host, port=cfg.port, security="tls"))
-        stream = await open_stream(cfg)
-        reader, writer = stream.reader, stream.writer
+        stream = await open_stream(cfg, _Idle)
+        reader, writer = hand_over(stream.transport)
         if subscriber:
             subscriber(
                 ev.Connected(
@@ -300,3 +300,9 @@ async def inspect_handshake(
         raise
     await close_tls(conn, writer)
     return facts
+
+
+class _Idle(asyncio.Protocol):
+    """What holds a fresh implicit-TLS connection until :func:`hand_over`
+    gives it to the handshake (nothing is read before that: the server says
+    nothing until the client's TLS hello)."""

@@ -1,9 +1,13 @@
 """A per-session deadline that costs almost nothing to arm.
 
-``asyncio.timeout()`` allocates and cancels a timer for every wait; a bulk
-sender waits twice per command, thousands of times a second.  :class:`Deadline`
-keeps one timer per session: arming it is an attribute write, and the timer is
-only re-created when a deadline moves earlier or when it fires too soon.
+``asyncio.timeout()`` allocates and cancels a timer for every wait, and asks
+which task is running (a system call on Linux); a bulk sender waits once per
+reply, thousands of times a second.  :class:`Deadline` keeps one timer per
+session: arming it is two attribute writes, and the timer is only re-created
+when a deadline moves earlier or when it fires too soon.  It ends a wait by
+completing the future being waited for and setting :attr:`Deadline.expired`,
+never by cancelling a task, so a cancellation from outside is never mistaken
+for a timeout.
 """
 
 from __future__ import annotations
@@ -12,21 +16,20 @@ import asyncio
 
 
 class Deadline:
-    def __init__(self) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
         self._handle: asyncio.TimerHandle | None = None
         self._handle_when = 0.0
         self._when = 0.0
-        self._task: asyncio.Task | None = None
+        self._waiter: asyncio.Future[None] | None = None
         self.expired = False
 
-    def arm(self, seconds: float) -> None:
-        """Cancel the current task if it is still waiting ``seconds`` from now."""
+    def arm(self, seconds: float, waiter: asyncio.Future[None]) -> None:
+        """Complete ``waiter`` (and set :attr:`expired`) if it is still
+        pending ``seconds`` from now."""
         loop = self._loop
-        if loop is None:
-            loop = self._loop = asyncio.get_running_loop()
         self._when = when = loop.time() + seconds
-        self._task = asyncio.current_task()
+        self._waiter = waiter
         self.expired = False
         if self._handle is None or when < self._handle_when:
             if self._handle is not None:
@@ -35,35 +38,23 @@ class Deadline:
             self._handle_when = when
 
     def disarm(self) -> None:
-        self._task = None
+        self._waiter = None
 
     def _fire(self) -> None:
         self._handle = None
-        task = self._task
-        if task is None:
+        waiter = self._waiter
+        if waiter is None or waiter.done():
             return
-        assert self._loop is not None
         if self._loop.time() < self._when:
             self._handle = self._loop.call_at(self._when, self._fire)
             self._handle_when = self._when
             return
         self.expired = True
-        self._task = None
-        task.cancel()
-
-    def consume_expiry(self) -> bool:
-        """After a ``CancelledError``: was it this deadline?  If so, undo the
-        cancellation's bookkeeping so outer timeouts and task groups still work."""
-        if not self.expired:
-            return False
-        self.expired = False
-        task = asyncio.current_task()
-        if task is not None:
-            task.uncancel()
-        return True
+        self._waiter = None
+        waiter.set_result(None)
 
     def close(self) -> None:
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
-        self._task = None
+        self._waiter = None

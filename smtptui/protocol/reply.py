@@ -111,7 +111,7 @@ class ReplyParser:
     by ``MAX_LINE_BYTES + MAX_REPLY_BYTES``.
     """
 
-    __slots__ = ("_buf", "_code", "_lines", "_raw", "_size")
+    __slots__ = ("_buf", "_code", "_known", "_lines", "_raw", "_size")
 
     def __init__(self) -> None:
         self._buf = bytearray()
@@ -119,6 +119,10 @@ class ReplyParser:
         self._raw: list[bytes] = []
         self._size = 0
         self._code: bytes | None = None
+        # one-line replies seen before, by their exact bytes: a bulk sender
+        # gets the same few thousands of times.  Each is still a new Reply
+        # (a screen may tell two identical replies apart by identity).
+        self._known: dict[bytes, Reply] = {}
 
     @property
     def pending(self) -> int:
@@ -134,6 +138,7 @@ class ReplyParser:
         replies: list[Reply] = []
         start = 0
         find = data.find
+        known = self._known
         while True:
             nl = find(b"\n", start)
             if nl < 0:
@@ -142,10 +147,16 @@ class ReplyParser:
                 raise ProtocolError(
                     f"the server sent a reply line longer than {MAX_LINE_BYTES // 1024} KiB"
                 )
-            reply = self._line(data[start : nl + 1])
+            raw_line = data[start : nl + 1]
             start = nl + 1
-            if reply is not None:
-                replies.append(reply)
+            seen = known.get(raw_line) if self._code is None else None
+            if seen is not None:
+                reply = Reply(seen.code, seen.lines, seen.raw, seen.enhanced)
+            else:
+                reply = self._line(raw_line)
+                if reply is None:
+                    continue
+            replies.append(reply)
         if start < len(data):
             if len(data) - start > MAX_LINE_BYTES:
                 raise ProtocolError(
@@ -168,7 +179,10 @@ class ReplyParser:
             )
         code = line[:3]
         if sep != b"-" and self._code is None:  # the common case: a one-line reply
-            return _make_reply(int(code), [line[4:]], raw_line)
+            reply = _make_reply(int(code), [line[4:]], raw_line)
+            if len(self._known) < 256:
+                self._known[raw_line] = reply
+            return reply
         if self._code is not None and code != self._code:
             raise ProtocolError(
                 f"the server mixed reply codes {self._code.decode()} and {code.decode()} "

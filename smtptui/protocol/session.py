@@ -22,6 +22,7 @@ from smtptui.protocol import auth as sasl
 from smtptui.protocol import events as ev
 from smtptui.protocol.capabilities import Capabilities
 from smtptui.protocol.config import SessionConfig
+from smtptui.protocol.connect import hand_over
 from smtptui.protocol.errors import (
     AuthError,
     Phase,
@@ -51,6 +52,7 @@ class Session(Wire):
         super().__init__(config)
         self.capabilities: Capabilities | None = None
         self.authenticated_as: str | None = None
+        self._last_group: tuple[list[str], bytes, tuple[Phase, ...]] | None = None
 
     def _reset(self) -> None:
         super()._reset()
@@ -64,7 +66,8 @@ class Session(Wire):
         name = socket.gethostname()
         if "." in name:
             return name
-        local = self._writer.get_extra_info("sockname") if self._writer else None
+        transport = self._stream.transport if self._stream is not None else None
+        local = transport.get_extra_info("sockname") if transport is not None else None
         if local:
             ip = ipaddress.ip_address(local[0].split("%")[0])
             return f"[IPv6:{ip}]" if ip.version == 6 else f"[{ip}]"
@@ -114,10 +117,11 @@ class Session(Wire):
         return reply
 
     async def starttls_handover(self) -> tuple[Reply, asyncio.StreamReader, asyncio.StreamWriter]:
-        """STARTTLS, then hand the still-plain stream to the caller for a
+        """STARTTLS, then hand the still-plain connection to the caller for a
         handshake made elsewhere (the inspector's, which must see every
-        certificate and choose versions and ciphers itself).  The session is
-        closed afterwards: it no longer owns the stream."""
+        certificate and choose versions and ciphers itself), as asyncio
+        streams.  The session is closed afterwards: it no longer owns the
+        connection."""
         async with self.exclusive():
             caps = self.capabilities
             if caps is not None and not caps.starttls:
@@ -129,18 +133,14 @@ class Session(Wire):
             if reply.code != 220:
                 raise TlsError(f"the server refused STARTTLS: {reply.summary()}", reply=reply)
             self._refuse_injection()
-            reader, writer = self._reader, self._writer
-            assert reader is not None and writer is not None
-            self._detach()
+            stream = self._detach()
+            assert stream is not None and stream.transport is not None
+            reader, writer = hand_over(stream.transport)
             self._closed("handed over for a TLS handshake of its own")
             return reply, reader, writer
 
     def _refuse_injection(self) -> None:
-        reader = self._reader
-        injected = (
-            bool(self._replies) or self._parser.pending or len(getattr(reader, "_buffer", b""))
-        )
-        if injected:
+        if self._replies or self._parser.pending:
             raise self._fatal(
                 ProtocolError(
                     "the server sent data after its 220 to STARTTLS and before the TLS handshake "
@@ -210,10 +210,14 @@ class Session(Wire):
         return await self._read_reply(timeout, Phase.AUTH, started, command="AUTH")
 
     async def mail(self, sender: str, params: tuple[str, ...] = ()) -> Reply:
+        if self._holds():  # a transaction's own step
+            return await self._command(" ".join((f"MAIL FROM:<{sender}>", *params)))
         async with self.exclusive():
             return await self._command(" ".join((f"MAIL FROM:<{sender}>", *params)))
 
     async def rcpt(self, recipient: str, params: tuple[str, ...] = ()) -> Reply:
+        if self._holds():  # a transaction's own step
+            return await self._command(" ".join((f"RCPT TO:<{recipient}>", *params)))
         async with self.exclusive():
             return await self._command(" ".join((f"RCPT TO:<{recipient}>", *params)))
 
@@ -228,6 +232,8 @@ class Session(Wire):
 
     async def data_command(self) -> Reply:
         """Just the DATA command (the learner's step mode; ``354`` expected)."""
+        if self._holds():
+            return await self._command("DATA", timeout_key="data_init")
         async with self.exclusive():
             return await self._command("DATA", timeout_key="data_init")
 
@@ -244,7 +250,11 @@ class Session(Wire):
         self, payload: bytes, *, progress: ProgressCallback | None = None
     ) -> Reply:
         """Bytes already prepared with :func:`~smtptui.protocol.data.data_payload`
-        (the transaction prepares them once, for SIZE= and for the wire)."""
+        (the transaction prepares them once, for SIZE= and for the wire), after
+        a ``354``; returns the server's verdict on the message."""
+        if self._holds():
+            self.in_data = False
+            return await self._send_payload(payload, progress)
         async with self.exclusive():
             self.in_data = False
             return await self._send_payload(payload, progress)
@@ -258,31 +268,48 @@ class Session(Wire):
     async def pipeline(self, lines: list[str]) -> list[Reply]:
         """RFC 2920: write every command at once, then read one reply per command,
         in order.  The caller must end the group with a command that needs a
-        synchronisation point (DATA, EHLO, QUIT …)."""
+        synchronisation point (DATA, EHLO, QUIT …).  A ``421`` among the
+        replies raises (the connection is then closed)."""
+        if self._holds():  # a transaction's own step: no second hold
+            return await self._pipeline(lines)
         async with self.exclusive():
             return await self._pipeline(lines)
 
     async def _pipeline(self, lines: list[str]) -> list[Reply]:
-        """:meth:`pipeline` for a caller that already holds the session."""
         for line in lines:
             if "\r" in line or "\n" in line:
                 raise UsageError("a command must not contain CR or LF")
         self._refuse_in_data(lines[0])
-        await self._drain_unsolicited()
+        if self._unsolicited_pending():
+            await self._drain_unsolicited()
+        wire, phases = self._encoded(lines)
         started = time.monotonic()
-        timeout = self.config.timeout_for("command")
-        await self._write(
-            "".join(f"{line}\r\n" for line in lines).encode("utf-8"),
-            timeout,
-            phase_of(lines[0]),
-        )
-        for line in lines:
-            self._sent(line)
+        if self._write_now(wire, phases[0]):
+            await self._drain(self.config.timeout_for("command"), phases[0])
+        if self._subscribers:
+            for line in lines:
+                self._sent(line, at=started)
+        return await self._group_replies(lines, phases, started)
+
+    def _encoded(self, lines: list[str]) -> tuple[bytes, tuple[Phase, ...]]:
+        """A group's wire bytes and phases (kept for the next identical group:
+        a load test sends the same one for every message)."""
+        last = self._last_group
+        if last is not None and last[0] == lines:
+            return last[1], last[2]
+        wire = "\r\n".join(lines).encode("utf-8") + b"\r\n"
+        phases = tuple(phase_of(line) for line in lines)
+        self._last_group = (list(lines), wire, phases)
+        return wire, phases
+
+    async def _group_replies(
+        self, lines: list[str], phases: tuple[Phase, ...], started: float
+    ) -> list[Reply]:
+        """One reply per pipelined command, in order."""
         replies = []
-        command_timeout = timeout
+        command_timeout = self.config.timeout_for("command")
         data_timeout = self.config.timeout_for("data_init")
-        for line in lines:
-            phase = phase_of(line)
+        for line, phase in zip(lines, phases, strict=True):
             wait = data_timeout if phase is Phase.DATA else command_timeout
             reply = await self._read_reply(wait, phase, started, command=line)
             if reply.code == 421:
@@ -296,28 +323,28 @@ class Session(Wire):
         """RFC 2920 across messages: the end of one message and the next
         transaction's commands (ending with DATA) in one write.  Returns the
         reply to the message and one reply per command."""
+        if self._holds():
+            return await self._pipeline_after_payload(payload, lines)
         async with self.exclusive():
-            self.in_data = False
-            started = time.monotonic()
-            wire = payload + "".join(f"{line}\r\n" for line in lines).encode("utf-8")
-            await self._write(wire, self.config.timeout_for("data_block"), Phase.DATA)
-            if self._subscribers:
-                self._emit(ev.DataSent(payload=payload, tls=self.tls_active))
-                for line in lines:
-                    self._sent(line)
-            final = await self._read_reply(
-                self.config.timeout_for("data_end"), Phase.DATA, started, command="DATA"
-            )
-            replies = []
+            return await self._pipeline_after_payload(payload, lines)
+
+    async def _pipeline_after_payload(
+        self, payload: bytes, lines: list[str]
+    ) -> tuple[Reply, list[Reply]]:
+        self.in_data = False
+        group, phases = self._encoded(lines)
+        wire = payload + group
+        started = time.monotonic()
+        if self._write_now(wire, Phase.DATA):
+            await self._drain(self.config.timeout_for("data_block"), Phase.DATA)
+        if self._subscribers:
+            self._emit(ev.DataSent(at=started, payload=payload, tls=self.tls_active))
             for line in lines:
-                key = "data_init" if line.upper() == "DATA" else "command"
-                reply = await self._read_reply(
-                    self.config.timeout_for(key), phase_of(line), started, command=line
-                )
-                if reply.code == 421:
-                    raise self.goodbye_error(reply, phase_of(line))
-                replies.append(reply)
-            return final, replies
+                self._sent(line, at=started)
+        final = await self._read_reply(
+            self.config.timeout_for("data_end"), Phase.DATA, started, command="DATA"
+        )
+        return final, await self._group_replies(lines, phases, started)
 
     async def _send_payload(
         self, payload: bytes, progress: ProgressCallback | None, *, kind: str = "data"
@@ -326,7 +353,8 @@ class Session(Wire):
         started = time.monotonic()
         total = len(payload)
         if progress is None or total <= WRITE_CHUNK:
-            await self._write(payload, timeout, Phase.DATA)
+            if self._write_now(payload, Phase.DATA):
+                await self._drain(timeout, Phase.DATA)
         else:
             view = memoryview(payload)
             for offset in range(0, total, WRITE_CHUNK):
@@ -335,6 +363,7 @@ class Session(Wire):
         if self._subscribers:
             self._emit(
                 ev.DataSent(
+                    at=started,
                     payload=payload,
                     tls=self.tls_active,
                     kind=kind,

@@ -8,6 +8,7 @@ shows the same one-sentence reason and the CLI the same exit code.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,9 +16,11 @@ from dataclasses import dataclass
 from smtptui.protocol.data import dot_stuff, needs_8bitmime, normalise_line_ends
 from smtptui.protocol.envelope import Envelope
 from smtptui.protocol.errors import Phase, ReplyError, SmtpError, UsageError, exit_code_for
+from smtptui.protocol.exchange import Step, exchange
 from smtptui.protocol.reply import Reply
 from smtptui.protocol.secret import Secret
 from smtptui.protocol.session import Session
+from smtptui.protocol.wire import WRITE_CHUNK
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,15 +149,19 @@ async def send_transaction(
         stop_early = quit_after in ("mail", "rcpt")
         if use_pipe and not use_bdat and not stop_early:
             return await _pipelined(session, envelope, message, params, progress)
+        payload = None if use_bdat else dot_stuff(message) + b".\r\n"
+        if payload is not None and quit_after is None and _lockstep_fits(payload, progress):
+            return await _in_lockstep(session, envelope, params, payload)
 
-        mail = await session.mail(envelope.sender, params)
+        mail = _unless_closing(session, await session.mail(envelope.sender, params), Phase.MAIL)
         if not mail.ok:
             raise _refused(session, Phase.MAIL, "the server refused the sender (MAIL FROM)", mail)
         if quit_after == "mail":
             return TransactionResult(mail, (), None, None, pipelined=False)
         rcpts = []
         for rcpt_addr in envelope.recipients:
-            rcpts.append((rcpt_addr, await session.rcpt(rcpt_addr)))
+            reply = _unless_closing(session, await session.rcpt(rcpt_addr), Phase.RCPT)
+            rcpts.append((rcpt_addr, reply))
         result = TransactionResult(mail, tuple(rcpts), None, None, pipelined=False)
         if not result.accepted:
             await session.rset()
@@ -166,14 +173,83 @@ async def send_transaction(
             if final.code != 250:
                 raise _refused(session, Phase.DATA, "the server refused the message", final)
             return TransactionResult(mail, tuple(rcpts), final, final, pipelined=False)
-        data = await session.data_command()
+        data = _unless_closing(session, await session.data_command(), Phase.DATA)
         if data.code != 354:
             await session.rset()
             raise _refused(session, Phase.DATA, "the server refused DATA", data)
-        final = await session._send_payload(dot_stuff(message) + b".\r\n", progress)
+        assert payload is not None
+        final = _unless_closing(
+            session, await session.send_payload(payload, progress=progress), Phase.DATA
+        )
         if not final.ok:
             raise _refused(session, Phase.DATA, "the server refused the message", final)
         return TransactionResult(mail, tuple(rcpts), data, final, pipelined=False)
+
+
+def _unless_closing(session: Session, reply: Reply, phase: Phase) -> Reply:
+    """``reply``, unless it is a ``421``: the server closed the connection,
+    which ends the transaction whatever step it was."""
+    if reply.code == 421:
+        raise session.goodbye_error(reply, phase)
+    return reply
+
+
+def _lockstep_fits(payload: bytes, progress: Callable[[int, int], None] | None) -> bool:
+    """Small enough to write from a callback (no flow control, no progress)."""
+    return progress is None and len(payload) <= WRITE_CHUNK
+
+
+def _mail_accepted(replies: list[Reply]) -> bool:
+    return replies[0].ok
+
+
+def _any_recipient(replies: list[Reply]) -> bool:
+    return any(r.ok for r in replies[1:])
+
+
+def _data_accepted(replies: list[Reply]) -> bool:
+    return replies[-1].code == 354
+
+
+@functools.lru_cache(maxsize=8)
+def _lockstep_steps(
+    sender: str, recipients: tuple[str, ...], params: tuple[str, ...], payload: bytes
+) -> list[Step]:
+    """The steps of one transaction (the same for every copy a bulk sender
+    sends, so they are built once)."""
+    last = len(recipients) - 1
+    steps = [Step.lines([" ".join((f"MAIL FROM:<{sender}>", *params))], _mail_accepted)]
+    steps += [
+        Step.lines([f"RCPT TO:<{a}>"], _any_recipient if i == last else None)
+        for i, a in enumerate(recipients)
+    ]
+    return [*steps, Step.lines(["DATA"], _data_accepted), Step.message(payload)]
+
+
+async def _in_lockstep(
+    session: Session, envelope: Envelope, params: tuple[str, ...], payload: bytes
+) -> TransactionResult:
+    """MAIL, RCPT…, DATA and the message one after another, each written as
+    soon as the reply before it allows (see :mod:`smtptui.protocol.exchange`);
+    refusals are handled exactly as in the step-by-step path."""
+    recipients = envelope.recipients
+    last = len(recipients) - 1
+    replies = await exchange(session, _lockstep_steps(envelope.sender, recipients, params, payload))
+    mail = replies[0]
+    if not mail.ok:
+        raise _refused(session, Phase.MAIL, "the server refused the sender (MAIL FROM)", mail)
+    rcpts = tuple(zip(recipients, replies[1 : 2 + last], strict=True))
+    if not any(r.ok for _, r in rcpts):
+        await session.rset()
+        raise _refused(session, Phase.RCPT, "the server refused every recipient", rcpts[-1][1])
+    data = replies[2 + last]
+    if data.code != 354:
+        await session.rset()
+        raise _refused(session, Phase.DATA, "the server refused DATA", data)
+    final = replies[3 + last]
+    if not final.ok:
+        raise _refused(session, Phase.DATA, "the server refused the message", final)
+    return TransactionResult(mail, rcpts, data, final, pipelined=False)
 
 
 def _group(envelope: Envelope, params: tuple[str, ...]) -> list[str]:
@@ -183,6 +259,11 @@ def _group(envelope: Envelope, params: tuple[str, ...]) -> list[str]:
         *(f"RCPT TO:<{a}>" for a in envelope.recipients),
         "DATA",
     ]
+
+
+def _group_accepted(replies: list[Reply]) -> bool:
+    """A pipelined MAIL/RCPT…/DATA group after which the message may follow."""
+    return replies[-1].code == 354 and replies[0].ok and any(r.ok for r in replies[1:-1])
 
 
 async def _unwind_refused_group(
@@ -212,13 +293,30 @@ async def _pipelined(
     params: tuple[str, ...],
     progress: Callable[[int, int], None] | None,
 ) -> TransactionResult:
-    replies = await session._pipeline(_group(envelope, params))  # the caller holds the session
+    group = _group(envelope, params)
+    payload = dot_stuff(message) + b".\r\n"
+    if _lockstep_fits(payload, progress) and not any("\r" in c or "\n" in c for c in group):
+        # the message follows the group's replies as soon as they allow it
+        replies = await exchange(
+            session, [Step.lines(group, _group_accepted), Step.message(payload)]
+        )
+        if len(replies) > len(group):
+            *replies, final = replies
+            mail, *rcpt_replies, data = replies
+            rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
+            if not final.ok:
+                raise _refused(session, Phase.DATA, "the server refused the message", final)
+            return TransactionResult(mail, rcpts, data, final, pipelined=True)
+    else:
+        replies = await session.pipeline(group)
     mail, *rcpt_replies, data = replies
     rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
     refusal = await _unwind_refused_group(session, mail, rcpt_replies, data)
     if refusal is not None:
         raise refusal
-    final = await session._send_payload(dot_stuff(message) + b".\r\n", progress)
+    final = _unless_closing(
+        session, await session.send_payload(payload, progress=progress), Phase.DATA
+    )
     if not final.ok:
         raise _refused(session, Phase.DATA, "the server refused the message", final)
     return TransactionResult(mail, rcpts, data, final, pipelined=True)
@@ -268,18 +366,22 @@ async def send_stream(
         if count <= 0 or not should_continue():
             return 0
         began = clock()
-        replies = await session._pipeline(group)
+        replies = await session.pipeline(group)
         while True:
             mail, *rcpt_replies, data = replies
             rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
-            refusal = await _unwind_refused_group(session, mail, rcpt_replies, data)
+            refusal = (
+                None
+                if data.code == 354 and mail.ok and any(r.ok for r in rcpt_replies)
+                else await _unwind_refused_group(session, mail, rcpt_replies, data)
+            )
             if refusal is not None:
                 on_result(refusal, began)
                 done += 1
                 if done >= count or not should_continue():
                     return done
                 began = clock()
-                replies = await session._pipeline(group)
+                replies = await session.pipeline(group)
                 continue
             done += 1
             more = done < count and should_continue()

@@ -35,6 +35,7 @@ from smtptui.protocol.errors import (
     exit_code_for,
 )
 from smtptui.protocol.reply import Reply, ReplyParser
+from smtptui.protocol.stream import ReplyStream
 from smtptui.protocol.tls import build_context, describe, explain_handshake_error
 
 if TYPE_CHECKING:
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
 
 Subscriber = Callable[[ev.Event], None]
 
-_READ_CHUNK = 64 * 1024
 WRITE_CHUNK = 256 * 1024
 
 _PHASE_OF_VERB = {
@@ -74,7 +74,11 @@ class _Hold:
 
     async def __aenter__(self) -> None:
         wire = self._wire
-        task = asyncio.current_task()
+        loop = wire._loop
+        if loop is None or not loop.is_running():
+            loop = wire._loop = asyncio.get_running_loop()
+        # current_task(loop): without the loop it asks the OS for the pid
+        task = asyncio.current_task(loop)
         if task is not None and wire._owner is task:
             return  # re-entered by the task that already holds the session
         await wire._lock.acquire()
@@ -110,10 +114,12 @@ class Wire:
         self.greeting: Reply | None = None
         self.tls_info: TlsInfo | None = None
         self.in_data = False  # raw mode: between 354 and the final "."
-        self._reader: asyncio.StreamReader | None = None
-        self._writer: asyncio.StreamWriter | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stream: ReplyStream | None = None
         self._parser = ReplyParser()
-        self._replies: deque[Reply] = deque()
+        # (reply, arrival time) pairs; kept here, not only in the stream, so a
+        # reply that arrived with a 421 can still be read after the close
+        self._replies: deque[tuple[Reply, float]] = deque()
         self._subscribers: list[Subscriber] = []
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task | None = None
@@ -122,7 +128,13 @@ class Wire:
         self._answer_due = False  # a 334 was the last reply: the next line is a SASL answer
         self._goodbye: Reply | None = None  # the 421 the server closed with
         self._tls_context: ssl.SSLContext | None = None  # built before connecting
-        self._deadline = Deadline()
+        self._deadline: Deadline | None = None
+
+    def _holds(self) -> bool:
+        """Does the running task hold the session already (a transaction's own
+        step)?  Then a public method need not enter the hold a second time."""
+        owner = self._owner
+        return owner is not None and owner is asyncio.current_task(self._loop)
 
     def exclusive(self) -> _Hold:
         """Hold the session for one operation (``async with session.exclusive()``);
@@ -151,7 +163,11 @@ class Wire:
     # ------------------------------------------------------------- properties
     @property
     def connected(self) -> bool:
-        return self._writer is not None and not self._writer.is_closing()
+        stream = self._stream
+        if stream is None:
+            return False
+        transport = stream.transport
+        return transport is not None and not transport.is_closing()
 
     @property
     def tls_active(self) -> bool:
@@ -175,10 +191,10 @@ class Wire:
                 # A CA or client certificate that cannot be used is found
                 # before any byte is sent, not after STARTTLS.
                 self._tls_context = build_context(cfg.tls)
-            await self._open()
+            started = await self._open()
             if cfg.security == "tls":
                 await self._handshake()
-            started = time.monotonic()
+                started = time.monotonic()
             reply = await self._read_reply(cfg.timeout_for("greeting"), Phase.GREETING, started)
             self.greeting = reply
             if reply.code != 220:
@@ -190,23 +206,31 @@ class Wire:
                 raise err
             return reply
 
-    async def _open(self) -> None:
+    async def _open(self) -> float:
+        """Connect; returns the time the TCP handshake was seen to finish."""
+        loop = asyncio.get_running_loop()
+        self._loop = loop
+        parser, replies = self._parser, self._replies
         try:
-            stream = await open_stream(self.config)
+            stream = await open_stream(self.config, lambda: ReplyStream(loop, parser, replies))
         except SmtpError as exc:
             raise self._fatal(exc) from exc
-        self._reader, self._writer = stream.reader, stream.writer
+        self._stream = stream.protocol
+        self._deadline = Deadline(loop)
         self._emit(
             ev.Connected(
+                at=stream.connected_at,
                 peer=stream.peer,
                 local=stream.local,
                 elapsed_ms=stream.connect_ms,
                 dns_ms=stream.dns_ms,
             )
         )
+        return stream.connected_at
 
     async def _handshake(self) -> None:
-        assert self._writer is not None
+        stream = self._stream
+        assert stream is not None and stream.transport is not None
         cfg = self.config
         server_name = cfg.tls.server_hostname or cfg.host
         try:
@@ -219,9 +243,12 @@ class Wire:
                 level="warning",
             )
         started = time.monotonic()
+        loop = stream.loop
         try:
             async with asyncio.timeout(cfg.timeout_for("connect")):
-                await self._writer.start_tls(ctx, server_hostname=_sni(server_name))
+                transport = await loop.start_tls(
+                    stream.transport, stream, ctx, server_hostname=_sni(server_name)
+                )
         except (ssl.SSLError, OSError, EOFError, TimeoutError) as exc:
             error = TlsError(
                 f"TLS with {self.host_label} failed: {explain_handshake_error(exc, server_name, cfg.tls)}"
@@ -229,35 +256,71 @@ class Wire:
             if isinstance(exc, ssl.SSLCertVerificationError):
                 error.verify_error = (exc.verify_message or str(exc)).strip()
             raise self._fatal(error) from exc
-        ssl_object = self._writer.get_extra_info("ssl_object")
+        if transport is None:  # the connection was closed during the handshake
+            raise self._fatal(
+                TlsError(f"TLS with {self.host_label} failed: the server closed the connection")
+            )
+        done = time.monotonic()  # before describing the certificate: not the server's time
+        stream.transport = transport  # type: ignore[assignment]
+        stream.tls = True
+        ssl_object = transport.get_extra_info("ssl_object")
         info = describe(ssl_object, server_name, True if cfg.tls.verify else None)
         self.tls_info = info
-        self._emit(ev.TlsEstablished(info=info, elapsed_ms=(time.monotonic() - started) * 1000))
+        self._emit(ev.TlsEstablished(at=done, info=info, elapsed_ms=(done - started) * 1000))
 
     # --------------------------------------------------------------- reading
     async def _read_reply(
         self, timeout: float, phase: Phase, started: float, *, command: str | None = None
     ) -> Reply:
-        reply = (
-            self._replies.popleft()
-            if self._replies
-            else await self._next_reply(timeout, phase, command)
-        )
+        """The next reply, announced with the time from ``started`` to the
+        moment its bytes arrived."""
+        replies = self._replies
+        while not replies:
+            waiter = self._reply_waiter(phase, command)
+            deadline = self._deadline
+            assert deadline is not None
+            deadline.arm(timeout, waiter)
+            try:
+                await waiter
+            finally:
+                deadline.disarm()
+            if deadline.expired and not replies:
+                raise self._silence(timeout, phase, command)
+        reply, arrived = replies.popleft()
+        self._announce(reply, arrived, started)
+        if reply.code == 421:
+            await self._said_goodbye(reply)
+        return reply
+
+    def _announce(self, reply: Reply, arrived: float, started: float) -> None:
+        """Follow a reply (SASL state) and emit its ``Received`` event."""
         annotation = self._annotate(reply) if reply.code == 334 or self._answer_due else None
         if self._subscribers:
             self._emit(
                 ev.Received(
+                    at=arrived,
                     reply=reply,
                     tls=self.tls_info is not None,
-                    elapsed_ms=(time.monotonic() - started) * 1000,
+                    elapsed_ms=(arrived - started) * 1000,
                     annotation=annotation,
                 )
             )
-        if reply.code == 421:
-            self.note("the server is closing the connection (421)", level="warning")
-            self._goodbye = reply
-            await self._close_transport("the server closed the connection (421)")
-        return reply
+
+    async def _said_goodbye(self, reply: Reply) -> None:
+        """A ``421``: the server is closing; so do we."""
+        self.note("the server is closing the connection (421)", level="warning")
+        self._goodbye = reply
+        await self._close_transport("the server closed the connection (421)")
+
+    def _silence(self, timeout: float, phase: Phase, command: str | None) -> SmtpError:
+        """The reply did not come in time: the connection ends."""
+        return self._fatal(
+            SmtpTimeout(
+                f"the server sent nothing for {timeout:g} s while smtptui waited for {_waiting_for(command)}",
+                phase=phase,
+                hint="The server may be overloaded, or a firewall drops the traffic; try --timeout.",
+            )
+        )
 
     def goodbye_error(self, reply: Reply, phase: Phase) -> SmtpError:
         """A ``421``: the server is closing the connection.  Reported once, with
@@ -271,50 +334,40 @@ class Wire:
             )
         )
 
-    async def _next_reply(self, timeout: float, phase: Phase, command: str | None) -> Reply:
-        reader = self._reader
-        if reader is None:
+    def _reply_waiter(self, phase: Phase, command: str | None) -> asyncio.Future[None]:
+        """A future done when the stream has news; raises instead when no
+        reply can come any more (closed, broken, unparseable)."""
+        stream = self._stream
+        if stream is None:
             if self._goodbye is not None:  # a 421 came first (e.g. inside a pipelined group)
                 raise self.goodbye_error(self._goodbye, phase)
             raise self._fatal(ProtocolError("not connected", phase=phase))
-        deadline = self._deadline
-        deadline.arm(timeout)
-        try:
-            while not self._replies:
-                data = await reader.read(_READ_CHUNK)
-                if not data:
-                    raise self._fatal(
-                        ProtocolError(
-                            f"the server closed the connection while smtptui waited for {_waiting_for(command)}",
-                            phase=phase,
-                        )
-                    )
-                self._replies.extend(self._parser.feed(data))
-        except asyncio.CancelledError:
-            if not deadline.consume_expiry():
-                raise
-            raise self._fatal(
-                SmtpTimeout(
-                    f"the server sent nothing for {timeout:g} s while smtptui waited for {_waiting_for(command)}",
-                    phase=phase,
-                    hint="The server may be overloaded, or a firewall drops the traffic; try --timeout.",
-                )
-            ) from None
-        except ProtocolError as exc:
-            if not self._closed_emitted:
-                exc.phase = phase
-                raise self._fatal(exc) from None
-            raise
-        except (ConnectionError, OSError) as exc:
+        failure = stream.failure
+        if failure is not None:
+            raise self._broken(failure, phase, command)
+        if stream.eof:
             raise self._fatal(
                 ProtocolError(
-                    f"the connection broke while waiting for {_waiting_for(command)}: {exc}",
+                    f"the server closed the connection while smtptui waited for {_waiting_for(command)}",
                     phase=phase,
                 )
-            ) from exc
-        finally:
-            deadline.disarm()
-        return self._replies.popleft()
+            )
+        return stream.waiter()
+
+    def _broken(self, failure: BaseException, phase: Phase, command: str | None) -> SmtpError:
+        """The error to raise for what broke the stream (unparseable bytes, or
+        the connection itself)."""
+        if isinstance(failure, ProtocolError):
+            if self._closed_emitted:
+                return failure
+            failure.phase = phase
+            return self._fatal(failure)
+        error = ProtocolError(
+            f"the connection broke while waiting for {_waiting_for(command)}: {failure}",
+            phase=phase,
+        )
+        error.__cause__ = failure
+        return self._fatal(error)
 
     def _annotate(self, reply: Reply) -> str | None:
         if reply.code == 334:
@@ -326,23 +379,26 @@ class Wire:
         self._answer_due = False
         return None
 
+    def _unsolicited_pending(self) -> bool:
+        """Anything arrived that nobody asked for?  (Cheap: checked before
+        every command, so the common "no" costs no coroutine.)"""
+        stream = self._stream
+        return bool(self._replies) or (stream is not None and stream.news and not stream.eof)
+
     async def _drain_unsolicited(self, *, before_command: bool = True) -> None:
         """Replies that arrived while nobody asked are shown, never paired with
         the next command."""
-        reader = self._reader
-        if reader is None:
+        stream = self._stream
+        if stream is None:
             return
-        buffered = len(getattr(reader, "_buffer", b""))
-        if buffered:
-            try:
-                self._replies.extend(self._parser.feed(await reader.read(_READ_CHUNK)))
-            except ProtocolError as exc:
-                raise self._fatal(exc) from None
+        failure = stream.failure
+        if isinstance(failure, ProtocolError):
+            raise self._broken(failure, Phase.COMMAND, None)
         if not self._replies and not self._parser.pending:
             return
         while self._replies:
-            reply = self._replies.popleft()
-            self._emit(ev.Received(reply=reply, tls=self.tls_active, unsolicited=True))
+            reply, arrived = self._replies.popleft()
+            self._emit(ev.Received(at=arrived, reply=reply, tls=self.tls_active, unsolicited=True))
             self.note(
                 f"the server sent a {reply.code} reply nobody asked for; it is shown, not paired "
                 "with the next command",
@@ -364,50 +420,64 @@ class Wire:
     def has_idle_news(self) -> bool:
         """Did the server say or close something while nobody was asking?
         (Checked without reading, so the UI can poll it cheaply.)"""
-        reader = self._reader
-        if reader is None or self._lock.locked():
+        stream = self._stream
+        if stream is None or self._lock.locked():
             return False
-        return reader.at_eof() or bool(len(getattr(reader, "_buffer", b"")))
+        return stream.news
 
     async def notice_idle(self) -> None:
         """Show what arrived while idle (typically ``421`` before an idle
         timeout) and close if the server has gone."""
         async with self.exclusive():
-            reader = self._reader
-            if reader is None:
+            if self._stream is None:
                 return
             with contextlib.suppress(SmtpError):
                 await self._drain_unsolicited(before_command=False)
-            if self._reader is not None and self._reader.at_eof() and not self._replies:
+            stream = self._stream
+            if stream is not None and stream.eof and not self._replies:
                 await self._close_transport("the server closed the connection while it was idle")
 
     # --------------------------------------------------------------- writing
-    async def _write(self, data: bytes, timeout: float, phase: Phase) -> None:
-        """Queue ``data``; wait (bounded by ``timeout``) only while the kernel's
-        buffer is full, so small commands cost no timer and no task switch."""
-        writer = self._writer
-        if writer is None or writer.is_closing():
+    def _write_now(self, data: bytes, phase: Phase) -> bool:
+        """Hand ``data`` to the transport (which sends at once when it can);
+        ``True`` when the caller must :meth:`_drain` before writing more."""
+        stream = self._stream
+        transport = stream.transport if stream is not None else None
+        if transport is None or transport.is_closing():
             raise self._fatal(ProtocolError("the connection is closed", phase=phase))
         try:
-            writer.write(data)
-            if writer.transport.get_write_buffer_size() <= WRITE_CHUNK:
-                return
-            deadline = self._deadline
-            deadline.arm(timeout)
-            try:
-                await writer.drain()
-            except asyncio.CancelledError:
-                if not deadline.consume_expiry():
-                    raise
-                raise self._fatal(
-                    SmtpTimeout(f"the server stopped accepting data for {timeout:g} s", phase=phase)
-                ) from None
-            finally:
-                deadline.disarm()
+            transport.write(data)
         except (ConnectionError, OSError) as exc:
             raise self._fatal(
                 ProtocolError(f"the connection broke while sending: {exc}", phase=phase)
             ) from exc
+        return stream.paused  # type: ignore[union-attr]
+
+    async def _drain(self, timeout: float, phase: Phase) -> None:
+        """Wait (bounded by ``timeout``) until the server takes more data."""
+        stream = self._stream
+        deadline = self._deadline
+        assert stream is not None and deadline is not None
+        waiter = stream.drain_waiter()
+        deadline.arm(timeout, waiter)
+        try:
+            await waiter
+        finally:
+            deadline.disarm()
+        if deadline.expired and stream.paused:
+            raise self._fatal(
+                SmtpTimeout(f"the server stopped accepting data for {timeout:g} s", phase=phase)
+            )
+        if stream.failure is not None and not isinstance(stream.failure, ProtocolError):
+            raise self._fatal(
+                ProtocolError(f"the connection broke while sending: {stream.failure}", phase=phase)
+            )
+
+    async def _write(self, data: bytes, timeout: float, phase: Phase) -> None:
+        """Queue ``data``; wait (bounded by ``timeout``) only while the buffers
+        are full, so small commands cost no timer and no task switch."""
+        if self._write_now(data, phase):
+            await self._drain(timeout, phase)
 
     def _sent(self, text: str, **kw: object) -> None:
         if self._subscribers:
@@ -426,16 +496,15 @@ class Wire:
         """Send one line, wait for its reply.  ``display`` overrides what is shown."""
         phase = phase_of(line)
         self._refuse_in_data(line)
-        await self._drain_unsolicited()
+        if self._unsolicited_pending():
+            await self._drain_unsolicited()
+        timeout = self.config.timeout_for(timeout_key)
         started = time.monotonic()
-        await self._write(
-            line.encode("utf-8") + b"\r\n", self.config.timeout_for(timeout_key), phase
-        )
+        if self._write_now(line.encode("utf-8") + b"\r\n", phase):
+            await self._drain(timeout, phase)
         if self._subscribers:
-            self._emit(display or ev.Sent(text=line, tls=self.tls_active))
-        return await self._read_reply(
-            self.config.timeout_for(timeout_key), phase, started, command=line
-        )
+            self._emit(display or ev.Sent(at=started, text=line, tls=self.tls_active))
+        return await self._read_reply(timeout, phase, started, command=line)
 
     # ---------------------------------------------------------------- closing
     def _reset(self) -> None:
@@ -443,7 +512,7 @@ class Wire:
         self.tls_info = None
         self.in_data = False
         self._parser = ReplyParser()
-        self._replies.clear()
+        self._replies = deque()
         self._closed_emitted = False
         self._last_challenge = None
         self._goodbye = None
@@ -471,10 +540,10 @@ class Wire:
     def abort(self, reason: str = "aborted") -> None:
         """Drop the connection now, without QUIT (synchronous: safe in a
         ``finally`` after a second cancellation)."""
-        writer = self._detach()
-        if writer is not None:
+        stream = self._detach()
+        if stream is not None and stream.transport is not None:
             with contextlib.suppress(Exception):
-                writer.transport.abort()
+                stream.transport.abort()
         self._closed(reason)
 
     def _quit_and_close(self, reason: str) -> None:
@@ -482,32 +551,35 @@ class Wire:
         sends can be paired any more: say QUIT without waiting for the answer
         (the server reads it after whatever it was doing) and close.  With a
         message open, QUIT would become a line of it: just drop the connection."""
-        if self._writer is None or self.in_data:
+        if self._stream is None or self.in_data:
             self.abort(reason)
             return
-        writer = self._detach()
-        with contextlib.suppress(Exception):
-            writer.write(b"QUIT\r\n")
-            writer.close()  # the kernel still sends what was written
+        stream = self._detach()
+        transport = stream.transport if stream is not None else None
+        if transport is not None:
+            with contextlib.suppress(Exception):
+                transport.write(b"QUIT\r\n")
+                transport.close()  # the kernel still sends what was written
         self._sent("QUIT")
         self._closed(reason)
 
     async def _close_transport(self, reason: str) -> None:
-        writer = self._detach()
-        if writer is not None:
+        stream = self._detach()
+        if stream is not None and stream.transport is not None:
             with contextlib.suppress(Exception):
-                writer.close()
+                stream.transport.close()
                 async with asyncio.timeout(2):
-                    await writer.wait_closed()
+                    await asyncio.shield(stream.lost)
         self._closed(reason)
 
-    def _detach(self) -> asyncio.StreamWriter | None:
+    def _detach(self) -> ReplyStream | None:
         """Forget the stream (no more reads, writes or deadline); return it to close."""
-        self._deadline.close()
-        writer = self._writer
-        self._writer = self._reader = None
+        if self._deadline is not None:
+            self._deadline.close()
+        stream = self._stream
+        self._stream = None
         self.in_data = False
-        return writer
+        return stream
 
     def _closed(self, reason: str) -> None:
         if not self._closed_emitted:

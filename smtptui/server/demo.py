@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from smtptui import compat
 from smtptui.message import parse_received
 from smtptui.server.config import ReceivedMessage, ServerConfig, ServerStartError
 
@@ -173,12 +174,18 @@ class DemoServer:
         connections = list(self._connections)
         for connection in connections:
             connection.abort()
-        tasks = [c._handler_coroutine for c in connections if c._handler_coroutine is not None]
+        tasks = [task for c in connections if (task := compat.aiosmtpd_client_task(c)) is not None]
         await asyncio.gather(*tasks, *self._pending, return_exceptions=True)
         for server in self._listeners:
             await server.wait_closed()
         self._listeners.clear()
         self._cleanup()
+
+    def remove_temporary_files(self) -> None:
+        """Remove the generated certificate and key now (safe from any thread;
+        the server keeps running with the context it already loaded)."""
+        if self._tempdir is not None:
+            shutil.rmtree(self._tempdir, ignore_errors=True)
 
     def _cleanup(self) -> None:
         if self._tempdir is not None:

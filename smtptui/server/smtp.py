@@ -24,6 +24,7 @@ from typing import Any
 
 from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session, syntax
 
+from smtptui import compat
 from smtptui.server.config import ServerConfig
 
 log = logging.getLogger("smtptui.server")
@@ -190,9 +191,9 @@ class DemoSMTP(SMTP):
         self._config = handler.config
         self._command: str | None = None
         self._mid_reply = False
-        self._smtp_methods = {
-            name: self._tracked(name, method) for name, method in self._smtp_methods.items()
-        }
+        handlers = compat.aiosmtpd_command_handlers(self)
+        for name, method in list(handlers.items()):
+            handlers[name] = self._tracked(name, method)
 
     def _tracked(self, name: str, method: Callable[[str | None], Awaitable[None]]) -> Any:
         """Remember which command is being answered, to pick enhanced codes."""
@@ -206,7 +207,7 @@ class DemoSMTP(SMTP):
 
     @property
     def tls_active(self) -> bool:
-        return self.implicit_tls or self._tls_protocol is not None
+        return self.implicit_tls or compat.aiosmtpd_starttls_done(self)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         first = self.transport is None
@@ -220,26 +221,32 @@ class DemoSMTP(SMTP):
 
     def abort(self) -> None:
         """Drop the connection now (server shutdown): no TLS close-notify wait."""
-        for transport in (self._original_transport, self.transport):
+        for transport in compat.aiosmtpd_transports(self):
             if transport is not None:
                 transport.abort()
-        if self._handler_coroutine is not None:
-            self._handler_coroutine.cancel()
+        task = compat.aiosmtpd_client_task(self)
+        if task is not None:
+            task.cancel()
 
     async def push(self, status: str | bytes) -> None:
         line = status.encode("utf-8") if isinstance(status, str) else status
         line = with_enhanced_code(line, self._command)
-        if self._config.reply_delay and not self._mid_reply:
-            await asyncio.sleep(self._config.reply_delay)
+        delay = self._config.reply_delay
+        if self._command is None and self._config.greeting_delay is not None:
+            delay = self._config.greeting_delay  # nothing asked yet: this is the greeting
+        if delay and not self._mid_reply:
+            await asyncio.sleep(delay)
         self._mid_reply = line[3:4] == b"-"
         await super().push(line)
 
-    async def _handle_client(self) -> None:
+    async def serve_client(self) -> None:
+        """Each connection: aiosmtpd's greeting and command loop, or a refusal
+        (installed in place of aiosmtpd's own, see :mod:`smtptui.compat`)."""
         try:
             if self._config.refuse_greeting:
                 await self._refuse_session()
             else:
-                await super()._handle_client()
+                await compat.aiosmtpd_serve_client(self)
         except (OSError, ssl.SSLError):
             # The peer vanished mid-reply; nothing to tell anyone.
             if self.transport is not None:
@@ -250,7 +257,7 @@ class DemoSMTP(SMTP):
         await self.push(f"554 5.3.2 {self.hostname} is not accepting mail (refusing by request)")
         while self.transport is not None:
             try:
-                line = await self._reader.readuntil(b"\n")
+                line = await compat.aiosmtpd_line_reader(self).readuntil(b"\n")
             except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
                 break
             if line.strip().upper() == b"QUIT":
@@ -294,6 +301,9 @@ class DemoSMTP(SMTP):
             if hmac.compare_digest(expected, digest.lower()):
                 return AuthResult(success=True, auth_data=LoginPassword(user.encode(), b""))
         return AuthResult(success=False, handled=False)
+
+
+compat.aiosmtpd_install_client_loop(DemoSMTP, DemoSMTP.serve_client)
 
 
 def session_factory(

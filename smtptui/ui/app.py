@@ -13,7 +13,7 @@ a crash.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from smtptui.i18n import t
 from smtptui.protocol.errors import SmtpError
+from smtptui.ui.compat import TextualAppHooks
 from smtptui.ui.deferred import Deferred
 from smtptui.ui.footer import DashboardFooter
 from smtptui.ui.keys import KEYS, bindings
@@ -50,7 +51,27 @@ if TYPE_CHECKING:
     from smtptui.workspace.session import SessionController
 
 
-class SmtpTuiApp(ResponsiveLayout, App[None]):
+#: Session events are drawn at most this often (seconds): 25 frames a second.
+REPAINT_INTERVAL = 0.04
+#: After this many new transcript lines the garbage collector is told they are
+#: long-lived (see :func:`freeze_long_lived`).
+FREEZE_EVERY_LINES = 20_000
+
+
+def freeze_long_lived() -> None:
+    """A transcript only grows: its events and lines are never garbage.  With
+    100,000 of them, every full collection of the garbage collector walks them
+    all (hundreds of milliseconds, landing on a key press).  Collect once now,
+    while nothing is typed — only what came since the last freeze is walked —
+    and move the survivors out of the collector's way (``gc.freeze``); nothing
+    that is garbage is pinned, since the collection came first."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
+class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
     """Talk SMTP to many servers and see every byte."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses find it too
@@ -78,6 +99,8 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
         self.start_profile = profile_name
         self.keymap_overrides: dict[str, str] = {}
         self._dirty: set[str] = set()  # sessions that changed since the last repaint
+        self._flushed_at = 0.0  # time.monotonic() of the last repaint of the sessions
+        self._new_lines = 0  # transcript lines since the long-lived objects were last frozen
         #: (screen, session, follow) of an open view that follows a live session
         self._live_view: tuple[Screen, SessionController, Callable[[], None]] | None = None
 
@@ -144,6 +167,12 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
             selected = self.workspace.current is not None
             self.panes.session.show(controller, self._draft_now(), selected=selected)
         self._update_titles()
+        if slot is not None and all(
+            (self.panes.transcript, self.panes.reference, self.panes.composer, self.panes.session)
+        ):
+            # the dashboard is built: its widgets, styles and modules live as
+            # long as the app — out of the garbage collector's way
+            self.set_timer(1.0, freeze_long_lived)
 
     def _watch_idle_sessions(self) -> None:
         """A server that says goodbye (421) or hangs up while a session sits
@@ -160,13 +189,10 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     def _exit_on_signals(self) -> None:
         """SIGHUP (the SSH connection dropped) and SIGTERM end the app the
         normal way: sessions get QUIT and the demo server's temporary
-        certificate and key are removed."""
-        import signal
+        certificate and key are removed (smtptui.ui.exit_guard)."""
+        from smtptui.ui.exit_guard import exit_on_signals
 
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, self.exit)
+        exit_on_signals(self)
 
     def _load_keymap(self) -> None:
         from smtptui.ui.keymap import load_keymap
@@ -279,12 +305,24 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     def _session_changed(self, controller: SessionController, new_lines) -> None:
         """Called by a session for every event.  Cheap on purpose: it only
         notes what changed; one repaint per burst follows (a server may send
-        thousands of lines between two frames)."""
+        thousands of lines between two frames), and bursts closer together
+        than :data:`REPAINT_INTERVAL` share one (each repaint lays the whole
+        screen out again: a flood of lines must not keep the loop busy
+        drawing while keys wait)."""
         if not self._dirty:
-            self.call_later(self._flush_views)
+            wait = REPAINT_INTERVAL - (time.monotonic() - self._flushed_at)
+            if wait > 0:
+                self.set_timer(wait, self._flush_views)
+            else:
+                self.call_later(self._flush_views)
         self._dirty.add(controller.key)
+        self._new_lines += len(new_lines)
 
     def _flush_views(self) -> None:
+        self._flushed_at = time.monotonic()
+        if self._new_lines >= FREEZE_EVERY_LINES:
+            self._new_lines = 0
+            self.call_after_refresh(freeze_long_lived)
         dirty, self._dirty = self._dirty, set()
         profiles = self.query_one(ProfilesPane)
         for name in dirty:
@@ -799,17 +837,18 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
 
-    def _fatal_error(self) -> None:
+    def report_internal_error(self) -> None:
         """An unexpected internal error (a bug): one sentence on the terminal,
         the traceback in a crash report.  Textual's own handler prints a
         traceback *with local variables*, which could hold a secret the user
-        typed; the report has no locals and is readable only by its owner."""
+        typed; the report has no locals and is readable only by its owner.
+        (Textual calls it through smtptui.ui.compat.TextualAppHooks.)"""
+        from smtptui.ui.compat import exit_now_with_message
         from smtptui.ui.crash import write_crash_report
 
         sentence = write_crash_report()
         self.bell()
-        self._exit_renderables.append(sentence)
-        self._close_messages_no_wait()
+        exit_now_with_message(self, sentence)
 
     async def on_unmount(self) -> None:
         """However the app ends (q, ctrl+c, a test harness), sessions get QUIT and
@@ -822,11 +861,14 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
         self.exit()
 
     async def _close_sessions(self) -> None:
+        from smtptui.ui.exit_guard import closing_deadline
+
         for worker in self.workers:
             if (worker.group or "").startswith("session-"):
                 worker.cancel()  # a cancelled command says QUIT and closes by itself
         await asyncio.sleep(0)
-        await self.workspace.close_all()
+        # closing_deadline: cut short once the terminal is gone
+        await self.workspace.close_all(deadline=closing_deadline)
 
     #: Actions that still make sense while a dialog (form, inbox, preview) is open.
     _MODAL_SAFE = frozenset({"quit", "help", "command_palette", "toggle_theme", "toggle_language"})

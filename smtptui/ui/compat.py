@@ -1,13 +1,289 @@
-"""Every use of a Textual name that is not public API, in one place.
+"""Every use of a Textual private (underscore) name, in one place.
 
-Textual is pinned below its next major version (``pyproject.toml``); within
-that range these names may still move.  Each one has a test in
-``tests/ui/test_compat.py`` that fails with a sentence saying what changed,
-so an upgrade breaks loudly here instead of quietly somewhere else.
+smtptui leans on a few Textual internals that have no public API yet.  Each is
+named here, once, with why it is needed; tests/ui/test_compat.py checks each
+one against the installed Textual and fails with a sentence saying what
+changed, so an upgrade that breaks one is caught by the test suite, not by a
+user whose terminal hung.
+
+It also holds workarounds for Textual behaviour that would crash or hang the
+dashboard: ``pop_screen`` on the last screen, a click on a widget that was
+just removed, ``OptionList._on_click`` on an option that no longer exists and
+page up/down in an empty OptionList (both patched when this module is
+imported).
+
+The uses:
+
+* ``App._fatal_error`` — Textual's handler for an unhandled exception prints a
+  traceback *with local variables* (which may hold a password); smtptui's
+  replacement writes a private crash report instead (``smtptui.ui.crash``).
+* ``App._exit_renderables`` and ``App._close_messages_no_wait`` — end the app
+  at once and print one sentence after the terminal is restored.
+* ``LinuxDriver._file`` and ``LinuxDriver._writer_thread`` (and its
+  ``_queue``) — Textual writes to the terminal from a thread through a queue
+  of 30 items; when the terminal is gone a write fails (EIO), the thread dies,
+  and the 31st write blocks whoever writes for ever (upstream textual#6692).
+  The driver here writes through a guard that turns that failure into "the
+  terminal is gone" and drops further output.
+* ``textual.widgets._footer.FooterKey`` — the footer's key widget (no public
+  name).
+* ``LinuxDriver.exit_event`` — the input thread's stop flag: Textual's input
+  thread busy-loops once stdin reaches end of file (upstream PR textual#6690),
+  so smtptui stops it itself when the terminal has gone away.
 """
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets._footer import FooterKey  # the footer's key widget (no public name)
 
-__all__ = ["FooterKey"]
+__all__ = [
+    "FooterKey",
+    "GuardedOutput",
+    "TextualAppHooks",
+    "exit_now_with_message",
+    "grow_virtual_height",
+    "guarded_driver_class",
+    "input_fd",
+    "stop_reading",
+]
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from textual import events
+    from textual.app import App
+    from textual.await_complete import AwaitComplete
+    from textual.driver import Driver
+
+
+class TextualAppHooks:
+    """Mixed into the App before ``App``: Textual's private hooks, forwarded to
+    smtptui's own public methods."""
+
+    def _fatal_error(self: Any) -> None:
+        # Textual calls this from its exception handler (sys.exc_info() is set).
+        self.report_internal_error()
+
+    async def on_event(self: Any, event: events.Event) -> None:
+        """Textual's, except that a click on a widget that was just removed
+        (the screen's map still shows it until the next refresh) is dropped:
+        Textual would start a text selection in it and crash on its missing
+        parent (AttributeError in Screen._forward_event)."""
+        from textual import events
+
+        if isinstance(event, events.MouseDown) and _clicks_a_removed_widget(self, event):
+            return
+        await super().on_event(event)  # type: ignore[misc]
+
+    def pop_screen(self: Any) -> AwaitComplete:
+        """Textual's, except that popping the last screen does nothing instead
+        of raising.  A double click queues two dismissals of a dialog (the
+        command palette, a fleet row that opens its session): the second one
+        used to pop the dashboard itself and end the app with
+        ScreenStackError."""
+        if len(self.screen_stack) <= 1:
+            from textual.await_complete import AwaitComplete
+
+            async def nothing_to_pop() -> None:
+                return None
+
+            return AwaitComplete(nothing_to_pop()).call_next(self)
+        return super().pop_screen()  # type: ignore[misc]
+
+
+def _guard_option_list_clicks() -> None:
+    """``OptionList._on_click`` indexes its options with the option number the
+    pointer's screen cell carried when it was drawn; when the list shrank in
+    between (a filter typed, profiles reloaded, a dialog's choices rebuilt),
+    that number is past the end and the app crashed with IndexError.  Such a
+    click is now dropped (every OptionList: the profiles list, the command
+    palette, a Select's overlay)."""
+    from textual.widgets import OptionList
+
+    original = OptionList._on_click
+    if getattr(original, "smtptui_guarded", False):
+        return
+
+    async def _on_click(self: OptionList, event: events.Click) -> None:
+        option = event.style.meta.get("option")
+        if isinstance(option, int) and not 0 <= option < self.option_count:
+            return  # the list changed under the pointer
+        await original(self, event)
+
+    _on_click.smtptui_guarded = True  # type: ignore[attr-defined]
+    OptionList._on_click = _on_click  # type: ignore[method-assign]
+
+    # Page up/down on a list with no options (an empty command palette) or one
+    # whose lines are being rebuilt looked up a line that is not there (KeyError).
+    for name in ("action_page_up", "action_page_down"):
+        paging = getattr(OptionList, name)
+
+        def guarded(self: OptionList, _paging: Any = paging) -> None:
+            with contextlib.suppress(KeyError):
+                _paging(self)
+
+        guarded.smtptui_guarded = True  # type: ignore[attr-defined]
+        setattr(OptionList, name, guarded)
+
+
+_guard_option_list_clicks()
+
+
+def _clicks_a_removed_widget(app: Any, event: Any) -> bool:
+    from textual.screen import Screen
+
+    try:
+        widget, offset = app.screen.get_widget_and_offset_at(event.x, event.y)
+    except Exception:  # no screen, or nothing there: let Textual decide
+        return False
+    return (
+        widget is not None
+        and offset is not None
+        and not isinstance(widget, Screen)
+        and widget.parent is None
+    )
+
+
+def exit_now_with_message(app: App, message: RenderableType) -> None:
+    """End ``app`` now, without waiting for queued messages, and print
+    ``message`` once the terminal is restored."""
+    app._exit_renderables.append(message)
+    app._close_messages_no_wait()
+
+
+# ------------------------------------------------------------------ the driver
+
+
+class TerminalWatcher(Protocol):
+    """What the driver tells and asks (smtptui.ui.exit_guard.ExitGuard)."""
+
+    @property
+    def output_gone(self) -> bool: ...
+
+    def terminal_gone(self, reason: str) -> None: ...
+
+    def may_start(self) -> bool: ...
+
+    def started(self, driver: Driver) -> None: ...
+
+
+class GuardedOutput:
+    """The file Textual's writer thread writes to: a write or flush that fails
+    (EIO once the terminal hung up, EPIPE, a closed file) reports the terminal
+    gone, and from then on everything is dropped, so the writer thread never
+    dies and never blocks."""
+
+    def __init__(self, file: Any, on_gone: Callable[[str], None]) -> None:
+        self._file = file
+        self._on_gone = on_gone
+        self.gone = False
+
+    def _failed(self, exc: BaseException) -> None:
+        if not self.gone:
+            self.gone = True
+            self._on_gone(f"writing to the terminal failed ({exc})")
+
+    def write(self, text: str) -> int:
+        if self.gone:
+            return len(text)
+        try:
+            return self._file.write(text)
+        except (OSError, ValueError) as exc:
+            self._failed(exc)
+            return len(text)
+
+    def flush(self) -> None:
+        if self.gone:
+            return
+        try:
+            self._file.flush()
+        except (OSError, ValueError) as exc:
+            self._failed(exc)
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    def isatty(self) -> bool:
+        return self._file.isatty()
+
+
+def guarded_driver_class(watcher: TerminalWatcher) -> type[Driver] | None:
+    """A LinuxDriver that ends cleanly when its terminal goes away, or ``None``
+    where Textual would not use LinuxDriver (Windows, TEXTUAL_DRIVER set)."""
+    import os
+
+    if sys.platform == "win32" or os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    from textual.drivers.linux_driver import LinuxDriver
+
+    class GuardedLinuxDriver(LinuxDriver):
+        """LinuxDriver, robust to a terminal that is gone: output is dropped,
+        input stops, and it never restarts on the SIGCONT a hangup brings."""
+
+        def __init__(self, app: App, **kwargs: Any) -> None:
+            super().__init__(app, **kwargs)
+            self._file = GuardedOutput(self._file, watcher.terminal_gone)
+
+        def write(self, data: str) -> None:
+            if watcher.output_gone:
+                return
+            super().write(data)
+
+        def start_application_mode(self) -> None:
+            # Also called from Textual's SIGCONT handler, which a hangup sends
+            # right after SIGHUP: restarting then would start a second input
+            # thread reading the dead terminal.
+            if not watcher.may_start():
+                return
+            super().start_application_mode()
+            watcher.started(self)
+
+        def close(self) -> None:
+            writer = self._writer_thread
+            if writer is not None and (watcher.output_gone or not writer.is_alive()):
+                # Nothing more can reach the terminal: tell the writer to stop,
+                # but never wait on a full queue or a thread that is stuck.
+                with contextlib.suppress(queue.Full):
+                    writer._queue.put_nowait(None)
+                return
+            super().close()
+
+        def stop_reading(self) -> None:
+            """Stop the input thread (it would spin on a terminal at EOF)."""
+            self.exit_event.set()
+
+    return GuardedLinuxDriver
+
+
+def stop_reading(driver: Driver) -> None:
+    """Stop ``driver``'s input thread, if it is ours."""
+    stop = getattr(driver, "stop_reading", None)
+    if stop is not None:
+        stop()
+
+
+def input_fd(driver: Driver) -> int | None:
+    """The file descriptor ``driver`` reads keys from."""
+    fd = getattr(driver, "fileno", None)
+    return fd if isinstance(fd, int) else None
+
+
+def grow_virtual_height(view: Widget, size: Size) -> None:
+    """Give a scroll view more lines without laying the whole screen out again.
+
+    Setting ``virtual_size`` is a layout change in Textual: every widget of
+    the screen is arranged again — tens of milliseconds on a full dashboard,
+    once per burst of a flooding server.  When only the height grows and the
+    scrollbars stay as they are, the scrollbar's window is all that changes:
+    set the value without the layout (``set_reactive``) and update the
+    scrollbars (``Widget._scroll_update``, private)."""
+    view.set_reactive(Widget.virtual_size, size)
+    view._scroll_update(size)
+    view.refresh()

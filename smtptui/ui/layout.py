@@ -54,17 +54,24 @@ class ResponsiveLayout:
     def show_pane(self, pane: str) -> None:
         """At 80×24 only one pane shows at a time; the tabs choose it.  The
         choice is a class on the screen, so lazily mounted panes follow it too."""
-        self._pane = pane
-        for name in PANES:
-            self.screen.set_class(name == pane, f"-pane-{name}")
-        self.screen.set_class(pane in ("composer", "session"), "-bottom-shown")
+        self._set_pane_classes(pane)
         for tabs in self.query("#pane-tabs").results(Tabs):
             if tabs.active != f"tab-{pane}" and tabs.query(f"#tab-{pane}"):  # not while it mounts
                 tabs.active = f"tab-{pane}"
 
+    def _set_pane_classes(self, pane: str) -> None:
+        self._pane = pane
+        for name in PANES:
+            self.screen.set_class(name == pane, f"-pane-{name}")
+        self.screen.set_class(pane in ("composer", "session"), "-bottom-shown")
+
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tab.id:
-            self.show_pane(event.tab.id.removeprefix("tab-"))
+        """The tabs changed: show the pane they now say, and never write back
+        to them.  Two quick clicks queue two of these messages; acting on each
+        one's own tab (and setting the tabs to it) made the two ping-pong for
+        ever, so the tabs' current value is the only truth here."""
+        if event.tabs.id == "pane-tabs" and event.tabs.active:
+            self._set_pane_classes(event.tabs.active.removeprefix("tab-"))
 
     def set_tab_labels(self, lang: str) -> None:
         for tabs in self.query("#pane-tabs").results(Tabs):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -188,20 +189,24 @@ class Workspace:
 
         return source
 
-    async def close_all(self) -> None:
+    async def close_all(
+        self, *, deadline: Callable[[float], AbstractAsyncContextManager[object]] = asyncio.timeout
+    ) -> None:
         """QUIT every live session at once, bounded in time, then stop the demo
         server.  Never waits longer than :data:`QUIT_ALL_SECONDS` +
-        :data:`DEMO_STOP_SECONDS`: the person has asked to leave."""
+        :data:`DEMO_STOP_SECONDS`: the person has asked to leave.  ``deadline``
+        makes each bound (the dashboard's cuts both short once its terminal is
+        gone: smtptui.ui.exit_guard.closing_deadline)."""
         live = [c for c in self.sessions.values() if c.connected or c.connecting]
         if live:
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(QUIT_ALL_SECONDS):
+                async with deadline(QUIT_ALL_SECONDS):
                     await asyncio.gather(*(c.disconnect() for c in live), return_exceptions=True)
             for controller in live:
                 if controller.session is not None and controller.session.connected:
                     controller.session.abort("closed (the app is quitting)")
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(DEMO_STOP_SECONDS):
+            async with deadline(DEMO_STOP_SECONDS):
                 await self.builtin.stop()
 
     # -------------------------------------------------------------- drafts

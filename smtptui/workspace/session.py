@@ -24,11 +24,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from smtptui.flow.conversation import Conversation
 from smtptui.profiles.credentials import FAILED, NONE, READY, CredentialsOutcome
 from smtptui.protocol import events as ev
 from smtptui.protocol.errors import AuthError, Phase, SmtpError, UsageError
@@ -80,13 +80,12 @@ class SessionController:
         self.session: Session | None = None
         self.transcript = Transcript()
         self.lines: list[Line] = []
-        self.state = SessionState()
+        self._conversation = Conversation(history=False)
         self.status = "idle"
         self.error: str | None = None
         self.last_reply: Reply | None = None
         self.last_latency_ms: float | None = None
         self.on_change: Callable[[SessionController, list[Line]], None] | None = None
-        self._awaiting: deque[str] = deque()
         self._connecting: asyncio.Future[None] | None = None  # set while connect() runs
         self._answered: dict[int, tuple[str | None, SessionState]] = {}
         self._auth_skipped = False  # AUTH was skipped (prompt cancelled …) in this conversation
@@ -162,36 +161,30 @@ class SessionController:
     # ---------------------------------------------------------------- events
     def _on_event(self, event: ev.Event) -> None:
         self.transcript.append(event)
-        if isinstance(event, ev.Sent):
-            # Every command (pipelined ones too) gets exactly one reply, in order;
-            # message lines get none, except the final "." of raw DATA mode.
-            if event.kind != "data" or event.text == ".":
-                self._awaiting.append(event.text)
-        elif isinstance(event, ev.DataSent):
-            self._awaiting.append(".")
-        elif isinstance(event, ev.Received):
-            reply = event.reply
+        # Pairing replies with commands and following the state machine is the
+        # one shared reading of a conversation (flow.conversation), which the
+        # flow diagram, the state chart and the lessons use too.
+        exchange = self._conversation.feed(event)
+        if exchange is not None:
+            reply = exchange.reply.reply
             self.last_reply = reply
-            self.last_latency_ms = event.elapsed_ms
-            if not event.unsolicited:
-                command = self._awaiting.popleft() if self._awaiting else None
-                self._answered[id(reply)] = (command, self.state)
-                self.state = self.state.after(command, reply)
-        elif isinstance(event, ev.TlsEstablished):
-            self.state = self.state.after_tls()
+            self.last_latency_ms = exchange.reply.elapsed_ms
+            if not exchange.reply.unsolicited:
+                self._answered[id(reply)] = (exchange.line, exchange.before)
         elif isinstance(event, ev.Failed):
             self.error = event.reason
             self.status = "error"
-        elif isinstance(event, ev.Closed):
-            self._awaiting.clear()
-            if self.state.state is not State.DISCONNECTED:
-                self.state = SessionState(state=State.CLOSED)
-            if self.status != "error":
-                self.status = "closed"
+        elif isinstance(event, ev.Closed) and self.status != "error":
+            self.status = "closed"
         new_lines = event_lines(event, start=self.transcript.start or event.at)
         self.lines.extend(new_lines)
         if self.on_change is not None:
             self.on_change(self, new_lines)
+
+    @property
+    def state(self) -> SessionState:
+        """The learner's state machine, as the conversation so far left it."""
+        return self._conversation.state
 
     def explain_context(self, reply: Reply) -> ExplainContext:
         """What ``explain`` needs for one of this session's replies: the command
@@ -503,8 +496,7 @@ class SessionController:
     def _forget(self) -> None:
         """A new conversation: no error, no state, no replies waiting to be paired."""
         self.error = None
-        self.state = SessionState()
-        self._awaiting.clear()
+        self._conversation = Conversation(history=False)
         self._answered.clear()
         self._auth_skipped = False
 

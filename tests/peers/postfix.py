@@ -47,7 +47,7 @@ import shutil
 import socket
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 SETUP_SCRIPT = Path(__file__).with_name("postfix.sh")
@@ -60,6 +60,9 @@ DEFAULT_USER = f"testuser@{DEFAULT_DOMAIN}"
 DEFAULT_PASSWORD = "testpass"
 DEFAULT_CA_FILE = "/etc/ssl/certs/ssl-cert-snakeoil.pem"
 DEFAULT_LOG_FILE = "/var/log/postfix.log"
+#: What postfix.sh puts in the greeting (``smtpd_banner``): the peer on the
+#: port is the one these tests expect only when its greeting has it.
+PEER_MARKER = "smtptui-test-peer"
 #: The reason text postfix.sh gives the discard transport; it ends every
 #: delivery log line as ``status=sent (DISCARD_REASON)``.
 DISCARD_REASON = "smtptui test peer discards everything"
@@ -204,8 +207,11 @@ def read_greeting(host: str, port: int, timeout: float = 2.0) -> bytes:
 
 
 def probe_postfix(timeout: float = 2.0) -> tuple[PostfixPeer | None, str]:
-    """(peer, "") when the configured peer answers 220 within ``timeout``
-    seconds and its CA file is readable; otherwise (None, reason)."""
+    """(peer, "") when the peer ``postfix.sh`` configures answers within
+    ``timeout`` seconds — a 220 greeting with :data:`PEER_MARKER`, so another
+    SMTP server on the port (another user, AUTH before TLS, no ``::1``) is not
+    mistaken for it — and its CA file is readable; otherwise (None, reason).
+    ``host6`` is dropped when ``::1`` does not answer as the same peer."""
     peer = PostfixPeer.from_env()
     where = f"{peer.host}:{peer.port}"
     try:
@@ -214,8 +220,22 @@ def probe_postfix(timeout: float = 2.0) -> tuple[PostfixPeer | None, str]:
         return None, f"no Postfix test peer at {where} ({exc}); {how_to_start()}"
     if not line.startswith(b"220"):
         return None, f"{where} did not greet with 220 (got {line!r}); {how_to_start()}"
+    if PEER_MARKER.encode() not in line:
+        return None, (
+            f"the SMTP server at {where} is not the test peer tests/peers/postfix.sh "
+            f"configures (its greeting {line.decode(errors='replace')!r} lacks "
+            f"{PEER_MARKER!r}); {how_to_start()} (it takes over this machine's Postfix), "
+            "or point SMTPTUI_POSTFIX_HOST/SMTPTUI_POSTFIX_PORT at that peer"
+        )
     if not os.access(peer.ca_file, os.R_OK):
         return None, f"the peer's CA file {peer.ca_file} is not readable; {how_to_start()}"
+    if peer.host6 is not None:
+        try:
+            same = PEER_MARKER.encode() in read_greeting(peer.host6, peer.port, timeout)
+        except OSError:
+            same = False
+        if not same:
+            peer = replace(peer, host6=None)
     return peer, ""
 
 

@@ -35,6 +35,9 @@ CERT=/etc/ssl/certs/ssl-cert-snakeoil.pem
 KEY=/etc/ssl/private/ssl-cert-snakeoil.key
 SASLDB=/etc/sasldb2
 DISCARD_REASON="smtptui test peer discards everything"
+# The greeting says this, so the tests can tell this peer from another SMTP
+# server on the port (tests/peers/postfix.py PEER_MARKER).
+PEER_MARKER="smtptui-test-peer"
 
 say() { printf '[postfix-peer] %s\n' "$*"; }
 die() {
@@ -96,6 +99,7 @@ fi
 postconf -e \
     "compatibility_level = 3.6" \
     "myhostname = $DOMAIN" \
+    "smtpd_banner = \$myhostname ESMTP \$mail_name (Debian/GNU) $PEER_MARKER" \
     "mydomain = $DOMAIN" \
     "myorigin = \$myhostname" \
     "mydestination =" \
@@ -177,10 +181,12 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 [[ "$line" == 220* ]] || die "no 220 greeting on 127.0.0.1:$PORT within 10 s (got: '${line}')"
+[[ "$line" == *"$PEER_MARKER"* ]] \
+    || die "127.0.0.1:$PORT greets without '$PEER_MARKER' (another server on the port?): '${line}'"
 say "127.0.0.1:$PORT says: $line"
 if [[ $IPV6 == yes ]]; then
     line6="$(greeting ::1 "$PORT")"
-    [[ "$line6" == 220* ]] || die "no 220 greeting on [::1]:$PORT (got: '${line6}')"
+    [[ "$line6" == 220*"$PEER_MARKER"* ]] || die "no 220 $PEER_MARKER greeting on [::1]:$PORT (got: '${line6}')"
 fi
 
 cat <<EOF

@@ -189,13 +189,14 @@ async def test_silent_server_leaves_the_app_responsive_with_a_clear_error(silent
         await ready(pilot)
         await pilot.press("enter")
         await pilot.press("t")  # the UI answers while the session waits
-        await pilot.pause()
-        assert app.theme == "textual-light"
+        await wait_until(pilot, lambda: app.theme == "textual-light")
         await wait_until(
-            pilot, lambda: app.workspace.sessions["silent"].status == "error", timeout=8
+            pilot, lambda: app.workspace.sessions["silent"].status == "error", timeout=30
         )
-        assert "sent nothing for 1 s" in transcript_text(app)
-        assert any("sent nothing" in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: "sent nothing for 1 s" in transcript_text(app))
+        await wait_until(
+            pilot, lambda: any("sent nothing" in n.message for n in app._notifications)
+        )
 
 
 async def test_server_dropping_mid_data_is_an_error_in_the_transcript():

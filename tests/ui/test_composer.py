@@ -3,6 +3,7 @@ the built-in demo server."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual.widgets import Button, Input, Label, ProgressBar, Static, TextArea
@@ -13,16 +14,25 @@ from smtptui.ui.screens.preview import DataView, PreviewScreen
 from smtptui.ui.widgets.composer import ComposerPane
 from smtptui.workspace.draft import EMPTY_SUBJECT
 
-SETTLE = 0.3  # longer than the composer's validation delay
+
+async def until(pilot, predicate, what: str, timeout: float = 20.0) -> None:
+    """Wait for ``predicate`` (the composer validates after a short delay;
+    a busy machine makes that delay longer, never a reason to fail)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"{what} never happened within {timeout} s")
+        await pilot.pause(0.05)
 
 
 async def _composer(pilot) -> ComposerPane:
-    for _ in range(40):
-        await pilot.pause(0.05)
+    def mounted() -> bool:
         panes = pilot.app.query(ComposerPane)
-        if panes and panes.first().profile is not None:
-            return panes.first()
-    raise AssertionError("the composer never mounted with a profile")
+        return bool(panes) and panes.first().profile is not None
+
+    await until(pilot, mounted, "the composer mounting with a profile")
+    return pilot.app.query_one(ComposerPane)
 
 
 def _hint(composer: ComposerPane, key: str) -> str:
@@ -71,15 +81,13 @@ async def test_typing_a_bad_recipient_shows_the_error_under_to_and_disables_send
         to.focus()
         to.value = ""
         await pilot.press(*"friend-at-demo")
-        await pilot.pause(SETTLE)
+        await until(pilot, lambda: "has no @" in _hint(composer, "to"), "the To: hint")
         assert to.value == "friend-at-demo"
-        assert "has no @" in _hint(composer, "to")
         assert composer.query_one("#composer-to-label", Label).has_class("-bad")
         assert _send_button(composer).disabled
         await pilot.press("end", *"@demo.local")
-        await pilot.pause(SETTLE)
+        await until(pilot, lambda: not _send_button(composer).disabled, "Send enabled again")
         assert _hint(composer, "to") == ""
-        assert not _send_button(composer).disabled
 
 
 async def test_no_recipient_at_all_is_an_error_but_an_empty_subject_is_only_a_note() -> None:
@@ -88,14 +96,18 @@ async def test_no_recipient_at_all_is_an_error_but_an_empty_subject_is_only_a_no
         composer = await _composer(pilot)
         composer.query_one("#composer-to", Input).value = ""
         composer.query_one("#composer-subject", Input).value = "   "
-        await pilot.pause(SETTLE)
-        assert "at least one recipient" in _hint(composer, "to")
-        assert _hint(composer, "subject") == EMPTY_SUBJECT
+        await until(
+            pilot,
+            lambda: (
+                "at least one recipient" in _hint(composer, "to")
+                and _hint(composer, "subject") == EMPTY_SUBJECT
+            ),
+            "the To: and Subject: hints",
+        )
         assert composer.query_one("#composer-subject-hint").has_class("-note")
         composer.query_one("#composer-bcc", Input).value = "hidden@demo.local"
-        await pilot.pause(SETTLE)
+        await until(pilot, lambda: not _send_button(composer).disabled, "Send enabled")
         assert _hint(composer, "to") == ""
-        assert not _send_button(composer).disabled
 
 
 async def test_a_line_break_in_the_subject_is_refused_before_anything_is_sent() -> None:
@@ -103,13 +115,18 @@ async def test_a_line_break_in_the_subject_is_refused_before_anything_is_sent() 
     async with app.run_test(size=(120, 40)) as pilot:
         composer = await _composer(pilot)
         composer.query_one("#composer-subject", Input).value = "hi\r\nBcc: victim@example.com"
-        await pilot.pause(SETTLE)
-        assert "Subject: contains a line break (CR/LF)" in _hint(composer, "subject")
+        await until(
+            pilot,
+            lambda: "Subject: contains a line break (CR/LF)" in _hint(composer, "subject"),
+            "the Subject: hint",
+        )
         assert _send_button(composer).disabled
         await pilot.press("f5")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
-        assert any("line break" in n.message for n in app._notifications)
+        await until(
+            pilot,
+            lambda: any("line break" in n.message for n in app._notifications),
+            "the line-break notification",
+        )
         assert app.workspace.builtin.server is None or not app.workspace.builtin.server.messages
 
 
@@ -119,19 +136,28 @@ async def test_bad_header_lines_and_missing_attachments_are_shown_inline(tmp_pat
         composer = await _composer(pilot)
         composer.query_one("#composer-headers", TextArea).text = "X-Ok: 1\nno colon here"
         composer.query_one("#composer-attachments", Input).value = str(tmp_path / "missing.pdf")
-        await pilot.pause(SETTLE)
-        assert "has no colon" in _hint(composer, "headers")
-        assert "no file at" in _hint(composer, "attachments")
+        await until(
+            pilot,
+            lambda: (
+                "has no colon" in _hint(composer, "headers")
+                and "no file at" in _hint(composer, "attachments")
+            ),
+            "the Headers and Attach hints",
+        )
         assert _send_button(composer).disabled
         (tmp_path / "there.txt").write_text("x" * 1500)
         composer.query_one("#composer-headers", TextArea).text = "X-Ok: 1\nBcc: sneaky@example.com"
         composer.query_one("#composer-attachments", Input).value = str(tmp_path / "there.txt")
-        await pilot.pause(SETTLE)
-        assert "Bcc: is never written into the message" in _hint(composer, "headers")
-        assert _hint(composer, "attachments") == "there.txt 1.5 KiB"
+        await until(
+            pilot,
+            lambda: (
+                "Bcc: is never written into the message" in _hint(composer, "headers")
+                and _hint(composer, "attachments") == "there.txt 1.5 KiB"
+            ),
+            "the Bcc warning and the attachment's size",
+        )
         composer.query_one("#composer-headers", TextArea).text = "X-Ok: 1"
-        await pilot.pause(SETTLE)
-        assert not _send_button(composer).disabled
+        await until(pilot, lambda: not _send_button(composer).disabled, "Send enabled")
 
 
 async def test_each_profile_keeps_its_own_draft() -> None:
@@ -155,13 +181,12 @@ async def test_each_profile_keeps_its_own_draft() -> None:
             app.query_one("#profile-list").focus()
             key = "down" if names.index(name) > names.index(app.workspace.current) else "up"
             await pilot.press(key)
-            await pilot.pause(0.1)
-            assert app.workspace.current == name
+            await until(pilot, lambda: app.workspace.current == name, f"{name} highlighted")
 
         if app.workspace.current != "demo":
             await highlight("demo")
         composer.query_one("#composer-subject", Input).value = "my edited demo subject"
-        await pilot.pause(SETTLE)
+        await pilot.pause()
 
         await highlight("other")
         assert composer.query_one("#composer-from", Input).value == "me@other.example"
@@ -174,8 +199,11 @@ async def test_each_profile_keeps_its_own_draft() -> None:
 
         composer.query_one("#composer-subject", Input).focus()
         await pilot.press("f8")
-        await pilot.pause(0.1)
-        assert composer.query_one("#composer-subject", Input).value == "Hello from smtptui"
+        await until(
+            pilot,
+            lambda: composer.query_one("#composer-subject", Input).value == "Hello from smtptui",
+            "the profile's subject restored",
+        )
 
 
 async def test_preview_shows_the_dot_stuffed_body_the_blank_line_and_the_final_dot() -> None:
@@ -184,10 +212,10 @@ async def test_preview_shows_the_dot_stuffed_body_the_blank_line_and_the_final_d
         composer = await _composer(pilot)
         composer.query_one("#composer-body", TextArea).text = ".hidden line\nnormal line\n"
         composer.query_one("#composer-bcc", Input).value = "secret@demo.local"
-        await pilot.pause(SETTLE)
+        await pilot.pause()
         composer.query_one("#composer-body", TextArea).focus()
         await pilot.press("f4")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, PreviewScreen), "the preview")
         screen = app.screen
         assert isinstance(screen, PreviewScreen)
         texts = [line.text for line in screen.query_one(DataView).lines]
@@ -210,8 +238,7 @@ async def test_preview_shows_the_dot_stuffed_body_the_blank_line_and_the_final_d
         await pilot.press("c")
         assert "".join(segment.text for segment in view.render_line(0)).rstrip() == texts[0]
         await pilot.press("escape")
-        await pilot.pause(0.1)
-        assert not isinstance(app.screen, PreviewScreen)
+        await until(pilot, lambda: not isinstance(app.screen, PreviewScreen), "the preview closed")
 
 
 async def test_send_button_delivers_a_utf8_subject_and_body_intact() -> None:
@@ -222,7 +249,7 @@ async def test_send_button_delivers_a_utf8_subject_and_body_intact() -> None:
         composer.query_one(
             "#composer-body", TextArea
         ).text = "第一行\n.a line starting with a dot\nlast line"
-        await pilot.pause(SETTLE)
+        await pilot.pause()
         received = await _send_and_wait(pilot, composer)
         assert received.subject == "测试 hello"
         assert (
@@ -242,8 +269,11 @@ async def test_an_attachment_arrives_with_its_name_and_size(tmp_path: Path) -> N
     async with app.run_test(size=(120, 40)) as pilot:
         composer = await _composer(pilot)
         composer.query_one("#composer-attachments", Input).value = str(report)
-        await pilot.pause(SETTLE)
-        assert _hint(composer, "attachments").startswith("report.pdf 10 KiB")
+        await until(
+            pilot,
+            lambda: _hint(composer, "attachments").startswith("report.pdf 10 KiB"),
+            "the attachment's name and size",
+        )
         received = await _send_and_wait(pilot, composer)
         [attachment] = received.attachments
         assert attachment.filename == "report.pdf"
@@ -256,11 +286,10 @@ async def test_what_was_previewed_is_exactly_what_is_sent() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         composer = await _composer(pilot)
         await pilot.click("#composer-preview")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, PreviewScreen), "the preview")
         shown = app.screen
-        assert isinstance(shown, PreviewScreen)
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: not isinstance(app.screen, PreviewScreen), "the preview closed")
         received = await _send_and_wait(pilot, composer)
         assert received.data == shown.built.data
 
@@ -273,13 +302,12 @@ async def test_progress_bar_shows_bytes_only_while_sending() -> None:
         assert not bar.display
         composer.start_progress(2_000_000)
         composer.set_progress(500_000, 2_000_000)
-        await pilot.pause(0.05)
+        await until(pilot, lambda: bar.display, "the progress bar")
         assert bar.display and bar.progress == 500_000 and bar.total == 2_000_000
         assert str(composer.query_one("#composer-bytes", Label).render()) == "488.3 KiB / 1.9 MiB"
         assert _send_button(composer).disabled
         composer.stop_progress()
-        await pilot.pause(0.05)
-        assert not bar.display
+        await until(pilot, lambda: not bar.display, "the progress bar hidden")
         assert not _send_button(composer).disabled
 
 
@@ -288,8 +316,7 @@ async def test_composer_fits_the_narrow_layout() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         composer = await _composer(pilot)
         app.show_pane("composer")
-        await pilot.pause(0.2)
-        assert composer.region.width >= 78
+        await until(pilot, lambda: composer.region.width >= 78, "the composer at full width")
         body = composer.query_one("#composer-body", TextArea)
         assert body.region.height >= 5
         assert _send_button(composer).region.height == 1
@@ -304,18 +331,18 @@ async def test_preview_says_an_internationalised_address_needs_smtputf8_and_the_
         composer = await _composer(pilot)
         app.query_one("#profile-list").focus()
         await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if (
+        await until(
+            pilot,
+            lambda: (
                 app.workspace.current_session is not None
                 and app.workspace.current_session.status == "connected"
-            ):
-                break
+            ),
+            "the demo session connected",
+        )
         composer.query_one("#composer-to", Input).value = "用户@demo.local"
-        await pilot.pause(SETTLE)
-        assert not _send_button(composer).disabled
+        await until(pilot, lambda: not _send_button(composer).disabled, "Send enabled")
         await pilot.click("#composer-preview")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, PreviewScreen), "the preview")
         notes = str(app.screen.query_one("#preview-notes", Static).render())
         assert "SMTPUTF8: an address is not ASCII" in notes
         assert "(this server offers it)" in notes

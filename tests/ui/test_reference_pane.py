@@ -3,7 +3,9 @@ follows the conversation with the real built-in demo server."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 
 from textual.widgets import Input
 
@@ -16,18 +18,27 @@ from smtptui.ui.widgets.transcript_view import TranscriptView
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-async def _pane(pilot) -> ReferencePane:
-    for _ in range(40):
+async def until(pilot, predicate, what: str, timeout: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"{what} never happened within {timeout} s")
         await pilot.pause(0.05)
+
+
+async def _pane(pilot) -> ReferencePane:
+    def mounted() -> bool:
         panes = pilot.app.query(ReferencePane)
-        if (
+        return bool(
             panes
             and panes.first().query(CodeTable)
             and panes.first().query_one(CodeTable).row_count
-        ):
-            await pilot.pause()
-            return panes.first()
-    raise AssertionError("the reference pane never mounted")
+        )
+
+    await until(pilot, mounted, "the reference pane mounting")
+    await pilot.pause()
+    return pilot.app.query_one(ReferencePane)
 
 
 async def _connect_demo(pilot) -> ReferencePane:
@@ -224,7 +235,20 @@ async def test_small_terminal_shows_the_pane_full_width() -> None:
         assert any(title == "Authentication credentials invalid" for _, _, title in _rows(pane))
 
 
+class Clock:
+    """The pane's clock, moved by the test: a busy machine's slowness must not
+    count as the reader's pause."""
+
+    def __init__(self) -> None:
+        self.now = time.monotonic()
+
+    def __call__(self) -> float:
+        return self.now
+
+
 async def test_following_resumes_by_itself_after_the_reader_pauses(monkeypatch) -> None:
+    clock = Clock()
+    monkeypatch.setattr("smtptui.ui.widgets.reference_pane.monotonic", clock)
     monkeypatch.setattr("smtptui.ui.widgets.reference_pane.HOLD_SECONDS", 1.0)
     async with SmtpTuiApp(lang="en").run_test(size=(120, 40)) as pilot:
         pane = await _connect_demo(pilot)
@@ -232,9 +256,9 @@ async def test_following_resumes_by_itself_after_the_reader_pauses(monkeypatch) 
         await pilot.press("up")
         pilot.app.action_send()
         await _settle(pilot)
-        assert _cursor_row(pane)[0] == "221 2.0.0"
-        await pilot.pause(1.5)
-        assert _cursor_row(pane)[0] == "250"
+        assert _cursor_row(pane)[0] == "221 2.0.0"  # held: the reader just moved
+        clock.now += 1.5  # the reader paused longer than HOLD_SECONDS
+        await until(pilot, lambda: _cursor_row(pane)[0] == "250", "following resumed")
         assert "queued as" in pane.explanation_text
 
 

@@ -18,6 +18,7 @@ class TranscriptPane(Vertical):
     def __init__(self, *, lang: str = "en", id: str | None = None) -> None:
         super().__init__(id=id)
         self.lang = lang
+        self._title = ""
 
     def compose(self) -> ComposeResult:
         yield Label(t("pane.transcript.title", self.lang), id="transcript-title")
@@ -36,7 +37,9 @@ class TranscriptPane(Vertical):
         return self.query_one(TranscriptView)
 
     def set_title(self, title: str) -> None:
-        self.query_one("#transcript-title", Label).update(title)
+        if title != self._title:  # an update lays the screen out again: only on change
+            self._title = title
+            self.query_one("#transcript-title", Label).update(title)
 
     def open_search(self) -> None:
         search = self.query_one("#transcript-search", Input)

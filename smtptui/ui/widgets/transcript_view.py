@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from smtptui.protocol import events as ev
 from smtptui.transcript import Line, format_ms
+from smtptui.ui.compat import grow_virtual_height
 from smtptui.ui.keys import bindings
 
 LOCK = "🔒"
@@ -135,7 +136,16 @@ class TranscriptView(ScrollView, can_focus=True):
                 width = w
         self._measured = len(lines)
         self._width = width
-        self.virtual_size = Size(width, len(lines))
+        size = Size(width, len(lines))
+        old = self.virtual_size
+        if (
+            size.width == old.width
+            and size.height >= old.height
+            and old.height > self.scrollable_content_region.height > 0
+        ):
+            grow_virtual_height(self, size)  # the common case: a flood of new lines
+        else:
+            self.virtual_size = size
 
     @staticmethod
     def _line_width(line: Line) -> int:

@@ -1,0 +1,236 @@
+"""smtptui.ui.compat's uses of Textual private names still fit the installed
+Textual.  Each test fails with a sentence naming what changed, so an upgrade
+that breaks one shows up here first, not as a hung terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import pty
+import signal
+import threading
+
+import pytest
+from textual import events
+from textual.app import App
+from textual.widgets import Static
+
+from smtptui.ui import compat
+
+
+class Watcher:
+    """A minimal TerminalWatcher: records what the driver reports."""
+
+    def __init__(self) -> None:
+        self.output_gone = False
+        self.reasons: list[str] = []
+
+    def terminal_gone(self, reason: str) -> None:
+        self.output_gone = True
+        self.reasons.append(reason)
+
+    def may_start(self) -> bool:
+        return True
+
+    def started(self, driver) -> None:
+        pass
+
+
+@pytest.fixture
+async def driver():
+    """The guarded LinuxDriver, built as Textual builds it (its SIGTSTP and
+    SIGCONT handlers are put back afterwards)."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTSTP, signal.SIGCONT)}
+    watcher = Watcher()
+    driver_class = compat.guarded_driver_class(watcher)
+    assert driver_class is not None
+    try:
+        yield driver_class(App(), debug=False, mouse=False, size=(80, 24)), watcher
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def test_textual_still_routes_unhandled_errors_through_fatal_error():
+    assert callable(vars(App).get("_fatal_error")), (
+        "Textual's App no longer defines _fatal_error: smtptui's crash report (one sentence, "
+        "no local variables) would be bypassed; adapt compat.TextualAppHooks"
+    )
+    from smtptui.ui.app import SmtpTuiApp
+
+    assert SmtpTuiApp._fatal_error is compat.TextualAppHooks._fatal_error, (
+        "SmtpTuiApp must list TextualAppHooks before App so Textual calls smtptui's handler"
+    )
+
+
+def test_textual_still_has_exit_renderables_and_close_messages_no_wait():
+    app = App()
+    assert isinstance(getattr(app, "_exit_renderables", None), list), (
+        "Textual's App._exit_renderables is gone: compat.exit_now_with_message cannot "
+        "print its sentence after the terminal is restored"
+    )
+    assert callable(getattr(app, "_close_messages_no_wait", None)), (
+        "Textual's App._close_messages_no_wait is gone: compat.exit_now_with_message "
+        "cannot end the app at once"
+    )
+
+
+async def test_the_driver_still_writes_through_a_file_we_can_guard(driver):
+    linux_driver, _ = driver
+    assert isinstance(getattr(linux_driver, "_file", None), compat.GuardedOutput), (
+        "LinuxDriver no longer keeps its output file in _file: the guard against a "
+        "terminal that is gone (textual#6692) is not in place"
+    )
+    assert hasattr(linux_driver, "_writer_thread"), (
+        "LinuxDriver no longer has _writer_thread: compat's close() cannot skip a dead writer"
+    )
+
+
+async def test_the_driver_still_has_an_input_stop_flag_and_input_fd(driver):
+    linux_driver, _ = driver
+    assert isinstance(getattr(linux_driver, "exit_event", None), threading.Event), (
+        "LinuxDriver.exit_event is gone: smtptui cannot stop Textual's input thread, "
+        "which spins on a terminal at end of file (textual#6690)"
+    )
+    assert compat.input_fd(linux_driver) is not None, (
+        "LinuxDriver.fileno is no longer the input descriptor: the exit guard cannot "
+        "watch the terminal"
+    )
+    compat.stop_reading(linux_driver)
+    assert linux_driver.exit_event.is_set()
+
+
+def test_textual_writer_thread_survives_a_terminal_that_hung_up():
+    """Textual's writer thread over compat's guarded output: the terminal hangs
+    up (EIO), the thread lives on, every later write is taken at once — none
+    blocks on the 30-item queue — and the terminal is reported gone once."""
+    from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
+
+    master, slave = pty.openpty()
+    output = os.fdopen(slave, "w", encoding="utf-8")
+    reasons: list[str] = []
+    writer = WriterThread(compat.GuardedOutput(output, reasons.append))
+    writer.start()
+    try:
+        os.close(master)  # the terminal goes away
+        done = threading.Event()
+
+        def write_many() -> None:
+            for _ in range(MAX_QUEUED_WRITES * 5):
+                writer.write("x" * 100)
+            done.set()
+
+        threading.Thread(target=write_many, daemon=True).start()
+        assert done.wait(30), "writes to a terminal that hung up blocked (the queue filled)"
+        writer.stop()
+        assert not writer.is_alive()
+        assert len(reasons) == 1 and "Input/output error" in reasons[0]
+    finally:
+        output.close()
+
+
+async def test_close_never_waits_on_a_writer_that_is_gone(driver):
+    """A writer thread that died (or never ran) with a full queue: close()
+    returns instead of blocking on the queue for ever."""
+    from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
+
+    linux_driver, watcher = driver
+    writer = WriterThread(compat.GuardedOutput(io.StringIO(), watcher.terminal_gone))
+    for _ in range(MAX_QUEUED_WRITES):
+        writer.write("x")
+    assert writer._queue.full(), "Textual's writer queue is no longer bounded as compat assumes"
+    linux_driver._writer_thread = writer
+    done = threading.Event()
+    threading.Thread(target=lambda: (linux_driver.close(), done.set()), daemon=True).start()
+    assert await asyncio.to_thread(done.wait, 30), (
+        "close() blocked on a writer thread that is not running"
+    )
+
+
+async def test_output_gone_drops_writes_instead_of_queueing_them(driver):
+    linux_driver, watcher = driver
+    watcher.terminal_gone("test: the terminal is gone")
+    linux_driver.write("dropped")  # would assert: no writer thread exists (not started)
+
+
+class Clickable(compat.TextualAppHooks, App):
+    """A small app with smtptui's Textual hooks and one text to click."""
+
+    def compose(self):
+        yield Static("hello " * 20, id="text")
+
+    def report_internal_error(self) -> None:
+        self.exit(return_code=1)
+
+
+async def test_a_click_on_a_widget_just_removed_is_ignored_not_a_crash():
+    app = Clickable()
+    async with app.run_test(size=(40, 10)) as pilot:
+        text = app.query_one("#text")
+        where = text.region
+        await text.remove()  # the screen's map still shows it until the next refresh
+        app.post_message(events.MouseDown(None, where.x + 1, where.y, 0, 0, 1, False, False, False))
+        await pilot.pause()
+        assert app.is_running and app.return_code is None, (
+            "a click on a widget being removed ended the app (Textual's text selection "
+            "start in Screen._forward_event)"
+        )
+
+
+async def test_a_second_dismissal_leaves_the_last_screen_alone():
+    app = Clickable()
+    async with app.run_test(size=(40, 10)) as pilot:
+        app.pop_screen()  # Textual raises ScreenStackError here
+        await pilot.pause()
+        assert app.is_running and len(app.screen_stack) == 1
+
+
+class Choices(App):
+    def compose(self):
+        from textual.widgets import OptionList
+
+        yield OptionList("one", "two", "three", id="choices")
+
+
+async def test_a_click_on_an_option_that_no_longer_exists_is_ignored():
+    from rich.style import Style
+    from textual.widgets import OptionList
+
+    assert getattr(OptionList._on_click, "smtptui_guarded", False), (
+        "OptionList._on_click is no longer compat's guarded version: Textual renamed or "
+        "moved its click handler; adapt compat._guard_option_list_clicks"
+    )
+    app = Choices()
+    async with app.run_test(size=(40, 10)) as pilot:
+        choices = app.query_one("#choices", OptionList)
+        choices.remove_option_at_index(2)  # the list shrinks under the pointer
+        stale = Style(meta={"option": 2})  # what the cell said when it was drawn
+        choices.post_message(events.Click(choices, 1, 2, 0, 0, 1, False, False, False, style=stale))
+        await pilot.pause()
+        assert app.is_running and app.return_code is None, (
+            "a click on an option that was removed crashed the app (IndexError in OptionList)"
+        )
+        assert choices.option_count == 2
+
+
+class NoChoices(App):
+    def compose(self):
+        from textual.widgets import OptionList
+
+        yield OptionList(id="choices")
+
+
+async def test_page_up_and_down_while_an_option_list_is_rebuilt_do_nothing():
+    """As in the command palette while its matches are being replaced: the
+    options are there, their lines not yet."""
+    from textual.widgets import OptionList
+
+    app = NoChoices()
+    async with app.run_test(size=(40, 10)) as pilot:
+        choices = app.query_one("#choices", OptionList)
+        choices.add_options(["one", "two", "three"])
+        choices.action_page_up()  # before the list has laid out its new lines
+        choices.action_page_down()
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
