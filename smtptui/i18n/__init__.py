@@ -102,6 +102,9 @@ DOMAINS: tuple[str, ...] = (
     "inspect",
     "ext",
     "cli",
+    "message",
+    "form",
+    "fleet",
 )
 
 #: Key prefixes whose module has another name (the reference's first keys).

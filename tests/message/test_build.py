@@ -275,7 +275,7 @@ def test_valid_addresses(addr: str) -> None:
 )
 def test_invalid_addresses_say_what_is_wrong(addr: str, match: str) -> None:
     with pytest.raises(MessageError, match=match):
-        validate_address(addr, field_name="To")
+        validate_address(addr, field="to")
 
 
 def test_utf8_addresses_can_be_refused() -> None:

@@ -38,6 +38,11 @@ SAME_IN_CHINESE = {
     "pane.session.colon",
     "pane.session.next_connect",
     "pane.session.auth_offered",
+    # punctuation around values, header names and byte sizes
+    "message.error",
+    "message.field.html",
+    "message.field.message_id",
+    "message.note.attachment",
 }
 
 

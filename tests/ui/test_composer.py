@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Button, Input, Label, ProgressBar, Static, TextArea
 
+from smtptui.i18n import t
 from smtptui.profiles import MessageDefaults, Profile, ProfileStore
 from smtptui.ui.app import SmtpTuiApp
 from smtptui.ui.screens.preview import DataView, PreviewScreen
@@ -90,7 +91,7 @@ async def test_no_recipient_at_all_is_an_error_but_an_empty_subject_is_only_a_no
         composer.query_one("#composer-subject", Input).value = "   "
         await pilot.pause(SETTLE)
         assert "at least one recipient" in _hint(composer, "to")
-        assert _hint(composer, "subject") == EMPTY_SUBJECT
+        assert _hint(composer, "subject") == t(EMPTY_SUBJECT, "en")
         assert composer.query_one("#composer-subject-hint").has_class("-note")
         composer.query_one("#composer-bcc", Input).value = "hidden@demo.local"
         await pilot.pause(SETTLE)

@@ -33,7 +33,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "pane.composer.fix": "fix {n} problems to send",
     "pane.composer.fix.one": "fix {n} problem to send",
     "pane.composer.reset_done": "composer reset to {name}'s defaults",
-    "pane.composer.not_ready": "Composer: not ready yet; try again in a moment",
     "pane.reference.title": "Reference",
     "pane.session.title": "Session",
     "pane.reference.colon": ": ",

@@ -33,7 +33,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "pane.composer.fix": "修正 {n} 个问题后才能发送",
     "pane.composer.fix.one": "修正 {n} 个问题后才能发送",
     "pane.composer.reset_done": "撰写区已重置为 {name} 的默认值",
-    "pane.composer.not_ready": "撰写区：尚未就绪，请稍后再试",
     "pane.reference.title": "参考",
     "pane.session.title": "会话",
     "pane.reference.colon": "：",
