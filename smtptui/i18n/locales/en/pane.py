@@ -3,6 +3,7 @@
 MESSAGES: dict[str, str | tuple[str, ...]] = {
     "pane.profiles.title": "Profiles",
     "pane.profiles.filter": "/ filter: name, host, #tag",
+    "pane.profiles.builtin": "built-in",
     "pane.transcript.title": "Transcript",
     "pane.transcript.title_for": "Transcript: {name}",
     "pane.transcript.search": "search the transcript (enter: next, escape: close)",

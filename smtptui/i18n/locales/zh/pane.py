@@ -3,6 +3,7 @@
 MESSAGES: dict[str, str | tuple[str, ...]] = {
     "pane.profiles.title": "配置",
     "pane.profiles.filter": "/ 筛选：名称、主机、#标签",
+    "pane.profiles.builtin": "内置",
     "pane.transcript.title": "会话记录",
     "pane.transcript.title_for": "会话记录：{name}",
     "pane.transcript.search": "搜索会话记录（回车：下一个，Esc：关闭）",
