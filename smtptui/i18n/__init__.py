@@ -105,6 +105,7 @@ DOMAINS: tuple[str, ...] = (
     "message",
     "form",
     "fleet",
+    "profile",
 )
 
 #: Key prefixes whose module has another name (the reference's first keys).

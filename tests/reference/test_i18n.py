@@ -43,6 +43,11 @@ SAME_IN_CHINESE = {
     "message.field.html",
     "message.field.message_id",
     "message.note.attachment",
+    # SASL mechanisms, upper case as on the wire (the English form shows the TOML value)
+    "form.option.auth.mechanism.plain",
+    "form.option.auth.mechanism.login",
+    "form.option.auth.mechanism.cram-md5",
+    "form.option.auth.mechanism.xoauth2",
 }
 
 

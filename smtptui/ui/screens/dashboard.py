@@ -9,8 +9,9 @@ its :class:`~smtptui.fleet.CheckResult` values, saves them to the
 :class:`~smtptui.fleet.ResultStore` (for sparklines and "what changed") and
 hands them to the compare, swaks and session views.
 
-Every word is the workspace's language when the screen opens (``fleet.*`` in
-the catalogue); the summary's colours follow the counts, not its words.
+Every word is in the workspace's language (``fleet.*`` in the catalogue), and
+``l`` here switches it like everywhere else, redrawing this screen too; the
+summary's colours follow the counts, not its words.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
@@ -31,7 +32,7 @@ from textual.worker import Worker, WorkerState
 
 from smtptui.i18n import t
 from smtptui.ui.footer import DashboardFooter
-from smtptui.ui.keys import bindings
+from smtptui.ui.keys import BY_ID, bindings
 from smtptui.ui.messages import OpenProfile, SwaksRequested
 from smtptui.ui.widgets.fleet_cells import (
     AMBER,
@@ -61,6 +62,20 @@ SHORT_HEIGHT = 30
 _PHASE_KEYS = {key: f"ph-{key}" for key in PHASE_COLUMNS}
 
 
+def _language_binding() -> Binding:
+    """The app's ``l`` row of the key table (so a keymap remaps both), bound
+    here so that this screen redraws itself after switching."""
+    key = BY_ID["app.language"]
+    return Binding(
+        key.keys,
+        "toggle_language",
+        key.label("en"),
+        show=key.show,
+        id=key.id,
+        tooltip=key.help("en"),
+    )
+
+
 class DashboardScreen(Screen[None]):
     """The health matrix of many profiles (see the module docstring)."""
 
@@ -76,7 +91,7 @@ class DashboardScreen(Screen[None]):
     DashboardScreen.-short #fleet-detail-box { max-height: 6; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings("fleet")
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("fleet"), _language_binding()]
 
     def __init__(
         self,
@@ -118,6 +133,7 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = self._t("title")
+        self.call_after_refresh(self._header_tooltip)
         table = self.table
         table.fixed_columns = 2
         for key in COLUMNS:
@@ -141,6 +157,36 @@ class DashboardScreen(Screen[None]):
             else:
                 self.sub_title = self._t("no_profiles")
             self.query_one("#fleet-summary", Static).update(self.sub_title)
+
+    def _header_tooltip(self) -> None:
+        """Textual's header icon says "Open the command palette" in English."""
+        for icon in self.query("HeaderIcon"):  # not exported by textual.widgets
+            if icon.tooltip is not None:
+                icon.tooltip = t("keys.app.palette.help", self.lang)
+
+    async def action_toggle_language(self) -> None:
+        await self.app.run_action("toggle_language")
+        self._apply_language()
+
+    def _apply_language(self) -> None:
+        """Redraw every word of this screen in the workspace's language now."""
+        self.title = self._t("title")
+        for key in COLUMNS:
+            self.table.columns[_column_key(key)].label = self._label(key)
+        for row in self.rows.values():
+            self._paint(row)
+        if self.rows:
+            self._update_summary()
+        else:
+            key = "no_profiles_match" if self.query_text else "no_profiles"
+            self.sub_title = self._t(key, query=self.query_text)
+            self.query_one("#fleet-summary", Static).update(self.sub_title)
+        self._show_detail()
+        self.query_one("#fleet-legend", Static).update(legend(self.lang))
+        for footer in self.query(DashboardFooter):
+            footer.set_language(self.lang)
+        self._header_tooltip()
+        self.table.refresh()
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.height < SHORT_HEIGHT, "-short")

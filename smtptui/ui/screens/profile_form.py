@@ -415,7 +415,7 @@ class ProfileFormScreen(ModalScreen["Profile | None"]):
             key = key.rpartition(".")[0]
         else:
             error = self.query_one("#pf-general", Static)
-        error.update(str(exc))
+        error.update(exc.text(self.lang))
         error.add_class("-shown")
 
     # ------------------------------------------------------------- saving
@@ -440,7 +440,7 @@ class ProfileFormScreen(ModalScreen["Profile | None"]):
             path = self.store.save(profile, previous_name=self.previous_name)
         except ProfileError as exc:
             general = self.query_one("#pf-general", Static)
-            general.update(str(exc))
+            general.update(exc.text(self.lang))
             general.add_class("-shown")
             general.scroll_visible()
             return
