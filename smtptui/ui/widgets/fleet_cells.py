@@ -163,7 +163,10 @@ def detail_text(row: FleetRow, lang: str = "en") -> Text:
         where = t("fleet.detail.builtin", lang)
     else:
         where = profile.address
-    text = Text.assemble((profile.name, "bold"), f"  {where} {profile.security}")
+    security = profile.security
+    if security == "plain":  # the other modes are protocol names
+        security = t("form.option.security.plain", lang)
+    text = Text.assemble((profile.name, "bold"), f"  {where} {security}")
     if row.state in ("queued", "checking"):
         text.append(t(f"fleet.detail.{row.state}", lang), style="dim")
     if result is None:
