@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from smtptui.fleet.results import PHASES, CapabilityFacts, CheckResult, TlsFacts
-from smtptui.i18n import t
+from smtptui.i18n import has, t
 
 LATENCY_MIN_MS = 20.0
 LATENCY_RATIO = 1.5
@@ -118,6 +118,18 @@ def compare_results(left: CheckResult, right: CheckResult, lang: str = "en") -> 
         a, b = left.latencies.get(phase), right.latencies.get(phase)
         rows.append(Row("latency", phase, _ms(a), _ms(b), latency_differs(a, b)))
     return Comparison(left, right, tuple(rows))
+
+
+def section_title(section: str, lang: str | None = "en") -> str:
+    """``fleet.compare.section.<section>`` (``TLS`` is the same everywhere)."""
+    return "TLS" if section == "tls" else t(f"fleet.compare.section.{section}", lang)
+
+
+def field_label(field: str, lang: str | None = "en") -> str:
+    """A row's name in ``lang``; EHLO keywords and verbs (``SIZE``, ``AUTH``,
+    ``ehlo``) have no entry and are shown as they are."""
+    key = "fleet.compare.field." + field.replace(" ", "_")
+    return t(key, lang) if has(key) else field
 
 
 def latency_differs(a: float | None, b: float | None) -> bool:

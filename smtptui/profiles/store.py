@@ -223,13 +223,16 @@ class ProfileStore:
         """``no profile named 'gmial' (did you mean 'gmail'?)`` for a missing profile."""
         names = self.load().names()
         close = close_names(name, names)
-        if close:
-            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)"
+        if close:  # one to three names
+            hint = sentence(
+                f"profile.hint.did_you_mean_{len(close)}",
+                **dict(zip(("first", "second", "third"), close, strict=False)),
+            )
         elif names:
-            hint = f"; profiles: {', '.join(names)}"
+            hint = sentence("profile.hint.profiles", names=", ".join(names))
         else:
-            hint = f"; the folder {self.folder} has none (try: smtptui profiles init)"
-        return ProfileError(f"no profile named {name!r}{hint}")
+            hint = sentence("profile.hint.empty_folder", folder=self.folder)
+        return ProfileError(sentence("profile.unknown", name=repr(name), hint=hint))
 
     # -- writing --------------------------------------------------------------
 

@@ -43,6 +43,7 @@ SAME_IN_CHINESE = {
     "message.field.html",
     "message.field.message_id",
     "message.note.attachment",
+    "profile.error",
     # SASL mechanisms, upper case as on the wire (the English form shows the TOML value)
     "form.option.auth.mechanism.plain",
     "form.option.auth.mechanism.login",

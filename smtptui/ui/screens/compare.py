@@ -18,26 +18,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
-from smtptui.fleet.compare import compare_results
-from smtptui.i18n import has, t, tn
+from smtptui.fleet.compare import compare_results, field_label, section_title
+from smtptui.i18n import t, tn
 from smtptui.ui.keys import bindings
 
 if TYPE_CHECKING:
     from smtptui.fleet import CheckResult, Comparison
 
 _DIFF_STYLE = "bold dark_orange"
-
-
-def section_title(section: str, lang: str = "en") -> str:
-    """``fleet.compare.section.<section>`` (``TLS`` is the same everywhere)."""
-    return "TLS" if section == "tls" else t(f"fleet.compare.section.{section}", lang)
-
-
-def field_label(field: str, lang: str = "en") -> str:
-    """A row's name in ``lang``; EHLO keywords and verbs (``SIZE``, ``AUTH``,
-    ``ehlo``) have no entry and are shown as they are."""
-    key = "fleet.compare.field." + field.replace(" ", "_")
-    return t(key, lang) if has(key) else field
 
 
 def summary_text(comparison: Comparison, lang: str = "en") -> Text:
