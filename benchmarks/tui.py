@@ -6,22 +6,28 @@ Run from the repository root (the venv active; tmux installed)::
     python benchmarks/tui.py --quick      # 7 launches each, 24 key presses (~1.2 min)
     python benchmarks/tui.py --part paint --repeat 15 --json out.json
 
-**Part 1 — first paint.**  50 profiles (``bench-00`` … ``bench-49``, saved as
-TOML by ``ProfileStore``) in a temporary folder.  Each launch gets a fresh tmux
-server (``tmux -L <unique> -f /dev/null``) with a 120×40 pane holding a
-placeholder; the clock starts just before ``respawn-pane`` replaces it with the
-program, and ``capture-pane -p`` is polled every ~5 ms until the profiles pane
-is drawn: ``bench-01`` and ``bench-04`` (rows of the first screen) are on it.
-Programs:
+**Part 1 — the full dashboard, ready.**  50 profiles (``bench-00`` …
+``bench-49``, saved as TOML by ``ProfileStore``) in a temporary folder.  Each
+launch gets a fresh tmux server (``tmux -L <unique> -f /dev/null``) with a
+120×40 pane holding a placeholder; the clock starts just before
+``respawn-pane`` replaces it with the program, and ``capture-pane -p`` is
+polled every ~5 ms until *every pane's content* is on screen — profile rows
+(``bench-01``, ``bench-04``), the transcript's title, the reference table
+(``Service ready``), the composer's fields (``Subject``, ``Preview DATA``),
+the session panel's buttons (``CONNECT``, ``QUIT``) and the footer
+(``Help``) — then F1 is sent and the clock stops when the answer (the help
+screen: ``every key``) is drawn: the whole dashboard drawn *and accepting
+keys*, as a person over SSH perceives it.  Programs:
 
-- the baseline, a minimal Textual app — one ``Static`` holding the same profile
-  rows, ``App.run()`` — launched with the same Python and detected the same way;
+- the baseline, a minimal Textual app — one ``Static`` holding the same
+  profile rows and the same words, with an F1 binding that shows ``every
+  key`` — launched with the same Python and detected the same way;
 - ``smtptui --profiles-dir DIR``, the venv's console script.
 
 They take turns (the order flips every round) after one untimed launch each
-(disk cache, bytecode); medians of ``--repeat`` launches.  Target: smtptui ≤ 1.5 ×
-the baseline.  For information: when the lazily mounted panes (reference,
-composer, session: their border titles) are drawn too.
+(disk cache, bytecode); medians of ``--repeat`` launches.  Target: smtptui ≤
+1.8 × the baseline (stretch 1.5 ×).  For information: when the profiles pane
+alone is drawn (the first frame).
 
 **Part 2 — a 100,000-event transcript.**  A real demo session (``BuiltinServer``,
 ``SessionController.connect`` with the demo credentials, ``send`` of a built
@@ -74,10 +80,24 @@ HERE = Path(__file__).resolve()
 WIDTH, HEIGHT = 120, 40
 PROFILES = 50
 FIRST_SCREEN = ("bench-01", "bench-04")  # profile rows visible on the first screen at 120×40
-LAZY_PANES = ("─ Reference ", "─ Composer ", "─ Session ")  # their border titles
+#: Every pane's content (at 120×40, no session yet): profiles, transcript,
+#: reference table, composer fields, session buttons, footer.
+FULL_DASHBOARD = (
+    "bench-01",
+    "bench-04",
+    "Transcript",
+    "Service ready",
+    "Subject",
+    "Preview DATA",
+    "CONNECT",
+    "QUIT",
+    "Help",
+)
+KEY_ANSWER = "every key"  # the help screen's title (F1)
 SHOWN = 24  # leading characters of a transcript line that fit on screen at 120×40
 KEYS = ("Home", "Down", "PageDown", "Up", "End", "PageUp", "Up", "PageUp")
-PAINT_TARGET = 1.5
+PAINT_TARGET = 1.8
+PAINT_STRETCH = 1.5
 REPAINT_TARGET_MS = 100.0
 RSS_TARGET_MB = 300.0
 POLL = 0.005
@@ -95,8 +115,13 @@ TEXT = Path(sys.argv[1]).read_text(encoding="utf-8")
 
 
 class Minimal(App):
+    BINDINGS = [("f1", "help", "Help")]
+
     def compose(self):
-        yield Static(TEXT)
+        yield Static(TEXT, id="text")
+
+    def action_help(self):
+        self.query_one("#text", Static).update("every key")
 
 
 Minimal().run()
@@ -209,7 +234,17 @@ def bench_env(config_home: Path) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("TMUX", "TMUX_PANE", "SMTPTUI_PROFILES_DIR", "SMTPTUI_LANG")
+        # PYTHONDONTWRITEBYTECODE off: an installed smtptui has its bytecode
+        # (pip compiles at install; the untimed first launch writes it for an
+        # editable install), as Textual's own modules have theirs.
+        if k
+        not in (
+            "TMUX",
+            "TMUX_PANE",
+            "SMTPTUI_PROFILES_DIR",
+            "SMTPTUI_LANG",
+            "PYTHONDONTWRITEBYTECODE",
+        )
     }
     env.update(
         {
@@ -225,9 +260,9 @@ def bench_env(config_home: Path) -> dict[str, str]:
 # ============================================================ part 1: paint
 @dataclass
 class PaintRuns:
-    baseline: list[float] = field(default_factory=list)
-    app: list[float] = field(default_factory=list)
-    lazy: list[float] = field(default_factory=list)
+    baseline: list[float] = field(default_factory=list)  # ready: drawn and F1 answered
+    app: list[float] = field(default_factory=list)  # ready: drawn and F1 answered
+    first: list[float] = field(default_factory=list)  # smtptui's first frame (profiles pane)
 
 
 def make_profiles(folder: Path) -> str:
@@ -248,12 +283,13 @@ def make_profiles(folder: Path) -> str:
         rows.append(f"○ {profile.name}   —\n  {profile.address} {profile.security}  #bench")
     if len([p for p in store.load().profiles if not p.bundled]) != PROFILES:
         raise BenchError(f"the store did not read back {PROFILES} profiles from {folder}")
-    return "\n".join(rows) + "\n"
+    # the same words the full dashboard is detected by, first so they are on screen
+    words = "  ".join(m for m in FULL_DASHBOARD if not m.startswith("bench-"))
+    return words + "\n" + "\n".join(rows) + "\n"
 
 
-def launch_once(
-    env: dict[str, str], argv: list[str], lazy: bool, name: str
-) -> tuple[float, float | None]:
+def launch_once(env: dict[str, str], argv: list[str], name: str) -> tuple[float, float]:
+    """``(first frame, full dashboard answering F1)`` in seconds from launch."""
     tmux = Tmux(env)
     try:
         tmux.start()
@@ -261,12 +297,10 @@ def launch_once(
         painted, _ = tmux.wait(
             lambda s: all(m in s for m in FIRST_SCREEN), 30, f"first paint of {name}"
         )
-        panes = None
-        if lazy:
-            panes, _ = tmux.wait(
-                lambda s: all(m in s for m in LAZY_PANES), 30, "drawing the lazy panes"
-            )
-        return painted - started, None if panes is None else panes - started
+        tmux.wait(lambda s: all(m in s for m in FULL_DASHBOARD), 30, f"the whole of {name}")
+        tmux.keys("F1")
+        answered, _ = tmux.wait(lambda s: KEY_ANSWER in s, 30, f"{name} answering F1")
+        return painted - started, answered - started
     finally:
         tmux.kill()
 
@@ -285,23 +319,23 @@ def measure_paint(
     base_argv = [sys.executable, str(baseline_script), str(text_file)]
     app_argv = [str(smtptui), "--profiles-dir", str(profiles)]
 
-    log("first paint: one untimed launch each")
-    launch_once(env, base_argv, lazy=False, name="the minimal app")
-    launch_once(env, app_argv, lazy=True, name="smtptui")
+    log("full dashboard: one untimed launch each")
+    launch_once(env, base_argv, name="the minimal app")
+    launch_once(env, app_argv, name="smtptui")
     runs = PaintRuns()
     for round_ in range(args.repeat):
         order = ("baseline", "app") if round_ % 2 == 0 else ("app", "baseline")
         for who in order:
             if who == "baseline":
-                painted, _ = launch_once(env, base_argv, lazy=False, name="the minimal app")
-                runs.baseline.append(painted)
+                _, ready = launch_once(env, base_argv, name="the minimal app")
+                runs.baseline.append(ready)
             else:
-                painted, panes = launch_once(env, app_argv, lazy=True, name="smtptui")
-                runs.app.append(painted)
-                runs.lazy.append(panes or math.nan)
+                first, ready = launch_once(env, app_argv, name="smtptui")
+                runs.app.append(ready)
+                runs.first.append(first)
         log(
             f" round {round_ + 1}/{args.repeat}: baseline {runs.baseline[-1] * 1000:.0f} ms, "
-            f"smtptui {runs.app[-1] * 1000:.0f} ms (all panes {runs.lazy[-1] * 1000:.0f} ms)"
+            f"smtptui {runs.app[-1] * 1000:.0f} ms (first frame {runs.first[-1] * 1000:.0f} ms)"
         )
     return runs
 
@@ -620,41 +654,43 @@ def report(paint: PaintRuns | None, runs: list[TranscriptRun]) -> tuple[list[str
     if paint is not None:
         base = median(paint.baseline)
         app = median(paint.app)
-        lazy = median(paint.lazy)
+        first = median(paint.first)
         pairs = [a / b for a, b in zip(paint.app, paint.baseline, strict=True)]
         rows = [
             [
-                "minimal Textual app (one Static), rows drawn",
+                "minimal Textual app (one Static), drawn and F1 answered",
                 f"{base * 1000:.0f}",
                 f"{min(paint.baseline) * 1000:.0f}–{max(paint.baseline) * 1000:.0f}",
                 "1 (baseline)",
             ],
             [
-                "smtptui, profiles pane drawn",
+                "smtptui, every pane drawn and F1 answered",
                 f"{app * 1000:.0f}",
                 f"{min(paint.app) * 1000:.0f}–{max(paint.app) * 1000:.0f}",
                 f"{app / base:.2f}×",
             ],
             [
-                "smtptui, lazy panes drawn too (info)",
-                f"{lazy * 1000:.0f}",
-                f"{min(paint.lazy) * 1000:.0f}–{max(paint.lazy) * 1000:.0f}",
-                f"{lazy / base:.2f}×",
+                "smtptui, first frame: profiles pane (info)",
+                f"{first * 1000:.0f}",
+                f"{min(paint.first) * 1000:.0f}–{max(paint.first) * 1000:.0f}",
+                f"{first / base:.2f}×",
             ],
         ]
         out += [
-            f"First paint in tmux {WIDTH}×{HEIGHT}, {PROFILES} profiles, median of "
-            f"{len(paint.app)} launches each (time from respawn-pane to the screen):",
+            f"The full dashboard in tmux {WIDTH}×{HEIGHT}, {PROFILES} profiles, median of "
+            f"{len(paint.app)} launches each (time from respawn-pane until every pane is "
+            "drawn and F1 has been answered):",
             "",
             table(["program", "median ms", "range ms", "vs baseline"], rows),
             "",
         ]
         passed = app / base <= PAINT_TARGET
         ok &= passed
+        stretch = " (stretch target 1.5× met)" if app / base <= PAINT_STRETCH else ""
         verdicts.append(
-            f"{'PASS' if passed else 'FAIL'}  first paint ≤ {PAINT_TARGET}× a minimal "
+            f"{'PASS' if passed else 'FAIL'}  full dashboard ≤ {PAINT_TARGET}× a minimal "
             f"Textual app: {app / base:.2f}× ({app * 1000:.0f} vs {base * 1000:.0f} ms; "
-            f"per-round ratios {min(pairs):.2f}–{max(pairs):.2f}×)"
+            f"per-round ratios {min(pairs):.2f}–{max(pairs):.2f}×){stretch}"
         )
     if runs:
         rows = []

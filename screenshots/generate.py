@@ -330,6 +330,43 @@ class Shooter:
             await settle(pilot)
             self.save(app, "narrow-80x24")
 
+    async def lesson_chinese(self) -> None:
+        """smtptui learn in Chinese: the envelope lesson done, the blind copy shown."""
+        from smtptui.builtin import BuiltinServer
+        from smtptui.learn.progress import ProgressStore
+        from smtptui.protocol import events as ev
+        from smtptui.server import ServerConfig
+        from smtptui.ui.learn_app import LearnApp
+        from smtptui.ui.screens.lesson import LessonScreen
+
+        def shown(self, event, original=LessonScreen._event):  # the client port, on screen only
+            if isinstance(event, ev.Connected):
+                event = replace(event, local=(event.local[0], CLIENT_PORT))
+            original(self, event)
+
+        LessonScreen._event = shown
+        server = ServerConfig(port=DEMO_PORT, tls_port=None, cert_file=self.cert, key_file=self.key)
+        app = LearnApp(
+            lang="zh",
+            lesson="envelope",
+            builtin=BuiltinServer(server),
+            store=ProgressStore(self.work / "lessons.json"),
+        )
+        lines = ("EHLO learner.example", "MAIL FROM:<demo@demo.local>", "RCPT TO:<friend@demo.local>",
+                 "RCPT TO:<boss@demo.local>", "DATA", "From: demo@demo.local", "To: friend@demo.local",
+                 "Subject: 信封课", "", "只有 friend 在 To: 里", ".")  # fmt: skip
+        async with app.run_test(size=(100, 32)) as pilot:
+            for line in (None, *lines):
+                for _ in range(200):
+                    if isinstance(app.screen, LessonScreen) and app.screen.idle():
+                        break
+                    await pilot.pause(0.05)
+                if line is not None:
+                    app.screen.query_one("Input").value = line
+                    await pilot.press("enter")
+            await settle(pilot)
+            self.save(app, "lesson-chinese")
+
 
 async def main(out: Path) -> list[Path]:
     if not (port_free(DEMO_PORT) and port_free(DEMO_TLS_PORT)):
@@ -346,6 +383,7 @@ async def main(out: Path) -> list[Path]:
             shooter.reference_chinese,
             shooter.preview,
             shooter.narrow,
+            shooter.lesson_chinese,
         ):
             await shot()
         return shooter.written

@@ -44,6 +44,7 @@ SUBCOMMANDS: dict[str, str] = {
     "tls": "smtptui.cli.tls_cmd:tls",
     "completion": "smtptui.cli.completion:completion",
     "help": "smtptui.cli.manpage:help_command",
+    "learn": "smtptui.cli.learn_cmd:learn",
 }
 
 

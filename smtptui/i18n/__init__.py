@@ -102,6 +102,8 @@ DOMAINS: tuple[str, ...] = (
     "inspect",
     "ext",
     "cli",
+    "flow",
+    "lesson",
     "message",
     "form",
     "fleet",

@@ -34,6 +34,10 @@ class ServerConfig:
     certificate is generated at start.  ``reply_delay`` delays every reply
     (greeting included) to imitate a slow server; ``refuse_greeting`` greets
     with ``554 5.3.2`` to imitate a server that turns clients away.
+    ``require_auth`` answers MAIL with ``530 5.7.0`` until the client has
+    authenticated (a submission server's policy).  ``mailboxes``, when given,
+    are the only addresses of the local domains that exist: RCPT to another
+    one is ``550 5.1.1`` (user unknown), as a real mail server answers.
     """
 
     host: str = "127.0.0.1"
@@ -51,6 +55,8 @@ class ServerConfig:
     reply_delay: float = 0.0
     refuse_greeting: bool = False
     timeout: float = 300.0
+    require_auth: bool = False
+    mailboxes: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if (self.cert_file is None) != (self.key_file is None):
@@ -64,6 +70,8 @@ class ServerConfig:
         object.__setattr__(
             self, "local_domains", tuple(d.lower().strip() for d in self.local_domains)
         )
+        if self.mailboxes is not None:
+            object.__setattr__(self, "mailboxes", tuple(m.lower().strip() for m in self.mailboxes))
 
 
 @dataclass(frozen=True)

@@ -129,12 +129,16 @@ class DemoHandler:
         rcpt_options: list[str],
     ) -> str:
         """Relay nothing: any recipient for an authenticated client, otherwise only
-        the local domains (and ``postmaster``, which RFC 5321 says must work)."""
+        the local domains (and ``postmaster``, which RFC 5321 says must work).
+        With ``mailboxes`` configured, a local address that is not one of them
+        does not exist, whoever asks."""
         local, _, domain = address.rpartition("@")
-        is_local = domain.lower() in self.config.local_domains or (
-            not local and domain.lower() == "postmaster"
-        )
-        if not (session.authenticated or is_local):
+        postmaster = not local and domain.lower() == "postmaster"
+        in_local_domain = domain.lower() in self.config.local_domains
+        mailboxes = self.config.mailboxes
+        if in_local_domain and mailboxes is not None and address.lower() not in mailboxes:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        if not (session.authenticated or in_local_domain or postmaster):
             return f"554 5.7.1 <{address}>: Relay access denied"
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(rcpt_options)
@@ -316,6 +320,7 @@ def session_factory(
             ident=IDENT,
             timeout=config.timeout,
             auth_require_tls=not (implicit_tls or config.allow_plain_auth),
+            auth_required=config.require_auth,
             authenticator=handler.authenticate,
             loop=loop,
         )

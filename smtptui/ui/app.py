@@ -139,7 +139,8 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
             name = self.workspace.current
             self.panes.composer.load(self.workspace.profile(name), self.workspace.draft(name))
         elif slot == "session":
-            self.panes.session.show(controller, self._draft_now())
+            selected = self.workspace.current is not None
+            self.panes.session.show(controller, self._draft_now(), selected=selected)
         self._update_titles()
 
     def _watch_idle_sessions(self) -> None:
@@ -221,13 +222,13 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
         composer = self.panes.composer
         if composer is not None and previous is not None and previous != name:
             workspace.keep_draft(previous, composer.values)
-        controller = workspace.select(name)
-        if controller is None:
+        if not workspace.select(name):
             return
+        controller = workspace.current_session  # None until the profile is first used
         if (pane := self.panes.transcript) is not None:
-            pane.view.show(controller.lines)
+            pane.view.show(controller.lines if controller is not None else [])
         if composer is not None and previous != name:
-            composer.load(controller.profile, workspace.draft(name))
+            composer.load(workspace.profile(name), workspace.draft(name))
         if (panel := self.panes.session) is not None:
             panel.show(controller, self._draft_now())
         if (reference := self.panes.reference) is not None:
@@ -249,19 +250,24 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
             panel.set_draft(message.fields)
 
     def _update_titles(self) -> None:
-        controller = self.workspace.current_session
         lang = self.lang
-        if controller is None:
+        profile = self.workspace.profile(self.workspace.current)
+        if profile is None:
             self.sub_title = ""
             return
-        profile = controller.profile
-        badge = controller.badge
-        tls = " · TLS" if badge.tls else ""
-        state = t(f"app.status.{badge.status}", lang)
-        where = controller.where or t("app.builtin_where", lang)
+        controller = self.workspace.current_session
+        status = controller.badge.status if controller is not None else "idle"
+        tls = " · TLS" if controller is not None and controller.badge.tls else ""
+        state = t(f"app.status.{status}", lang)
+        if controller is not None and controller.where is not None:
+            where = controller.where
+        elif profile.builtin_server:
+            where = t("app.builtin_where", lang)
+        else:
+            where = profile.address
         self.sub_title = f"{profile.name} ({where} {profile.security}) · {state}{tls}"
         title = t("pane.transcript.title_for", lang, name=profile.name)
-        session = controller.session
+        session = controller.session if controller is not None else None
         if session is not None and session.tls_info is not None:
             title += f" · {session.tls_info.version}"
         if (pane := self.panes.transcript) is not None:
@@ -330,13 +336,19 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
 
         return await self.push_screen_wait(PasswordScreen(profile, reason=reason, lang=self.lang))
 
+    def _session(self, name: str | None) -> SessionController | None:
+        """``name``'s session, made on first use; the panes then show it."""
+        existed = name in self.workspace.sessions
+        controller = self.workspace.session(name)
+        if controller is not None and (not existed or name != self.workspace.current):
+            self.switch_to(controller.key)
+        return controller
+
     def connect(self, name: str | None = None) -> None:
         name = name or self.highlighted or self.workspace.current
-        controller = self.workspace.session(name)
+        controller = self._session(name)
         if controller is None:
             return
-        if name != self.workspace.current:
-            self.switch_to(name)
         if controller.connected or controller.connecting:
             self.notify(t("app.already_connected", self.lang, name=name), timeout=3)
             return
@@ -383,7 +395,7 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
             return None
 
     def action_send(self) -> None:
-        controller = self.workspace.current_session
+        controller = self._session(self.workspace.current)  # F5 connects if needed
         built = self._build_message() if controller is not None else None
         if controller is None or built is None:
             return
@@ -428,8 +440,12 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
         )
 
     def on_session_panel_step_requested(self, message) -> None:
+        if message.verb == "CONNECT" and self.workspace.current_session is None:
+            self.connect(self.workspace.current)  # the profile's first session
+            return
         controller = self.workspace.current_session
         if controller is None:
+            self.notify(t("app.not_connected", self.lang), timeout=2)
             return
 
         def body() -> BuiltMessage:
@@ -459,7 +475,7 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
     def on_open_profile(self, message: OpenProfile) -> None:
         """From the fleet view: the profile's session, showing the check's
         conversation when no session of it is live."""
-        controller = self.workspace.session(message.name)
+        controller = self._session(message.name)
         if controller is None:
             self.notify(t("app.profile_gone", self.lang, name=message.name), severity="warning")
             return
@@ -495,7 +511,8 @@ class SmtpTuiApp(ResponsiveLayout, App[None]):
 
         self.show_pane("session")
         panel = self.panes.session
-        screen = AuthHelperScreen.for_session(self.workspace.current_session, lang=self.lang)
+        controller = self._session(self.workspace.current)  # prefilled from the profile
+        screen = AuthHelperScreen.for_session(controller, lang=self.lang)
         self.push_screen(screen, panel.put_raw_line if panel is not None else None)
 
     def on_swaks_requested(self, message: SwaksRequested) -> None:

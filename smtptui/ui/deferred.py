@@ -1,16 +1,24 @@
-"""Panes built after the first frame.
+"""Panes built after the first frame, all in one go.
 
 Textual's ``Lazy`` delays *mounting* a widget, but the widget (and the modules
 it imports) are still built in ``compose``, before anything is drawn.
 :class:`Deferred` takes a factory instead: the import and construction happen
-after the first refresh, so the first paint costs only what it shows.
+after the first refresh, so the first frame costs only what it shows.
+
+All the placeholders of a screen are replaced together, inside one
+``batch_update``: the screen is then composed and drawn once with every pane,
+instead of once per pane — a full redraw of a 120×40 dashboard is the most
+expensive thing at start-up, so the whole dashboard is ready sooner.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from textual.widget import MountError, Widget
+
+_scheduled: weakref.WeakSet[Widget] = weakref.WeakSet()  # screens with a replacement due
 
 
 class Deferred(Widget):
@@ -27,15 +35,33 @@ class Deferred(Widget):
         self._factory = factory
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._replace)
+        # One scheduled replacement per screen: the first placeholder to mount
+        # schedules it; the others are picked up by the same batch.
+        screen = self.screen
+        if screen not in _scheduled:
+            _scheduled.add(screen)
+            self.call_after_refresh(replace_all, screen)
 
-    async def _replace(self) -> None:
+    async def replace(self) -> bool:
+        """Mount the real widget in this one's place; False when the app is
+        already closing (a very quick q) and nothing was mounted."""
         parent = self.parent
         if parent is None or not self.is_mounted or not parent.is_mounted:
-            return  # the app is already closing (a very quick q)
+            return False
         widget = self._factory()
         try:
             await parent.mount(widget, after=self)
         except MountError:
-            return
+            return False
         await self.remove()
+        return True
+
+
+async def replace_all(screen: Widget) -> None:
+    """Build every placeholder on ``screen`` and draw the result once."""
+    _scheduled.discard(screen)
+    with screen.app.batch_update():
+        while placeholders := list(screen.query(Deferred).results(Deferred)):
+            replaced = [await placeholder.replace() for placeholder in placeholders]
+            if not any(replaced):
+                return

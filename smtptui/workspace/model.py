@@ -159,12 +159,14 @@ class Workspace:
             self.sessions[name] = controller
         return controller
 
-    def select(self, name: str) -> SessionController | None:
-        """Make ``name`` the session shown everywhere (other sessions live on)."""
-        controller = self.session(name)
-        if controller is not None:
-            self.current = name
-        return controller
+    def select(self, name: str) -> bool:
+        """Make ``name`` the profile shown everywhere (other sessions live on).
+        Its session is made when it is first used (connecting loads the SMTP
+        engine; showing a profile does not).  False when there is no such profile."""
+        if self.profile(name) is None:
+            return False
+        self.current = name
+        return True
 
     @property
     def current_session(self) -> SessionController | None:

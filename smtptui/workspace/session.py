@@ -44,6 +44,7 @@ from smtptui.protocol.transaction import (
 from smtptui.reference.commands import verb_of
 from smtptui.reference.states import SessionState, State
 from smtptui.transcript import Line, Transcript, event_lines
+from smtptui.workspace.steps import ENVELOPE_VERBS, step_lines
 
 if TYPE_CHECKING:
     from smtptui.builtin import BuiltinServer
@@ -57,26 +58,6 @@ if TYPE_CHECKING:
 #: Where a session's credentials come from when it needs them: the workspace
 #: resolves the profile's ``[auth]`` (asking a person through the app if it can).
 CredentialsSource = Callable[[], Awaitable[CredentialsOutcome]]
-
-#: Commands that carry the envelope or the message: on a profile that requires
-#: TLS they never go out before it, unless typed by hand on the raw line.
-ENVELOPE_VERBS = frozenset({"MAIL", "RCPT", "DATA", "BDAT"})
-
-#: The step buttons, in the order of a session (CONNECT shows only when not connected).
-STEP_VERBS = (
-    "CONNECT",
-    "EHLO",
-    "STARTTLS",
-    "AUTH",
-    "MAIL",
-    "RCPT",
-    "DATA",
-    "RSET",
-    "NOOP",
-    "VRFY",
-    "HELP",
-    "QUIT",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,21 +421,9 @@ class SessionController:
 
     def step_lines(self, verb: str, draft: ComposerFields | None) -> list[str]:
         """The exact line(s) a step button sends now."""
-        from smtptui.workspace.draft import envelope_addresses
-
-        sender, recipients = envelope_addresses(draft) if draft is not None else ("", [])
-        if verb == "EHLO":
-            return [f"EHLO {self.session.default_helo()}" if self.session else "EHLO localhost"]
-        if verb == "AUTH":
-            return [f"AUTH {self.auth_mechanism()}"]
-        if verb == "MAIL":
-            return [f"MAIL FROM:<{sender}>"]
-        if verb == "RCPT":
-            return [f"RCPT TO:<{r}>" for r in recipients] or ["RCPT TO:<>"]
-        if verb == "VRFY":
-            who = recipients[0] if recipients else self.profile.auth.username or "postmaster"
-            return [f"VRFY {who}"]
-        return [verb]
+        helo = self.session.default_helo() if self.session else "localhost"
+        mechanism = self.auth_mechanism() if verb == "AUTH" else ""
+        return step_lines(verb, draft, helo=helo, auth_mechanism=mechanism, profile=self.profile)
 
     def auth_mechanism(self) -> str:
         """The mechanism the AUTH step will use, as the engine resolves it."""

@@ -16,10 +16,10 @@ async def _panel(pilot) -> SessionPanel:
     for _ in range(40):
         await pilot.pause(0.05)
         panels = pilot.app.query(SessionPanel)
-        if panels and panels.first().controller is not None and panels.first().region.height:
+        if panels and panels.first().selected and panels.first().region.height:
             await pilot.pause()
             return panels.first()
-    raise AssertionError("the session panel never mounted with a session")
+    raise AssertionError("the session panel never mounted with a profile selected")
 
 
 async def _settle(pilot) -> None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -84,24 +83,29 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 yield Static(self.render_keys(), id="help-keys")
 
-    def render_keys(self) -> Table:
+    def render_keys(self) -> Content:
+        """Every group's keys as lines of text (Textual content: quick to draw
+        even over a slow link, and selectable)."""
         lang = self.lang
-        table = Table.grid(padding=(0, 2), expand=True)
-        table.add_column(width=16, no_wrap=True)
-        table.add_column(ratio=1)
+        width = 16
+        lines: list[Content] = []
         for group in GROUPS:
             rows = [k for k in KEYS if k.group == group]
             if not rows:
                 continue
-            table.add_row("", "")
-            table.add_row(Text(group_title(group, lang), style="bold underline"), "")
+            lines.append(Content(""))
+            lines.append(Content.styled(group_title(group, lang), "bold underline"))
             for key in rows:
-                keys = self.keymap.get(key.id, key.keys)
-                table.add_row(
-                    Text(key_display(keys), style="bold"),
-                    Text.assemble((key.label(lang), "bold"), " — ", key.help(lang)),
+                keys = key_display(self.keymap.get(key.id, key.keys)) or "ctrl+p"
+                lines.append(
+                    Content.assemble(
+                        (keys.ljust(width), "bold"),
+                        (key.label(lang), "bold"),
+                        " — ",
+                        key.help(lang),
+                    )
                 )
-        return table
+        return Content("\n").join(lines)
 
     def action_dismiss(self) -> None:
         self.dismiss(None)

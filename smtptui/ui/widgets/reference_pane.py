@@ -28,7 +28,6 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from smtptui.i18n import t
-from smtptui.reference.explanation import ExplainContext, Explanation, explain
 from smtptui.reference.table import TableRow, reference_table
 from smtptui.ui.keys import bindings
 from smtptui.ui.messages import PaneReady
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
 
     from smtptui.protocol.events import Received
     from smtptui.protocol.reply import Reply
+    from smtptui.reference.explanation import ExplainContext, Explanation
 
 HOLD_SECONDS = 8.0
 """How long after the user's last move in this pane following pauses."""
@@ -255,6 +255,8 @@ class ReferencePane(Vertical):
     def _explain_context(controller, reply: Reply) -> ExplainContext:
         """What ``explain`` needs: the command the reply answered, the state
         before it and the host (the controller records them)."""
+        from smtptui.reference.explanation import ExplainContext  # loaded with the first reply
+
         return ExplainContext() if controller is None else controller.explain_context(reply)
 
     # ----------------------------------------------------------------- table
@@ -354,6 +356,8 @@ class ReferencePane(Vertical):
         shown, lang = self._shown, self.lang
         explanation = None
         if shown[0] == "reply":
+            from smtptui.reference.explanation import explain  # loaded with the first reply
+
             _, reply, context, origin = shown
             try:
                 explanation = explain(reply, context, lang)

@@ -21,10 +21,10 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from smtptui.i18n import t
 from smtptui.protocol import events as ev
-from smtptui.reference.states import State
+from smtptui.reference.states import SessionState, State
 from smtptui.ui.messages import AuthHelperRequested, PaneReady
 from smtptui.ui.widgets.raw_command import CommandSuggester, RawCommandInput, carries_secret
-from smtptui.workspace.session import STEP_VERBS
+from smtptui.workspace.steps import STEP_VERBS
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -105,6 +105,7 @@ class SessionPanel(Vertical):
         self.lang = lang
         self.controller: SessionController | None = None
         self.draft: ComposerFields | None = None
+        self.selected = False  # a profile is selected (its session may not exist yet)
         self._signature: tuple | None = None
         self._ready = False
         self._pending = False
@@ -153,11 +154,20 @@ class SessionPanel(Vertical):
             grid.styles.grid_size_columns = columns
 
     # ------------------------------------------------------ app interface
-    def show(self, controller: SessionController | None, draft: ComposerFields | None) -> None:
+    def show(
+        self,
+        controller: SessionController | None,
+        draft: ComposerFields | None,
+        *,
+        selected: bool = True,
+    ) -> None:
         """Show another session (switching profiles) and its composer draft
-        (the step buttons take their addresses from it)."""
+        (the step buttons take their addresses from it).  ``controller`` is
+        ``None`` for a profile that has no session yet (``selected``) or when
+        no profile is selected at all."""
         self.controller = controller
         self.draft = draft
+        self.selected = selected
         self._signature = None
         self._disarm(update=False)
         self.refresh_state()
@@ -224,8 +234,17 @@ class SessionPanel(Vertical):
     def _render_state(self) -> None:
         c = self.controller
         lang = self.lang
-        if c is None:
+        if c is None and not self.selected:
             self._state.update(ui_text(lang, "no_session"))
+            self._next.update(f"{ui_text(lang, 'next')} {ui_text(lang, 'next_connect')}")
+            self._mode = "command"
+        elif c is None:  # a profile never connected yet: its session starts on CONNECT
+            label = SessionState().label(lang)
+            text = SessionState().describe(lang)
+            rest = text[len(label) :] if text.startswith(label) else f" · {text}"
+            self._state.update(
+                Content.from_markup("[b $accent]$label[/]$rest", label=label, rest=rest)
+            )
             self._next.update(f"{ui_text(lang, 'next')} {ui_text(lang, 'next_connect')}")
             self._mode = "command"
         else:
@@ -324,15 +343,15 @@ class SessionPanel(Vertical):
             self._set_hint(f"⚠ {ui_text(self.lang, 'not_connected')}", "warning")
         else:
             x = c.expect(value)
-            if c.plaintext_risk(value):
-                security = c.profile.security.upper()
-                self._set_hint(
-                    f"⚠ {ui_text(self.lang, 'plaintext_risk', security=security)}", "warning"
-                )
-            elif x.legal and not x.warning:
-                self._set_hint(f"✓ {x.message(self.lang)}", "")
+            if x.legal and not x.warning:
+                text, kind = f"✓ {x.message(self.lang)}", ""
             else:
-                self._set_hint(f"⚠ {self._prediction(x)}", "warning")
+                text, kind = f"⚠ {self._prediction(x)}", "warning"
+            if c.plaintext_risk(value):  # the state machine's lesson first, then this
+                security = c.profile.security.upper()
+                text += f" — ⚠ {ui_text(self.lang, 'plaintext_risk', security=security)}"
+                kind = "warning"
+            self._set_hint(text, kind)
 
     def _prediction(self, x: Expectation) -> str:
         codes = "/".join(map(str, x.likely_codes))
