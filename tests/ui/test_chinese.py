@@ -481,6 +481,13 @@ async def test_the_fleet_view_and_the_comparison_are_chinese(three_servers):
             await pilot.pause()
             reader.read(f"fleet view, {name} highlighted")
 
+        screen.table.move_cursor(row=screen.table.get_row_index("mx-ok"))
+        await pilot.press("x")
+        await screen_of(pilot, "SwaksScreen")
+        reader.read("the same with swaks")
+        await pilot.press("escape")
+        await screen_of(pilot, "DashboardScreen")
+
         await pilot.press("s")  # sort by the next column
         await pilot.press("c")  # no earlier check of this row
         await pilot.pause()

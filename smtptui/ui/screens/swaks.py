@@ -35,6 +35,19 @@ if TYPE_CHECKING:
     from smtptui.workspace.draft import ComposerFields
 
 
+class Note(str):
+    """A note of ours beside the swaks line: its text in the language it was
+    made in, and its catalogue key, so the screen says it in its own language
+    (however it was handed over)."""
+
+    key: str
+
+    def __new__(cls, key: str, lang: str = "en") -> Note:
+        note = super().__new__(cls, t(key, lang))
+        note.key = key
+        return note
+
+
 def swaks_for_profile(
     profile: Profile, fields: ComposerFields | None = None, *, lang: str = "en"
 ) -> tuple[SwaksCommand, tuple[str, ...]]:
@@ -62,7 +75,7 @@ def swaks_for_profile(
     )
     notes = command.comments
     if not recipients:
-        notes = (*notes, t("screen.swaks.no_recipient", lang))
+        notes = (*notes, Note("screen.swaks.no_recipient", lang))
     return command, tuple(notes)
 
 
@@ -139,7 +152,7 @@ class SwaksScreen(ModalScreen[None]):
         super().__init__()
         self.lang = lang
         self.command_text = command_text
-        self.notes = tuple(notes)
+        self.notes = tuple(t(n.key, lang) if isinstance(n, Note) else n for n in notes)
 
     @property
     def shell_text(self) -> str:
