@@ -33,6 +33,11 @@ def key_display(keys: str) -> str:
         "delete": "Del",
         "pageup": "PgUp",
         "pagedown": "PgDn",
+        "home": "Home",
+        "end": "End",
+        "up": "↑",
+        "down": "↓",
+        "tab": "Tab",
     }
     shown = []
     for key in keys.split(","):
