@@ -32,6 +32,8 @@ def key_display(keys: str) -> str:
         "enter": "Enter",
         "delete": "Del",
         "pageup": "PgUp",
+        "left": "←",
+        "right": "→",
         "pagedown": "PgDn",
         "home": "Home",
         "end": "End",
