@@ -19,10 +19,15 @@ from smtptui.cli.common import (
     apply_overrides,
     connection_options,
     credentials,
+    display_width,
+    lang_option,
+    ljust,
     load_profile,
     profiles_folder,
+    rjust,
     run_async,
     run_conversation,
+    say,
     session_config,
 )
 from smtptui.cli.completion import complete_profile_names
@@ -96,18 +101,15 @@ async def check(target: str | None, **opts: Any) -> int:
     Results are saved for `smtptui compare NAME --last`.
     """
     if opts["scan"] and not (opts["all_profiles"] or opts["tags"]):
-        raise CliFailure("--scan goes with --all; for one server use: smtptui tls TARGET --scan")
+        raise CliFailure(say("cli.check.scan_needs_all"))
     if opts["inspect"] and not (opts["all_profiles"] or opts["tags"]):
-        raise CliFailure(
-            "--inspect goes with --all; for one server use: smtptui tls TARGET --dane, "
-            "for a domain: smtptui tls @DOMAIN"
-        )
+        raise CliFailure(say("cli.check.inspect_needs_all"))
     if opts["all_profiles"] or opts["tags"]:
         if target:
-            raise CliFailure("give either a TARGET or --all, not both")
+            raise CliFailure(say("cli.check.target_and_all"))
         return await _check_all(opts)
     if not target:
-        raise CliFailure("name a TARGET (a profile, host[:port] or @domain), or use --all")
+        raise CliFailure(say("cli.check.no_target"))
     from smtptui.cli.mx_cmd import converse_via_mx, domain_profile, target_domain
     from smtptui.protocol.transaction import Plan
 
@@ -119,13 +121,13 @@ async def check(target: str | None, **opts: Any) -> int:
             domain, profile, opts, Plan(credentials=creds)
         )
         if code == 0:
-            renderer.note(f"check passed: {_summary(routed.session, creds)}")
+            renderer.note(say("cli.check.passed", summary=_summary(routed.session, creds)))
         return code
     profile = apply_overrides(load_profile(target, opts["profiles_dir"]), opts)
     creds = await credentials(profile, opts)
     outcome, session, renderer = await run_conversation(profile, opts, Plan(credentials=creds))
     if outcome.ok:
-        renderer.note(f"check passed: {_summary(session, creds)}")
+        renderer.note(say("cli.check.passed", summary=_summary(session, creds)))
     return outcome.exit_code
 
 
@@ -137,7 +139,7 @@ def _summary(session, creds) -> str:
     if caps is not None and caps.auth_mechanisms:
         parts.append("AUTH " + " ".join(caps.auth_mechanisms))
     if creds is not None:
-        parts.append(f"authenticated as {creds.username}")
+        parts.append(say("cli.check.authenticated", user=creds.username))
     if caps is not None and caps.size:
         parts.append(f"SIZE {caps.size:,}")
     return ", ".join(parts)
@@ -153,12 +155,14 @@ def fleet_profiles(profiles_dir: str | None, tags: tuple[str, ...]) -> list[Any]
 
     loaded = ProfileStore(profiles_folder(profiles_dir)).load()
     for error in loaded.errors:
-        click.echo(click.style(f"smtptui: skipped: {error}", fg="yellow"), err=True)
+        text = error.text(lang_option())
+        click.echo(click.style(f"smtptui: {say('cli.skipped', error=text)}", fg="yellow"), err=True)
     wanted = {t.casefold() for t in tags}
     chosen = [p for p in loaded.profiles if not wanted or wanted & {t.casefold() for t in p.tags}]
     if not chosen:
-        which = f" tagged {', '.join(tags)}" if tags else ""
-        raise CliFailure(f"no profiles{which} to check (see: smtptui profiles list)")
+        if tags:
+            raise CliFailure(say("cli.check.none_tagged", tags=", ".join(tags)))
+        raise CliFailure(say("cli.check.none"))
     return chosen
 
 
@@ -171,12 +175,6 @@ def fleet_config_hook(opts: dict[str, Any]):
     return configure
 
 
-def _lang() -> str | None:
-    ctx = click.get_current_context(silent=True)
-    root = ctx.find_root() if ctx else None
-    return root.params.get("lang") if root is not None else None
-
-
 async def _check_all(opts: dict[str, Any]) -> int:
     from smtptui.fleet import DEFAULT_TIMEOUT, ResultStore, check_many
 
@@ -184,9 +182,7 @@ async def _check_all(opts: dict[str, Any]) -> int:
     if opts.get("auth_mech") and opts["auth_mech"].lower() != "none":
         given.append("--auth")
     if given:
-        raise CliFailure(
-            f"{', '.join(given)} names one server or login; with --all each profile's own is used"
-        )
+        raise CliFailure(say("cli.check.single_options", options=", ".join(given)))
     profiles = fleet_profiles(opts["profiles_dir"], opts["tags"])
     progress = _Progress(len(profiles), enabled=not (opts["quiet"] or opts["json_mode"]))
 
@@ -203,7 +199,7 @@ async def _check_all(opts: dict[str, Any]) -> int:
         on_result=on_result,
         config=fleet_config_hook(opts),
         auth=(opts.get("auth_mech") or "").lower() != "none",
-        lang=_lang(),
+        lang=lang_option(),
         transport=transport_lookups() if opts["inspect"] else False,
     )
     progress.clear()
@@ -218,7 +214,9 @@ async def _check_all(opts: dict[str, Any]) -> int:
     try:
         ResultStore().save_many(results)
     except OSError as exc:
-        click.echo(click.style(f"smtptui: results not saved: {exc}", fg="yellow"), err=True)
+        click.echo(
+            click.style(f"smtptui: {say('cli.not_saved', error=exc)}", fg="yellow"), err=True
+        )
     if opts["quiet"]:
         for r in results:
             if not r.ok:
@@ -265,8 +263,9 @@ class _Progress:
         self.count += 1
         self.failed += not result.ok
         if self.enabled:
-            failed = f", {self.failed} failed" if self.failed else ""
-            click.echo(f"\rchecked {self.count}/{self.total}{failed}   ", nl=False, err=True)
+            failed = say("cli.check.progress_failed", n=self.failed) if self.failed else ""
+            progress = say("cli.check.progress", count=self.count, total=self.total, failed=failed)
+            click.echo(f"\r{progress}   ", nl=False, err=True)
 
     def clear(self) -> None:
         if self.enabled and self.count:
@@ -275,8 +274,14 @@ class _Progress:
 
 # ------------------------------------------------------------------ the matrix
 
-_HEADERS = ("PROFILE", "ADDRESS", "RESULT", "TOTAL", "TLS", "CERT", "AUTH", "SIZE", "EXTENSIONS")
-_SCAN_HEADER = "TLS SCAN"
+#: The matrix's columns (``cli.check.col.<name>``; TLS, AUTH and SIZE are protocol names).
+_HEADERS = ("profile", "address", "result", "total", "TLS", "cert", "AUTH", "SIZE", "extensions")
+
+
+def _header(name: str) -> str:
+    return name if name.isupper() else say(f"cli.check.col.{name}")
+
+
 _SCAN_STYLES = {
     "critical": {"fg": "red", "bold": True},
     "high": {"fg": "red", "bold": True},
@@ -289,26 +294,27 @@ def render_matrix(results, elapsed: float) -> str:
     """The table, the failures explained, and a one-line summary."""
     scanned = any(r.scan is not None for r in results)
     inspected = any(r.transport is not None for r in results)
-    headers = (
+    names = (
         *_HEADERS,
-        *((_SCAN_HEADER,) if scanned else ()),
+        *(("scan",) if scanned else ()),
         *(tuple(h for _c, h in TRANSPORT_COLUMNS) if inspected else ()),
     )
+    headers = [_header(name) for name in names]
     rows = [
         _row(r)
         + ([_scan_cell(r.scan)] if scanned else [])
         + (transport_cells(r.transport) if inspected else [])
         for r in results
     ]
-    widths = [len(h) for h in headers]
+    widths = [display_width(h) for h in headers]
     for row in rows:
         for i, (text, _style) in enumerate(row):
-            widths[i] = max(widths[i], len(text))
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+            widths[i] = max(widths[i], display_width(text))
+    lines = ["  ".join(ljust(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     for row in rows:
         cells = []
         for (text, style), width in zip(row, widths, strict=True):
-            padded = text.rjust(width) if text.endswith(" ms") else text.ljust(width)
+            padded = rjust(text, width) if text.endswith(" ms") else ljust(text, width)
             cells.append(click.style(padded, **style) if style else padded)
         lines.append("  ".join(cells).rstrip())
     failed = [r for r in results if not r.ok]
@@ -321,13 +327,15 @@ def render_matrix(results, elapsed: float) -> str:
             if r.explanation.hint:
                 lines.append(f"    {r.explanation.hint}")
     lines.extend(_scan_explanations(results))
-    lines.extend(transport_explanations(results, _lang()))
+    lines.extend(transport_explanations(results, lang_option()))
     notes = [w for r in results for w in r.warnings]
     if notes:
         lines.append("")
         lines.extend(click.style(f"=== {w}", fg="yellow") for w in notes)
     ok = len(results) - len(failed)
-    summary = f"{len(results)} profiles: {ok} ok, {len(failed)} failed ({elapsed:.1f} s)"
+    summary = say(
+        "cli.check.summary", n=len(results), ok=ok, failed=len(failed), s=f"{elapsed:.1f}"
+    )
     lines.append("")
     lines.append(click.style(summary, bold=True, fg="red" if failed else "green"))
     return "\n".join(lines)
@@ -338,16 +346,27 @@ def _row(r) -> list[tuple[str, dict[str, Any]]]:
     tls = r.tls
     total = r.latencies.total
     result_style = {"fg": "green"} if r.ok else {"fg": "red", "bold": True}
-    result_text = r.status + ("*" if r.ok and r.auth == "skipped" else "")
+    lang = lang_option()
+    result_text = r.status_text(lang) + ("*" if r.ok and r.auth == "skipped" else "")
+    if tls and tls.version:
+        version = tls.version
+    else:
+        version = say("fleet.tls.none") if r.security == "plain" else "—"
+    if caps is None:
+        size = "—"
+    elif caps.size == 0:
+        size = say("fleet.size.no_limit")
+    else:
+        size = format_size_limit(caps.size)
     return [
         (r.profile, {}),
         (r.address, {}),
         (result_text, result_style),
         (f"{total:.0f} ms" if total is not None else "—", {}),
-        (tls.version if tls and tls.version else ("none" if r.security == "plain" else "—"), {}),
+        (version, {}),
         _cert_cell(tls),
         (" ".join(caps.auth) if caps and caps.auth else "—", {}),
-        (format_size_limit(caps.size) if caps else "—", {}),
+        (size, {}),
         (_extensions(caps), {}),
     ]
 
@@ -355,22 +374,24 @@ def _row(r) -> list[tuple[str, dict[str, Any]]]:
 def _scan_cell(scan) -> tuple[str, dict[str, Any]]:
     if scan is None:
         return ("—", {})
+    text = scan.cell_text(lang_option())
     if scan.error:
-        return (scan.cell, {"fg": "red"})
-    return (scan.cell, _SCAN_STYLES.get(scan.worst or "", {"fg": "green"}))
+        return (text, {"fg": "red"})
+    return (text, _SCAN_STYLES.get(scan.worst or "", {"fg": "green"}))
 
 
 def _scan_explanations(results) -> list[str]:
     """Under the table: each scanned profile's findings, worst first, in words."""
     from smtptui.i18n import t
 
-    lang = _lang()
+    lang = lang_option()
     out: list[str] = []
     for r in results:
         if r.scan is None or not r.scan.findings:
             continue
         out.append("")
-        out.append(click.style(f"=== {r.profile} ({r.address}) TLS scan:", bold=True))
+        heading = say("cli.check.scan_heading", profile=r.profile, address=r.address)
+        out.append(click.style(f"=== {heading}", bold=True))
         for key, rating, values in r.scan.findings:
             title = t(f"inspect.finding.{key}.title", lang, **dict(values))
             out.append(f"    [{t(f'inspect.rating.{rating}', lang)}] {title}")
@@ -386,21 +407,22 @@ def _cert_cell(tls) -> tuple[str, dict[str, Any]]:
     days = tls.days_to_expiry()
     assert days is not None
     if days < 0:
-        return ("expired", {"fg": "red", "bold": True})
+        return (say("fleet.cert.expired"), {"fg": "red", "bold": True})
+    left = say("fleet.cert.days", days=days)
     if tls.verify_error:
-        return (f"{days}d untrusted", {"fg": "red", "bold": True})
+        return (say("cli.check.untrusted", days=left), {"fg": "red", "bold": True})
     if tls.verified is None:
-        return (f"{days}d unverified", {"fg": "yellow"})
+        return (say("cli.check.unverified", days=left), {"fg": "yellow"})
     if days <= EXPIRY_WARNING_DAYS:
-        return (f"{days}d", {"fg": "yellow"})
-    return (f"{days}d", {"fg": "green"})
+        return (left, {"fg": "yellow"})
+    return (left, {"fg": "green"})
 
 
 def _extensions(caps) -> str:
     if caps is None:
         return "—"
     if not caps.esmtp:
-        return "HELO only"
+        return say("cli.check.helo_only")
     from smtptui.protocol.capabilities import EXTENSIONS
 
     flags = [(e.keyword, caps.offers(e.keyword)) for e in EXTENSIONS if e.flag]

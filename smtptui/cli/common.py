@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -116,6 +117,35 @@ def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def lang_option() -> str | None:
+    """The ``--lang`` given to ``smtptui`` (``smtptui --lang zh check …``), if any:
+    what the commands' own messages are said in (``None``: the environment's)."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx else None
+    return root.params.get("lang") if root is not None else None
+
+
+def say(key: str, **values: object) -> str:
+    """A command's message from the catalogue, in the ``--lang`` asked for."""
+    from smtptui.i18n import t
+
+    return t(key, lang_option(), **values)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` occupies (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def ljust(text: str, width: int) -> str:
+    """``str.ljust`` by terminal columns."""
+    return text + " " * max(0, width - display_width(text))
+
+
+def rjust(text: str, width: int) -> str:
+    return " " * max(0, width - display_width(text)) + text
+
+
 class CliFailure(click.ClickException):
     """A one-line error with a specific exit code (never a traceback)."""
 
@@ -147,7 +177,7 @@ def load_profile(target: str, profiles_dir: str | None):
         store = ProfileStore(profiles_folder(profiles_dir))
         return resolve_target(target, store)
     except ProfileError as exc:
-        raise CliFailure(str(exc)) from exc
+        raise CliFailure(exc.text(lang_option())) from exc
 
 
 def apply_overrides(profile, opts: dict[str, Any]):

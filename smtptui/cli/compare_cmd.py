@@ -9,18 +9,18 @@ from typing import Any
 import click
 
 from smtptui.cli.check_cmd import emit_json_line, fleet_config_hook, transport_lookups
-from smtptui.cli.common import CliFailure, load_profile, run_async
+from smtptui.cli.common import (
+    CliFailure,
+    display_width,
+    lang_option,
+    ljust,
+    load_profile,
+    run_async,
+    say,
+)
 from smtptui.cli.completion import complete_profile_names
 
 _MAX_CELL = 44
-_SECTION_TITLES = {
-    "outcome": "Outcome",
-    "tls": "TLS",
-    "transport": "Transport security (chain, DANE, MTA-STS)",
-    "scan": "TLS scan",
-    "capabilities": "Capabilities (EHLO)",
-    "latency": "Latency",
-}
 
 
 @click.command()
@@ -73,9 +73,7 @@ async def compare(first: str, second: str | None, **opts: Any) -> int:
     from smtptui.fleet import DEFAULT_TIMEOUT, ResultStore, check_many, compare_results
 
     if opts["last"] == (second is not None):
-        raise CliFailure(
-            "compare two targets (compare A B), or one with its last check (compare A --last)"
-        )
+        raise CliFailure(say("cli.compare.usage"))
     store = ResultStore()
     targets = [load_profile(first, opts["profiles_dir"])]
     if second is not None:
@@ -96,22 +94,22 @@ async def compare(first: str, second: str | None, **opts: Any) -> int:
     try:
         store.save_many(results)
     except OSError as exc:
-        click.echo(click.style(f"smtptui: results not saved: {exc}", fg="yellow"), err=True)
+        click.echo(
+            click.style(f"smtptui: {say('cli.not_saved', error=exc)}", fg="yellow"), err=True
+        )
     if opts["last"]:
         if previous is None:
-            raise CliFailure(
-                f"no saved check of {targets[0].name!r} to compare with; this one is saved now, "
-                "so run the same command again later"
-            )
+            raise CliFailure(say("cli.compare.no_saved", name=targets[0].name))
         left, right = previous, results[0]
         labels = (
             f"{left.profile} ({left.started_at.astimezone():%Y-%m-%d %H:%M})",
-            f"{right.profile} (now)",
+            f"{right.profile} ({say('fleet.compare.now')})",
         )
     else:
         left, right = results
         labels = (f"{left.profile} ({left.address})", f"{right.profile} ({right.address})")
-    comparison = compare_results(left, right)
+    # JSON keeps English values whatever the language: scripts read it
+    comparison = compare_results(left, right, "en" if opts["json_mode"] else _lang())
     if opts["json_mode"]:
         emit_json_line(comparison.to_dict())
     else:
@@ -119,32 +117,47 @@ async def compare(first: str, second: str | None, **opts: Any) -> int:
     return 1 if comparison.differences else 0
 
 
+def _lang() -> str:
+    from smtptui.i18n import resolve_lang
+
+    return resolve_lang(lang_option())
+
+
 def render_comparison(comparison, labels: tuple[str, str], *, diff_only: bool = False) -> str:
+    """The rows side by side, in the words of ``--lang`` (the same as the TUI's
+    compare screen: ``fleet.compare.*``)."""
+    from smtptui.fleet.compare import field_label, section_title
+    from smtptui.i18n import tn
+
+    lang = _lang()
     rows = [r for r in comparison.rows if r.differs or not diff_only]
-    field_w = max([len(r.field) for r in rows] + [5]) + 2
-    cell_w = min(_MAX_CELL, max([len(_cut(r.left)) for r in rows] + [len(labels[0]), 8]))
+    names = {r.field: field_label(r.field, lang) for r in rows}
+    field_w = max([display_width(n) for n in names.values()] + [5]) + 2
+    cell_w = min(
+        _MAX_CELL,
+        max([display_width(_cut(r.left)) for r in rows] + [display_width(labels[0]), 8]),
+    )
     lines = [
         click.style(
-            f"  {'':<{field_w}}{_cut(labels[0]):<{cell_w}}  {_cut(labels[1])}", bold=True
+            f"  {' ' * field_w}{ljust(_cut(labels[0]), cell_w)}  {_cut(labels[1])}", bold=True
         ).rstrip()
     ]
     section = None
     for row in rows:
         if row.section != section:
             section = row.section
-            lines.append(click.style(_SECTION_TITLES.get(section, section), underline=True))
-        text = f"{'*' if row.differs else ' '} {row.field:<{field_w}}{_cut(row.left):<{cell_w}}  {_cut(row.right)}"
+            lines.append(click.style(section_title(section, lang), underline=True))
+        mark = "*" if row.differs else " "
+        text = f"{mark} {ljust(names[row.field], field_w)}{ljust(_cut(row.left), cell_w)}  {_cut(row.right)}"
         lines.append(
             click.style(text.rstrip(), fg="yellow", bold=True) if row.differs else text.rstrip()
         )
     count = len(comparison.differences)
     lines.append("")
     if count:
-        lines.append(
-            click.style(f"{count} difference{'s' if count != 1 else ''} (marked *)", bold=True)
-        )
+        lines.append(click.style(tn("fleet.compare.differences", count, lang), bold=True))
     else:
-        lines.append(click.style("no differences", fg="green", bold=True))
+        lines.append(click.style(say("fleet.compare.none"), fg="green", bold=True))
     return "\n".join(lines)
 
 

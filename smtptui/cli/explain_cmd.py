@@ -12,11 +12,11 @@ import json
 import re
 import shutil
 import sys
-import unicodedata
 from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+from smtptui.cli.common import display_width
 from smtptui.i18n import LANGUAGES, resolve_lang, t
 
 if TYPE_CHECKING:
@@ -112,11 +112,6 @@ def _width() -> int | None:
 
 
 # -- layout -------------------------------------------------------------------
-
-
-def display_width(text: str) -> int:
-    """Terminal columns ``text`` occupies (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 _TOKEN = re.compile(r"[\w.,:;/@<>\-=+'\"()\[\]%#?!&*«»]+|\s+|.", re.ASCII)

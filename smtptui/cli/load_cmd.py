@@ -16,6 +16,7 @@ from smtptui.cli.common import (
     apply_overrides,
     connection_options,
     credentials,
+    lang_option,
     load_profile,
     run_async,
     session_config,
@@ -162,7 +163,7 @@ def _build(profile: Any, opts: dict[str, Any]) -> Any:
             )
         )
     except MessageError as exc:
-        raise CliFailure(str(exc)) from exc
+        raise CliFailure(exc.text(lang_option())) from exc
 
 
 def filler(size: int) -> str:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
-
-from smtptui.cli.common import CliFailure, apply_overrides, session_config
+from smtptui.cli.common import CliFailure, apply_overrides, lang_option, session_config
 
 
 def make_resolver(timeout: float = 10.0) -> Any:
@@ -28,12 +26,6 @@ def make_http_client() -> Any:
     from smtptui import __version__
 
     return httpx.AsyncClient(headers={"User-Agent": f"smtptui/{__version__} (inspect)"})
-
-
-def lang_option() -> str | None:
-    ctx = click.get_current_context(silent=True)
-    root = ctx.find_root() if ctx else None
-    return root.params.get("lang") if root is not None else None
 
 
 def target_domain(target: str | None) -> str | None:

@@ -12,6 +12,7 @@ from smtptui.cli.common import (
     apply_overrides,
     connection_options,
     credentials,
+    lang_option,
     load_profile,
     run_async,
     run_conversation,
@@ -169,7 +170,7 @@ def _build(profile: Any, opts: dict[str, Any]) -> Any:
         )
         return build_message(draft)
     except MessageError as exc:
-        raise CliFailure(str(exc)) from exc
+        raise CliFailure(exc.text(lang_option())) from exc
 
 
 def _read_text(path: Path, option: str) -> str:

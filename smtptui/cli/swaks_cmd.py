@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from smtptui.cli.common import CliFailure, apply_overrides, load_profile, session_config
+from smtptui.cli.common import (
+    CliFailure,
+    apply_overrides,
+    lang_option,
+    load_profile,
+    session_config,
+)
 from smtptui.cli.send_cmd import send
 
 #: ``send``'s options that say nothing about the conversation itself.
@@ -102,7 +108,7 @@ def _message(profile: Any, opts: dict[str, Any]) -> dict[str, Any]:
             )
         )
     except MessageError as exc:
-        raise CliFailure(str(exc)) from exc
+        raise CliFailure(exc.text(lang_option())) from exc
     return {
         "sender": sender,
         "to": tuple(to),

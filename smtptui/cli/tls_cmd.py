@@ -18,9 +18,15 @@ from typing import Any
 import click
 
 from smtptui.cli import mx_cmd
-from smtptui.cli.common import CliFailure, apply_overrides, load_profile, run_async, session_config
+from smtptui.cli.common import (
+    CliFailure,
+    apply_overrides,
+    lang_option,
+    load_profile,
+    run_async,
+    session_config,
+)
 from smtptui.cli.completion import complete_profile_names
-from smtptui.cli.mx_cmd import lang_option
 from smtptui.protocol.config import SECURITY_MODES
 
 _STYLES = {

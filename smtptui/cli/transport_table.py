@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from smtptui.fleet.results import CheckResult
     from smtptui.fleet.transport_facts import TransportFacts
 
-#: (TransportFacts attribute, table header)
-TRANSPORT_COLUMNS = (("chain", "CHAIN"), ("dane", "DANE"), ("mta_sts", "MTA-STS"))
+#: (TransportFacts attribute, table header: ``cli.check.col.chain`` or a protocol name)
+TRANSPORT_COLUMNS = (("chain", "chain"), ("dane", "DANE"), ("mta_sts", "MTA-STS"))
 _GREEN = {"fg": "green"}
 _AMBER = {"fg": "yellow"}
 _RED = {"fg": "red", "bold": True}
@@ -56,8 +56,9 @@ def transport_explanations(results: list[CheckResult], lang: str | None) -> list
                 continue
             where = f" {facts.mail_domain}" if column == "mta_sts" and facts.mail_domain else ""
             out.append("")
+            title = header.upper() if column == "chain" else header
             out.append(
-                click.style(f"=== {r.profile} ({r.address}) {header}{where}: {state}", fg="red")
+                click.style(f"=== {r.profile} ({r.address}) {title}{where}: {state}", fg="red")
             )
             for why, fix in facts.reasons(column):
                 out.append(f"    {why.text(lang)}")

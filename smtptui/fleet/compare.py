@@ -9,6 +9,10 @@ loopback jitter of a millisecond is not reported as a change.  A transport
 or scan fact known on one side only (the other check did not ``--inspect``
 or ``--scan``) is shown but not counted as a difference: it is unknown, not
 changed.
+
+A row's ``field`` is a stable name (``result``, ``verified``, an EHLO keyword);
+its values are shown in the language asked for (``yes``/``是``), English by
+default, so JSON output stays the same whoever runs it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 
 from smtptui.fleet.results import PHASES, CapabilityFacts, CheckResult, ScanFacts, TlsFacts
 from smtptui.fleet.transport_facts import TransportFacts
+from smtptui.i18n import has, t
 
 LATENCY_MIN_MS = 20.0
 LATENCY_RATIO = 1.5
@@ -68,30 +73,38 @@ class Comparison:
         }
 
 
-def compare_results(left: CheckResult, right: CheckResult) -> Comparison:
+def compare_results(left: CheckResult, right: CheckResult, lang: str = "en") -> Comparison:
     """Every row for ``left`` against ``right`` (see the module docstring)."""
     rows: list[Row] = []
 
     def add(section: str, name: str, a: Any, b: Any, fmt: Callable[[Any], str] = str) -> None:
         rows.append(Row(section, name, _show(a, fmt), _show(b, fmt), a != b))
 
-    add("outcome", "result", left.status, right.status)
+    rows.append(
+        Row(
+            "outcome",
+            "result",
+            left.status_text(lang),
+            right.status_text(lang),
+            left.status != right.status,
+        )
+    )
     add("outcome", "exit code", left.exit_code, right.exit_code)
     add("outcome", "greeting", _greeting_host(left.greeting), _greeting_host(right.greeting))
-    add("outcome", "AUTH", left.auth, right.auth)
+    add("outcome", "AUTH", left.auth, right.auth, lambda v: auth_state_text(v, lang))
 
     lt, rt = left.tls or TlsFacts(), right.tls or TlsFacts()
     add("tls", "version", lt.version, rt.version)
     add("tls", "cipher", lt.cipher, rt.cipher)
-    add("tls", "verified", _verified(left.tls), _verified(right.tls))
+    add("tls", "verified", _verified(left.tls, lang), _verified(right.tls, lang))
     add("tls", "subject", lt.subject, rt.subject)
     add("tls", "issuer", lt.issuer, rt.issuer)
     rows.append(
         Row(
             "tls",
             "expires",
-            _expiry(lt),
-            _expiry(rt),
+            _expiry(lt, lang),
+            _expiry(rt, lang),
             lt.not_after != rt.not_after,
         )
     )
@@ -100,7 +113,7 @@ def compare_results(left: CheckResult, right: CheckResult) -> Comparison:
     rows.extend(_scan_rows(left, right))
 
     lc, rc = left.capabilities, right.capabilities
-    for label, getter, fmt in _capability_rows():
+    for label, getter, fmt in _capability_rows(lang):
         add(
             "capabilities",
             label,
@@ -168,6 +181,18 @@ def _scan_rows(left: CheckResult, right: CheckResult) -> list[Row]:
     )
 
 
+def section_title(section: str, lang: str | None = "en") -> str:
+    """``fleet.compare.section.<section>`` (``TLS`` is the same everywhere)."""
+    return "TLS" if section == "tls" else t(f"fleet.compare.section.{section}", lang)
+
+
+def field_label(field: str, lang: str | None = "en") -> str:
+    """A row's name in ``lang``; EHLO keywords and verbs (``SIZE``, ``AUTH``,
+    ``ehlo``) have no entry and are shown as they are."""
+    key = "fleet.compare.field." + field.replace(" ", "_")
+    return t(key, lang) if has(key) else field
+
+
 def latency_differs(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return (a is None) != (b is None)
@@ -179,16 +204,12 @@ def _show(value: Any, fmt: Callable[[Any], str]) -> str:
     return _NONE if value is None else fmt(value)
 
 
-def _yes(value: bool) -> str:
-    return "yes" if value else "no"
+def auth_state_text(state: str, lang: str = "en") -> str:
+    """A check's AUTH outcome (``ok``, ``failed``, ``skipped``, ``none``) in ``lang``."""
+    return t(f"fleet.auth.{state}", lang) if state in _AUTH_STATES else state
 
 
-def _size(value: int) -> str:
-    return "no limit given" if value == 0 else f"{value:,}"
-
-
-def _words(value: tuple[str, ...]) -> str:
-    return " ".join(value) if value else "none"
+_AUTH_STATES = ("ok", "failed", "skipped", "none", "pending")
 
 
 def _other_keywords(caps: CapabilityFacts) -> tuple[str, ...]:
@@ -203,37 +224,50 @@ def _fact(keyword: str) -> Callable[[CapabilityFacts], bool]:
     return lambda c: c.offers(keyword)
 
 
-def _capability_rows() -> tuple[
-    tuple[str, Callable[[CapabilityFacts], Any], Callable[[Any], str]], ...
-]:
+def _capability_rows(
+    lang: str,
+) -> tuple[tuple[str, Callable[[CapabilityFacts], Any], Callable[[Any], str]], ...]:
     """ESMTP and SIZE, every yes/no extension of the one table, then the
     facts with values (STARTTLS offered, AUTH, LIMITS) and the rest."""
     from smtptui.protocol.capabilities import fact_extensions
 
+    def yes(value: bool) -> str:
+        return t("fleet.value.yes" if value else "fleet.value.no", lang)
+
+    def size(value: int) -> str:
+        return t("fleet.value.no_limit_given", lang) if value == 0 else f"{value:,}"
+
+    def words(value: tuple[str, ...]) -> str:
+        return " ".join(value) if value else t("fleet.value.none", lang)
+
     return (
-        ("ESMTP", lambda c: c.esmtp, _yes),
-        ("SIZE", lambda c: c.size, _size),
-        *((e.keyword, _fact(e.keyword), _yes) for e in fact_extensions()),
-        ("STARTTLS", lambda c: c.starttls, _yes),
-        ("AUTH", lambda c: c.auth, _words),
-        ("LIMITS", lambda c: tuple(f"{k}={v}" for k, v in c.limits), _words),
-        ("other", _other_keywords, _words),
+        ("ESMTP", lambda c: c.esmtp, yes),
+        ("SIZE", lambda c: c.size, size),
+        *((e.keyword, _fact(e.keyword), yes) for e in fact_extensions()),
+        ("STARTTLS", lambda c: c.starttls, yes),
+        ("AUTH", lambda c: c.auth, words),
+        ("LIMITS", lambda c: tuple(f"{k}={v}" for k, v in c.limits), words),
+        ("other", _other_keywords, words),
     )
 
 
-def _verified(tls: TlsFacts | None) -> str | None:
+def _verified(tls: TlsFacts | None, lang: str) -> str | None:
     if tls is None:
         return None
     if tls.verify_error:
-        return "NO (" + tls.verify_error.split(";", 1)[0] + ")"
-    return {True: "yes", False: "NO", None: "not checked"}[tls.verified]
+        return t("fleet.value.not_verified", lang, reason=tls.verify_error.split(";", 1)[0])
+    key = {True: "yes", False: "refused", None: "not_checked"}[tls.verified]
+    return t(f"fleet.value.{key}", lang)
 
 
-def _expiry(tls: TlsFacts) -> str:
+def _expiry(tls: TlsFacts, lang: str) -> str:
     if tls.not_after is None:
         return _NONE
     days = tls.days_to_expiry()
-    left = "EXPIRED" if days is not None and days < 0 else f"{days} days"
+    if days is not None and days < 0:
+        left = t("fleet.value.expired", lang)
+    else:
+        left = t("fleet.value.days", lang, n=days)
     return f"{tls.not_after:%Y-%m-%d} ({left})"
 
 

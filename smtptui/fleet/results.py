@@ -266,16 +266,24 @@ class ScanFacts:
     @property
     def cell(self) -> str:
         """``ok``, ``medium: TLS1.0 TLS1.1 CBC …`` or ``failed``."""
+        return self.cell_text("en")
+
+    def cell_text(self, lang: str | None = "en") -> str:
+        """:attr:`cell` in ``lang``: the rating translated, the findings'
+        short names (cipher and protocol names) as they are."""
+        from smtptui.i18n import t
+
         if self.error:
-            return "failed"
+            return t("fleet.scan.failed", lang)
         if self.worst is None:
-            return "ok"
+            return t("fleet.scan.ok", lang)
         short = {"tls10": "TLS1.0", "tls11": "TLS1.1", "sslv3": "SSLv3", "cat_cbc": "CBC",
                  "cat_anon": "aNULL", "cat_null": "NULL", "cat_export": "EXPORT",
                  "cat_low": "LOW", "cat_rc4": "RC4", "cat_3des": "3DES", "no_fs": "no-FS",
                  "some_no_fs": "kRSA", "client_order": "order", "no_tls13": "no-TLS1.3",
                  "no_modern": "no-TLS1.2"}  # fmt: skip
-        return f"{self.worst}: " + " ".join(short.get(k, k) for k, _r, _v in self.findings)
+        rating = t(f"fleet.rating.{self.worst}", lang)
+        return f"{rating}: " + " ".join(short.get(k, k) for k, _r, _v in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -347,6 +355,22 @@ class CheckResult:
             parts.append(str(self.reply.code))
         elif self.timed_out:
             parts.append("timeout")
+        return " ".join(parts)
+
+    def status_text(self, lang: str | None = "en") -> str:
+        """:attr:`status` for a person reading ``lang``: the words translated,
+        the reply code and SMTP verbs (``ehlo 550``) as they are."""
+        from smtptui.i18n import has, t
+
+        if self.ok:
+            return t("fleet.status.ok", lang)
+        phase = self.phase or "failed"
+        key = f"fleet.status.{phase}"
+        parts = [t(key, lang) if has(key) else phase]
+        if self.reply is not None:
+            parts.append(str(self.reply.code))
+        elif self.timed_out:
+            parts.append(t("fleet.status.timeout", lang))
         return " ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:

@@ -104,6 +104,10 @@ DOMAINS: tuple[str, ...] = (
     "cli",
     "flow",
     "lesson",
+    "message",
+    "form",
+    "fleet",
+    "profile",
 )
 
 #: Key prefixes whose module has another name (the reference's first keys).

@@ -1,15 +1,19 @@
 """What a user types into address and header fields, checked before it goes
 anywhere near a message or an envelope.
 
-Every check raises :class:`MessageError` with one sentence that starts with the
-field at fault, so the composer, the CLI and the builder all show the same
-words for the same mistake.
+Every check raises :class:`MessageError`: the field at fault (``exc.field``,
+the composer's key for it) and one catalogue sentence, so the composer, the
+CLI and the builder all show the same words for the same mistake, in English
+(``str(exc)``, for logs and scripts) or in the reader's language
+(``exc.text(lang)``).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+
+from smtptui.i18n import t
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _FIELD_NAME_RE = re.compile(r"[\x21-\x39\x3b-\x7e]+")
@@ -21,22 +25,59 @@ _LABEL_ASCII = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _LABEL_UTF8 = re.compile(r"[\w](?:[\w-]*[\w])?")
 
 
+#: The fields a problem can concern: the composer's keys for them (``from`` …
+#: ``attachments``), and the ones only the builder or the CLI fill in.
+FIELDS = (
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "reply_to",
+    "subject",
+    "body",
+    "html",
+    "headers",
+    "attachments",
+    "message_id",
+    "message",
+    "address",
+)
+
+
 class MessageError(ValueError):
-    """A draft that cannot become a correct message; ``str()`` is one sentence
-    that starts with the field at fault (``Subject: ...``)."""
+    """A draft that cannot become a correct message.
+
+    ``field`` is the field at fault (one of :data:`FIELDS`), so a form shows
+    the sentence under it without reading the words; ``key`` and ``values``
+    are the catalogue sentence; ``name`` is a header's own name when the
+    problem is an extra header (``Content-Type``).  ``str()`` is the English
+    sentence, starting with the field (``Subject: contains a line break…``);
+    :meth:`text` is the same in another language.
+    """
+
+    def __init__(
+        self, key: str, /, *, field: str = "message", name: str | None = None, **values: object
+    ) -> None:
+        if field not in FIELDS:
+            raise ValueError(f"unknown message field {field!r}")
+        self.key = key
+        self.field = field
+        self.name = name
+        self.values = values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str | None = "en") -> str:
+        """The sentence in ``lang``: the field's name, then what is wrong."""
+        label = self.name if self.name is not None else t(f"message.field.{self.field}", lang)
+        return t("message.error", lang, field=label, problem=t(self.key, lang, **self.values))
 
 
-def check_value(field_name: str, value: str) -> None:
+def check_value(field: str, value: str, *, name: str | None = None) -> None:
     """Refuse line breaks (header injection) and other control characters."""
     if "\r" in value or "\n" in value:
-        raise MessageError(
-            f"{field_name}: contains a line break (CR/LF), which would let it inject headers"
-        )
+        raise MessageError("message.error.line_break", field=field, name=name)
     if m := _CONTROL_RE.search(value):
-        raise MessageError(
-            f"{field_name}: contains the control character {m.group()!r}, "
-            "which mail software would mangle"
-        )
+        raise MessageError("message.error.control", field=field, name=name, char=repr(m.group()))
 
 
 def is_internationalised(addr: str) -> bool:
@@ -44,42 +85,39 @@ def is_internationalised(addr: str) -> bool:
     return not addr.isascii()
 
 
-def validate_address(addr: str, *, allow_utf8: bool = True, field_name: str = "Address") -> str:
+def validate_address(addr: str, *, allow_utf8: bool = True, field: str = "address") -> str:
     """Check that ``addr`` is an RFC 5321 mailbox (``local@domain``; angle
     brackets allowed) and return the bare addr-spec, or raise ``MessageError``.
 
     Non-ASCII addresses (RFC 6531) are accepted unless ``allow_utf8`` is false,
     because they only work with servers that offer SMTPUTF8.
     """
-    check_value(field_name, addr)
+    check_value(field, addr)
     spec = addr.strip()
     if spec.startswith("<") and spec.endswith(">"):
         spec = spec[1:-1].strip()
-    example = "an address looks like name@example.com"
+
+    def refuse(key: str, **values: object) -> MessageError:
+        return MessageError(f"message.error.address.{key}", field=field, **values)
+
     if not spec:
-        raise MessageError(f"{field_name}: is empty; {example}")
+        raise refuse("empty")
     local, at, domain = spec.rpartition("@")
     if not at:
-        raise MessageError(f"{field_name}: {spec!r} has no @; {example}")
+        raise refuse("no_at", spec=spec)
     if not local:
-        raise MessageError(f"{field_name}: {spec!r} has nothing before the @; {example}")
+        raise refuse("no_local", spec=spec)
     if not domain:
-        raise MessageError(f"{field_name}: {spec!r} has no domain after the @; {example}")
+        raise refuse("no_domain", spec=spec)
     if not allow_utf8 and is_internationalised(spec):
-        raise MessageError(
-            f"{field_name}: {spec!r} contains non-ASCII characters, "
-            "which needs a server that offers SMTPUTF8"
-        )
+        raise refuse("not_ascii", spec=spec)
     dot_atom = _DOT_ATOM_UTF8 if allow_utf8 else _DOT_ATOM_ASCII
     if not (dot_atom.fullmatch(local) or _QUOTED_LOCAL.fullmatch(local)):
-        raise MessageError(
-            f"{field_name}: the part before the @ in {spec!r} has characters that need quoting "
-            "or dots in the wrong place"
-        )
+        raise refuse("local", spec=spec)
     if len(local.encode()) > 64 or len(spec.encode()) > 254:
-        raise MessageError(f"{field_name}: {spec!r} is longer than SMTP allows (64/254 octets)")
+        raise refuse("too_long", spec=spec)
     if not _valid_domain(domain):
-        raise MessageError(f"{field_name}: {domain!r} is not a valid domain name or [IP] literal")
+        raise refuse("domain", domain=domain)
     return spec
 
 
@@ -101,21 +139,19 @@ def _valid_domain(domain: str) -> bool:
     )
 
 
-def parse_mailbox(
-    text: str, *, allow_utf8: bool = True, field_name: str = "Address"
-) -> tuple[str, str]:
+def parse_mailbox(text: str, *, allow_utf8: bool = True, field: str = "address") -> tuple[str, str]:
     """Split ``Name <addr>`` (or a bare address) into ``(display name, addr-spec)``.
 
     The name may be quoted; it may contain any printable Unicode.
     """
-    check_value(field_name, text)
+    check_value(field, text)
     m = re.fullmatch(r"\s*(.*?)\s*<([^<>]*)>\s*", text)
     if m is None:
-        return "", validate_address(text, allow_utf8=allow_utf8, field_name=field_name)
+        return "", validate_address(text, allow_utf8=allow_utf8, field=field)
     name = m.group(1)
     if len(name) >= 2 and name[0] == name[-1] == '"':
         name = re.sub(r"\\(.)", r"\1", name[1:-1])
-    return name, validate_address(m.group(2), allow_utf8=allow_utf8, field_name=field_name)
+    return name, validate_address(m.group(2), allow_utf8=allow_utf8, field=field)
 
 
 def split_address_list(text: str) -> list[str]:
@@ -141,26 +177,22 @@ def split_address_list(text: str) -> list[str]:
 
 
 def parse_address_list(
-    text: str, *, allow_utf8: bool = True, field_name: str = "Address"
+    text: str, *, allow_utf8: bool = True, field: str = "address"
 ) -> list[tuple[str, str]]:
     """Parse ``a@x, "Doe, J" <j@y>`` into mailboxes; commas inside quotes or
     angle brackets do not split.  Empty items are skipped."""
     return [
-        parse_mailbox(item, allow_utf8=allow_utf8, field_name=field_name)
-        for item in split_address_list(text)
+        parse_mailbox(item, allow_utf8=allow_utf8, field=field) for item in split_address_list(text)
     ]
 
 
 def parse_header_line(line: str) -> tuple[str, str]:
     """Parse ``"X-Foo: bar"`` into ``("X-Foo", "bar")``, checking the field name
     (RFC 5322 ftext: printable ASCII except colon) and refusing CR/LF."""
-    check_value("Header", line)
+    check_value("headers", line)
     name, colon, value = line.partition(":")
     if not colon:
-        raise MessageError(f"Header: {line!r} has no colon; write it as 'Name: value'")
+        raise MessageError("message.error.header.no_colon", field="headers", line=line)
     if not _FIELD_NAME_RE.fullmatch(name):
-        raise MessageError(
-            f"Header: the field name {name!r} may only contain printable ASCII "
-            "without spaces or colons"
-        )
+        raise MessageError("message.error.header.name", field="headers", header=name)
     return name, value.strip()

@@ -84,9 +84,9 @@ class BuiltMessage:
         return len(self.data)
 
 
-def _as_items(value: str | Iterable[str] | None, field_name: str) -> list[tuple[str, str]]:
+def _as_items(value: str | Iterable[str] | None, field: str) -> list[tuple[str, str]]:
     values = [] if value is None else [value] if isinstance(value, str) else list(value)
-    return [box for v in values for box in parse_address_list(v, field_name=field_name)]
+    return [box for v in values for box in parse_address_list(v, field=field)]
 
 
 def _format_mailboxes(boxes: list[tuple[str, str]]) -> str | list[Address]:
@@ -134,12 +134,12 @@ def _message_id(draft: MessageDraft, sender: str) -> str:
         except UnicodeError:
             domain = "smtptui.invalid"
         return make_msgid(domain=domain)
-    check_value("Message-ID", draft.message_id)
+    check_value("message_id", draft.message_id)
     mid = draft.message_id.strip()
     if not mid.startswith("<"):
         mid = f"<{mid}>"
     if not re.fullmatch(r"<[^<>\s@]+@[^<>\s@]+>", mid) or not mid.isascii():
-        raise MessageError(f"Message-ID: {mid!r} should look like <unique@domain>")
+        raise MessageError("message.error.message_id", field="message_id", mid=mid)
     return mid
 
 
@@ -177,9 +177,9 @@ def _headers(
         name, value = parse_header_line(f"{name}: {value}")
         key = name.lower()
         if key == "bcc":
-            raise MessageError("Bcc: is never written into the message; use the Bcc field")
+            raise MessageError("message.error.header.bcc", field="headers", name="Bcc")
         if key in _BUILDER_HEADERS:
-            raise MessageError(f"{name}: is set by the builder from the body and attachments")
+            raise MessageError("message.error.header.builder", field="headers", name=name)
         if key in _REPLACEABLE:
             fields[key] = (name, value)
         else:
@@ -191,12 +191,12 @@ def _add_content(msg: EmailMessage, draft: MessageDraft, fill_defaults: bool) ->
     """Body, optional HTML alternative and attachments; returns attachment names."""
     body = draft.body
     if body is not None:
-        _check_body("Body", body)
+        _check_body("body", body)
     if fill_defaults and not (body and body.strip()):
         body = html_to_text(draft.html) if draft.html else DEFAULT_BODY
     msg.set_content(body or "")
     if draft.html is not None:
-        _check_body("HTML", draft.html)
+        _check_body("html", draft.html)
         msg.add_alternative(draft.html, subtype="html")
     names = []
     for item in draft.attachments:
@@ -204,7 +204,12 @@ def _add_content(msg: EmailMessage, draft: MessageDraft, fill_defaults: bool) ->
         try:
             payload = path.read_bytes()
         except OSError as exc:
-            raise MessageError(f"Attachment: cannot read {path}: {exc.strerror}") from exc
+            raise MessageError(
+                "message.error.attachment.unreadable",
+                field="attachments",
+                path=path,
+                reason=exc.strerror or exc,
+            ) from exc
         maintype, subtype = _guess_type(path)
         msg.add_attachment(payload, maintype=maintype, subtype=subtype, filename=path.name)
         names.append(path.name)
@@ -222,24 +227,24 @@ def build_message(draft: MessageDraft, *, fill_defaults: bool = True) -> BuiltMe
     arrives blank.  Bcc recipients go into the envelope only.
     """
     boxes = {
-        name: _as_items(value, name)
-        for name, value in (
-            ("From", draft.from_),
-            ("To", draft.to),
-            ("Cc", draft.cc),
-            ("Bcc", draft.bcc),
-            ("Reply-To", draft.reply_to),
+        name: _as_items(value, field)
+        for name, field, value in (
+            ("From", "from", draft.from_),
+            ("To", "to", draft.to),
+            ("Cc", "cc", draft.cc),
+            ("Bcc", "bcc", draft.bcc),
+            ("Reply-To", "reply_to", draft.reply_to),
         )
     }
     if len(boxes["From"]) != 1:
-        raise MessageError("From: give exactly one sender address")
+        raise MessageError("message.error.one_sender", field="from")
     sender = boxes["From"][0][1]
     recipients: dict[str, str] = {}
     for _, addr in boxes["To"] + boxes["Cc"] + boxes["Bcc"]:
         local, _, domain = addr.rpartition("@")
         recipients.setdefault(f"{local}@{domain.lower()}", addr)
     if not recipients:
-        raise MessageError("To: at least one recipient is needed (To, Cc or Bcc)")
+        raise MessageError("message.error.no_recipient", field="to")
     needs_utf8 = any(is_internationalised(a) for group in boxes.values() for _, a in group)
     msg = EmailMessage(policy=POLICY_UTF8 if needs_utf8 else POLICY_7BIT)
 
@@ -249,7 +254,7 @@ def build_message(draft: MessageDraft, *, fill_defaults: bool = True) -> BuiltMe
     date_text = format_datetime(when)
     subject = draft.subject
     if subject is not None:
-        check_value("Subject", subject)
+        check_value("subject", subject)
     if fill_defaults and not (subject and subject.strip()):
         subject = f"smtptui test {date_text}"
     message_id = _message_id(draft, sender)
@@ -264,7 +269,7 @@ def build_message(draft: MessageDraft, *, fill_defaults: bool = True) -> BuiltMe
     try:
         data = msg.as_bytes()
     except (ValueError, UnicodeError, TypeError) as exc:
-        raise MessageError(f"Message: cannot be encoded ({exc})") from exc
+        raise MessageError("message.error.encode", error=exc) from exc
     return BuiltMessage(
         data=data,
         envelope=Envelope(sender=sender, recipients=tuple(recipients.values())),
@@ -277,8 +282,8 @@ def build_message(draft: MessageDraft, *, fill_defaults: bool = True) -> BuiltMe
     )
 
 
-def _check_body(field_name: str, text: str) -> None:
+def _check_body(field: str, text: str) -> None:
     if "\x00" in text:
-        raise MessageError(f"{field_name}: contains a NUL character, which SMTP cannot carry")
+        raise MessageError("message.error.nul", field=field)
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
-        raise MessageError(f"{field_name}: contains text that is not valid Unicode (a surrogate)")
+        raise MessageError("message.error.surrogate", field=field)

@@ -7,13 +7,41 @@ TUI can highlight the file and the CLI can print ``str(error)`` as-is.
 
 Messages never contain a password: the code that builds them never formats a
 value read from ``auth.password``.
+
+A message is either a plain English sentence or a :class:`Sentence` — a
+catalogue key and its values — so the profile form and ``--lang zh`` say it in
+the reader's language (``error.text(lang)``) while ``str(error)`` stays the
+English one scripts and logs see.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+
+from smtptui.i18n import t
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A catalogue sentence not yet put into words: its key and its values (a
+    value may itself be a :class:`Sentence`, said in the same language)."""
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: str | None = "en") -> str:
+        return t(
+            self.key,
+            lang,
+            **{k: v.text(lang) if isinstance(v, Sentence) else v for k, v in self.values},
+        )
+
+
+def sentence(key: str, /, **values: object) -> Sentence:
+    return Sentence(key, tuple(values.items()))
 
 
 class ProfileError(Exception):
@@ -21,37 +49,78 @@ class ProfileError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: str | Sentence,
         *,
         path: Path | None = None,
         key: str | None = None,
         line: int | None = None,
+        where: str | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        self.sentence = message if isinstance(message, Sentence) else None
+        text = message.text("en") if isinstance(message, Sentence) else message
+        if where is not None:
+            text = f"{where} {text}"
+        super().__init__(text)
+        self.message = text
         self.path = path
         self.key = key
         self.line = line
+        self.where = where
 
     def __str__(self) -> str:
         return self.message
+
+    def text(self, lang: str | None = "en") -> str:
+        """The sentence in ``lang`` (English where it has no catalogue entry)."""
+        if self.sentence is None:
+            return self.message
+        body = self.sentence.text(lang)
+        if self.where is None:
+            return body
+        return (
+            f"{self.where} {body}"
+            if self.line is None
+            else t(
+                "profile.in_file_line",
+                lang,
+                file=self.path.name if self.path else "",
+                line=self.line,
+                problem=body,
+            )
+        )
 
     def in_file(self, path: Path | None) -> ProfileError:
         """The same problem, prefixed with the file name (``typo.toml: ...``)."""
         if path is None or self.path is not None:
             return self
         line = f" line {self.line}:" if self.line else ""
+        if self.sentence is None:
+            return ProfileError(
+                f"{path.name}:{line} {self.message}", path=path, key=self.key, line=self.line
+            )
         return ProfileError(
-            f"{path.name}:{line} {self.message}", path=path, key=self.key, line=self.line
+            self.sentence, path=path, key=self.key, line=self.line, where=f"{path.name}:{line}"
         )
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'host'?)`` for the closest choice, or an empty string."""
-    options = list(choices)
-    lowered = {c.lower(): c for c in options}
+    hint = did_you_mean_sentence(word, choices)
+    return hint.text("en") if isinstance(hint, Sentence) else hint
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice that looks most like ``word`` (case-insensitive), if any does."""
+    lowered = {c.lower(): c for c in choices}
     matches = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-    return f" (did you mean {lowered[matches[0]]!r}?)" if matches else ""
+    return lowered[matches[0]] if matches else None
+
+
+def did_you_mean_sentence(word: str, choices: Iterable[str], *, prefix: str = "") -> Sentence | str:
+    """:func:`did_you_mean` as a sentence for the catalogue (``""`` for none);
+    ``prefix`` goes before the suggestion (``auth.`` + ``username``)."""
+    match = closest(word, choices)
+    return sentence("profile.hint.did_you_mean", name=prefix + match) if match else ""
 
 
 def close_names(word: str, choices: Iterable[str], n: int = 3) -> list[str]:

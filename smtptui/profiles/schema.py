@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from smtptui.profiles.errors import ProfileError, did_you_mean
+from smtptui.profiles.errors import ProfileError, Sentence, did_you_mean_sentence, sentence
 from smtptui.profiles.model import (
     FAMILIES,
     MECHANISMS,
@@ -64,24 +64,28 @@ _ADDRESS = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _fail(key: str, problem: str) -> ProfileError:
-    return ProfileError(f"{key} {problem}", key=key)
+def _fail(key: str, problem: str, **values: object) -> ProfileError:
+    """``<key> <problem>``: ``problem`` is ``profile.problem.<problem>`` in the catalogue."""
+    said = sentence(f"profile.problem.{problem}", **values)
+    return ProfileError(sentence("profile.error", key=key, problem=said), key=key)
 
 
-def _kind(value: object) -> str:
+def _kind(value: object) -> Sentence:
     if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    return "a date/time"
+        kind = "bool"
+    elif isinstance(value, int):
+        kind = "int"
+    elif isinstance(value, float):
+        kind = "float"
+    elif isinstance(value, str):
+        kind = "str"
+    elif isinstance(value, list):
+        kind = "list"
+    elif isinstance(value, dict):
+        kind = "table"
+    else:
+        kind = "datetime"
+    return sentence(f"profile.kind.{kind}")
 
 
 _SECTIONS = (("auth", AUTH_KEYS), ("tls", TLS_KEYS), ("message", MESSAGE_KEYS))
@@ -92,21 +96,20 @@ def _check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], prefix: str)
         if key in allowed:
             continue
         section = next((name for name, keys in _SECTIONS if key in keys), None)
+        hint: Sentence | str
         if not prefix and section is not None:
-            hint = f" (it belongs in the [{section}] table)"
+            hint = sentence("profile.hint.belongs", table=section)
         else:
-            hint = did_you_mean(key, allowed)
-            if hint and prefix:
-                hint = hint.replace("'", f"'{prefix}", 1)
-        raise ProfileError(f"unknown key {prefix + key!r}{hint}", key=prefix + key)
+            hint = did_you_mean_sentence(key, allowed, prefix=prefix)
+        raise ProfileError(
+            sentence("profile.unknown_key", name=prefix + key, hint=hint), key=prefix + key
+        )
 
 
 def _table(data: Mapping[str, Any], key: str, prefix: str = "") -> Mapping[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):
-        raise _fail(
-            prefix + key, f"must be a table (a [{prefix + key}] section), not {_kind(value)}"
-        )
+        raise _fail(prefix + key, "table", table=prefix + key, kind=_kind(value))
     return value
 
 
@@ -118,18 +121,16 @@ def _str(
     value = data[key]
     if not isinstance(value, str):
         shown = "" if secret else f" ({value!r})"
-        raise _fail(prefix + key, f"must be a string in quotes, not {_kind(value)}{shown}")
+        raise _fail(prefix + key, "string", kind=_kind(value), shown=shown)
     if not secret and key not in ("body", "notes") and _CONTROL.search(value):
-        raise _fail(prefix + key, "must not contain line breaks or control characters")
+        raise _fail(prefix + key, "control")
     return value
 
 
 def _bool(data: Mapping[str, Any], key: str, default: bool, prefix: str = "") -> bool:
     value = data.get(key, default)
     if not isinstance(value, bool):
-        raise _fail(
-            prefix + key, f"must be true or false (no quotes), not {_kind(value)} ({value!r})"
-        )
+        raise _fail(prefix + key, "bool", kind=_kind(value), value=repr(value))
     return value
 
 
@@ -138,9 +139,7 @@ def _seconds(data: Mapping[str, Any], key: str, prefix: str = "") -> float | Non
         return None
     value = data[key]
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 3600:
-        raise _fail(
-            prefix + key, f"must be a number of seconds from 0 to 3600 (no quotes), not {value!r}"
-        )
+        raise _fail(prefix + key, "seconds", value=repr(value))
     return float(value)
 
 
@@ -152,10 +151,10 @@ def _choice(
         return None
     if value.lower() in choices:
         return value.lower()
-    hint = did_you_mean(value, choices)
+    hint = did_you_mean_sentence(value, choices)
     if key == "security" and value.lower() == "ssl":
-        hint = ' (use "tls": implicit TLS, usually port 465)'
-    raise _fail(prefix + key, f"must be one of {', '.join(choices)}, not {value!r}{hint}")
+        hint = sentence("profile.hint.ssl")
+    raise _fail(prefix + key, "choice", choices=", ".join(choices), value=repr(value), hint=hint)
 
 
 def normalize_host(text: str) -> str | None:
@@ -186,10 +185,8 @@ def _host(data: Mapping[str, Any], key: str, prefix: str = "") -> str | None:
     if host is None:
         name, _, port = value.rpartition(":")
         if port.isdigit() and normalize_host(name):
-            raise _fail(
-                prefix + key, f"must not include the port; write {key} = {name!r} and port = {port}"
-            )
-        raise _fail(prefix + key, f"is not a host name or IP address: {value!r}")
+            raise _fail(prefix + key, "host_port", host=f"{key} = {name!r}", port=f"port = {port}")
+        raise _fail(prefix + key, "host", value=repr(value))
     return host
 
 
@@ -199,7 +196,7 @@ def _mail_domain(data: Mapping[str, Any]) -> str | None:
         return None
     domain = normalize_host(value.strip().lstrip("@"))
     if domain is None or "." not in domain or _is_ip(domain):
-        raise _fail("mail_domain", f"must be a mail domain such as example.com, not {value!r}")
+        raise _fail("mail_domain", "mail_domain", value=repr(value))
     return domain.lower()
 
 
@@ -213,15 +210,12 @@ def _is_ip(text: str) -> bool:
 
 def _address(value: object, key: str) -> str:
     if not isinstance(value, str):
-        raise _fail(key, f"must be an email address in quotes, not {_kind(value)}")
+        raise _fail(key, "address_type", kind=_kind(value))
     import email.utils  # only when an address is checked (keeps start-up light)
 
     _, addr = email.utils.parseaddr(value)
     if _CONTROL.search(value) or not _ADDRESS.fullmatch(addr):
-        raise _fail(
-            key,
-            f'is not an email address: {value!r} (write user@example.com or "Name <user@example.com>")',
-        )
+        raise _fail(key, "address", value=repr(value))
     return value.strip()
 
 
@@ -229,9 +223,7 @@ def _addresses(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
     value = data.get(key, [])
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list):
-        raise _fail(
-            f"message.{key}", f"must be an address or an array of addresses, not {_kind(value)}"
-        )
+        raise _fail(f"message.{key}", "addresses", kind=_kind(value))
     return tuple(_address(item, f"message.{key}") for item in items)
 
 
@@ -244,34 +236,31 @@ def parse_password(value: object, username: str | None) -> PasswordSource:
         if value.lower() in ("env", "command", "plain"):
             raise _fail(
                 key,
-                f'= "{value.lower()}" needs more settings; see the README, e.g. '
-                'password = { source = "env", name = "SMTP_PASSWORD" }',
+                "password_settings",
+                kind=f'= "{value.lower()}"',
+                example='password = { source = "env", name = "SMTP_PASSWORD" }',
             )
-        raise _fail(
-            key,
-            'must be a table such as { source = "prompt" } (this string is not a '
-            "source name, and it is not shown in case it is the password)",
-        )
+        raise _fail(key, "password_string", example='{ source = "prompt" }')
     if not isinstance(value, dict):
-        raise _fail(key, f'must be a table such as {{ source = "prompt" }}, not {_kind(value)}')
+        raise _fail(key, "password_table", example='{ source = "prompt" }', kind=_kind(value))
     source = value.get("source")
     if not isinstance(source, str) or source.lower() not in PASSWORD_KINDS:
-        hint = did_you_mean(source, PASSWORD_KINDS) if isinstance(source, str) else ""
-        raise _fail(f"{key}.source", f"must be one of {', '.join(PASSWORD_KINDS)}{hint}")
+        hint = did_you_mean_sentence(source, PASSWORD_KINDS) if isinstance(source, str) else ""
+        raise _fail(f"{key}.source", "one_of", choices=", ".join(PASSWORD_KINDS), hint=hint)
     kind = source.lower()
     for name in value:
         if name not in PASSWORD_KEYS[kind]:
             raise _fail(
                 f"{key}.{name}",
-                f'does not apply to source = "{kind}" (it takes {", ".join(PASSWORD_KEYS[kind])})',
+                "not_for_source",
+                source=f'source = "{kind}"',
+                keys=", ".join(PASSWORD_KEYS[kind]),
             )
     p = f"{key}."
     if kind == "env":
         env = _str(value, "name", p)
         if not env or not _ENV_NAME.fullmatch(env):
-            raise _fail(
-                f"{key}.name", 'must be an environment variable name, e.g. name = "SMTP_PASSWORD"'
-            )
+            raise _fail(f"{key}.name", "env_name", example='name = "SMTP_PASSWORD"')
         return PasswordSource(kind=kind, env=env)
     if kind == "command":
         argv = value.get("argv")
@@ -280,11 +269,7 @@ def parse_password(value: object, username: str | None) -> PasswordSource:
             or not argv
             or not all(isinstance(a, str) and a for a in argv)
         ):
-            raise _fail(
-                f"{key}.argv",
-                "must be a non-empty array of strings, run without a shell, "
-                'e.g. argv = ["pass", "show", "smtp/example"]',
-            )
+            raise _fail(f"{key}.argv", "argv", example='argv = ["pass", "show", "smtp/example"]')
         return PasswordSource(kind=kind, argv=tuple(argv), timeout=_seconds(value, "timeout", p))
     if kind == "keyring":
         return PasswordSource(
@@ -297,13 +282,9 @@ def parse_password(value: object, username: str | None) -> PasswordSource:
         if isinstance(secret, Secret):
             secret = secret.reveal()
         if not isinstance(secret, str) or not secret:
-            raise _fail(f"{key}.value", "must be the password as a non-empty string in quotes")
+            raise _fail(f"{key}.value", "password_value")
         if secret == MASK:
-            raise _fail(
-                f"{key}.value",
-                f"is the mask {MASK!r} from `profiles show`, not a password; "
-                "put the real password back or use another source",
-            )
+            raise _fail(f"{key}.value", "password_mask", mask=repr(MASK))
         return PasswordSource(kind=kind, value=Secret(secret))
     if kind == "prompt":
         return PasswordSource(kind=kind, remember=_bool(value, "remember", False, p))
@@ -315,13 +296,15 @@ def _auth(data: Mapping[str, Any]) -> AuthSettings:
     _check_keys(table, AUTH_KEYS, "auth.")
     username = _str(table, "username", "auth.")
     if username is not None and not username.strip():
-        raise _fail("auth.username", "is empty; remove it or write the login name")
+        raise _fail("auth.username", "username_empty")
     mechanism = _choice(table, "mechanism", MECHANISMS, "auth.") or ("auto" if username else "none")
     if mechanism != "none" and not username:
         raise _fail(
             "auth.username",
-            f"is missing: mechanism {mechanism!r} needs a login name "
-            '(add username = "me@example.com" under [auth], or mechanism = "none")',
+            "username_missing",
+            mechanism=repr(mechanism),
+            example='username = "me@example.com"',
+            none='mechanism = "none"',
         )
     password = (
         parse_password(table["password"], username)
@@ -342,14 +325,12 @@ def _tls(data: Mapping[str, Any]) -> TlsSettings:
     paths = {k: _str(table, k, "tls.") for k in ("ca_file", "client_cert", "client_key")}
     for k, v in paths.items():
         if v is not None and not v.strip():
-            raise _fail(f"tls.{k}", "is empty; remove it or write a file path")
+            raise _fail(f"tls.{k}", "path_empty")
     if paths["client_key"] and not paths["client_cert"]:
-        raise _fail(
-            "tls.client_key", "needs tls.client_cert (the certificate that goes with the key)"
-        )
+        raise _fail("tls.client_key", "client_key")
     version = _str(table, "min_version", "tls.")
     if version is not None and version.lower() not in _TLS_VERSIONS:
-        raise _fail("tls.min_version", f'must be "TLSv1.2" or "TLSv1.3", not {version!r}')
+        raise _fail("tls.min_version", "min_version", value=repr(version))
     return TlsSettings(
         verify=_bool(table, "verify", True, "tls."),
         **paths,
@@ -382,36 +363,34 @@ def parse_profile(data: Mapping[str, Any], path: Path | None = None) -> Profile:
     if name is None and path is not None:
         name = path.stem
     if not name or not name.strip():
-        raise _fail("name", 'is missing (add name = "My server")')
+        raise _fail("name", "missing", example='name = "My server"')
     if len(name) > 100:
-        raise _fail("name", "is longer than 100 characters")
+        raise _fail("name", "too_long")
     builtin = _bool(data, "builtin_server", False)
     host = _host(data, "host")
     if host is None and not builtin:
-        raise _fail("host", 'is missing (add host = "smtp.example.com")')
+        raise _fail("host", "missing", example='host = "smtp.example.com"')
     port = data.get("port", 0)
     if isinstance(port, str) and port.strip().isdigit():
-        raise _fail("port", f"must be a number without quotes: port = {port.strip()}")
+        raise _fail("port", "port_quoted", example=f"port = {port.strip()}")
     if (
         isinstance(port, bool)
         or not isinstance(port, int)
         or not (0 < port < 65536 or "port" not in data)
     ):
-        raise _fail("port", f"must be a whole number from 1 to 65535, not {port!r}")
+        raise _fail("port", "port", value=repr(port))
     tags = data.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
-        raise _fail("tags", 'must be an array of words, e.g. tags = ["cn", "personal"]')
+        raise _fail("tags", "tags", example='tags = ["cn", "personal"]')
     helo = _str(data, "helo")
     if helo is not None and (not helo or any(c.isspace() for c in helo)):
-        raise _fail("helo", f"must be one host name without spaces, not {helo!r}")
+        raise _fail("helo", "helo", value=repr(helo))
     local = _str(data, "local_address")
     if local is not None:
         try:
             ipaddress.ip_address(local)
         except ValueError:
-            raise _fail(
-                "local_address", f"must be an IP address of this machine, not {local!r}"
-            ) from None
+            raise _fail("local_address", "local_address", value=repr(local)) from None
     mail_domain = _mail_domain(data)
     return Profile(
         name=name.strip(),

@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from smtptui.profiles.errors import ProfileError, close_names
+from smtptui.profiles.errors import ProfileError, close_names, sentence
 from smtptui.profiles.model import SAVED_HEADER, Profile
 
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)}
@@ -223,13 +223,16 @@ class ProfileStore:
         """``no profile named 'gmial' (did you mean 'gmail'?)`` for a missing profile."""
         names = self.load().names()
         close = close_names(name, names)
-        if close:
-            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)"
+        if close:  # one to three names
+            hint = sentence(
+                f"profile.hint.did_you_mean_{len(close)}",
+                **dict(zip(("first", "second", "third"), close, strict=False)),
+            )
         elif names:
-            hint = f"; profiles: {', '.join(names)}"
+            hint = sentence("profile.hint.profiles", names=", ".join(names))
         else:
-            hint = f"; the folder {self.folder} has none (try: smtptui profiles init)"
-        return ProfileError(f"no profile named {name!r}{hint}")
+            hint = sentence("profile.hint.empty_folder", folder=self.folder)
+        return ProfileError(sentence("profile.unknown", name=repr(name), hint=hint))
 
     # -- writing --------------------------------------------------------------
 
@@ -242,7 +245,7 @@ class ProfileStore:
             candidate = self.folder / (f"{stem}.toml" if n == 1 else f"{stem}-{n}.toml")
             if candidate == own or not (candidate.exists() or candidate.is_symlink()):
                 return candidate
-        raise ProfileError(f"no free file name for {stem!r} in {self.folder}")
+        raise ProfileError(sentence("profile.save.no_file_name", stem=stem, folder=self.folder))
 
     def save(self, profile: Profile, *, previous_name: str | None = None) -> Path:
         """Write *profile* to its file (atomic, 0600) and return the path.
@@ -256,15 +259,13 @@ class ProfileStore:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise ProfileError(
-                f"cannot create the profiles folder {self.folder}: {exc.strerror}"
+                sentence("profile.save.no_folder", folder=self.folder, reason=exc.strerror)
             ) from None
         loaded, _ = self._load_user()
         own = self._file_of(previous_name or profile.name, loaded)
         other = self._file_of(profile.name, loaded)
         if other is not None and other != own:
-            raise ProfileError(
-                f"a profile named {profile.name!r} already exists ({other.name}); choose another name"
-            )
+            raise ProfileError(sentence("profile.save.exists", name=profile.name, other=other.name))
         renamed = previous_name is not None and previous_name.casefold() != profile.name.casefold()
         if own is not None and (not renamed or own.stem == profile.slug):
             target = own
@@ -272,12 +273,14 @@ class ProfileStore:
             target = self._free_path(profile.slug, own)
         real = target.resolve() if target.is_symlink() else target
         if real.parent.resolve() != self.folder.resolve() and not target.is_symlink():
-            raise ProfileError(f"refusing to write outside the profiles folder: {target}")
+            raise ProfileError(sentence("profile.save.outside", target=target))
         text = profile.to_toml(reveal_secrets=True, header=SAVED_HEADER)
         try:
             atomic_write(real, text)
         except OSError as exc:
-            raise ProfileError(f"cannot save {target.name}: {exc.strerror or exc}") from None
+            raise ProfileError(
+                sentence("profile.save.failed", file=target.name, reason=exc.strerror or exc)
+            ) from None
         if own is not None and own != target:
             with contextlib.suppress(FileNotFoundError):
                 own.unlink()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from smtptui.profiles.errors import ProfileError
+from smtptui.profiles.errors import ProfileError, sentence
 from smtptui.profiles.model import Profile, security_for_port
 from smtptui.profiles.schema import normalize_host
 from smtptui.profiles.store import ProfileStore
@@ -21,7 +21,7 @@ def _split_host_port(target: str) -> tuple[str, int | None]:
     if text.startswith("["):
         host, sep, rest = text[1:].partition("]")
         if not sep or (rest and not rest.startswith(":")):
-            raise ProfileError(f"{target!r}: write an IPv6 address as [2001:db8::1]:587")
+            raise ProfileError(sentence("profile.target.ipv6", target=repr(target)))
         return host, _port(rest[1:], target) if rest else None
     if text.count(":") > 1:
         return text, None  # bare IPv6 literal, no port
@@ -31,7 +31,7 @@ def _split_host_port(target: str) -> tuple[str, int | None]:
 
 def _port(text: str, target: str) -> int:
     if not text.isdigit() or not 0 < int(text) < 65536:
-        raise ProfileError(f"{target!r}: the port must be a number from 1 to 65535")
+        raise ProfileError(sentence("profile.target.port", target=repr(target)))
     return int(text)
 
 
@@ -51,7 +51,7 @@ def resolve_target(target: str, store: ProfileStore) -> Profile:
     plain, port 25 when none is given).  Raises :class:`ProfileError`.
     """
     if not target.strip():
-        raise ProfileError("no target given: name a profile or a host such as smtp.example.com:587")
+        raise ProfileError(sentence("profile.target.none"))
     profile = store.get(target)
     if profile is not None:
         return profile
@@ -62,7 +62,9 @@ def resolve_target(target: str, store: ProfileStore) -> Profile:
     )
     if not plausible:
         unknown = store.unknown(target)
-        raise ProfileError(f"{unknown}; to connect to a host, write its full name or host:port")
+        raise ProfileError(
+            sentence("profile.target.unknown", unknown=unknown.sentence or unknown.message)
+        )
     assert normal is not None
     return Profile(
         name=target.strip(),

@@ -167,6 +167,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             selected = self.workspace.current is not None
             self.panes.session.show(controller, self._draft_now(), selected=selected)
         self._update_titles()
+        self._header_tooltip()
         if slot is not None and all(
             (self.panes.transcript, self.panes.reference, self.panes.composer, self.panes.session)
         ):
@@ -276,6 +277,12 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             self.workspace.keep_draft(name, message.fields)
         if (panel := self.panes.session) is not None:
             panel.set_draft(message.fields)
+
+    def _header_tooltip(self) -> None:
+        """The header's ✉ opens the palette; say so in the app's language
+        (Textual's own tooltip is English)."""
+        for icon in self.screen_stack[0].query("HeaderIcon"):
+            icon.tooltip = t("keys.app.palette.help", self.lang)
 
     def _update_titles(self) -> None:
         lang = self.lang
@@ -433,8 +440,10 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         try:
             return composer.build()
         except MessageError as exc:
-            composer.show_error(str(exc))
-            self.notify(str(exc), title=t("pane.composer.title", self.lang), severity="error")
+            composer.show_error(exc)  # under the field it concerns
+            self.notify(
+                exc.text(self.lang), title=t("pane.composer.title", self.lang), severity="error"
+            )
             return None
 
     def action_send(self) -> None:
@@ -573,7 +582,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             return
         fields = self._draft_now() if profile.name == self.workspace.current else None
         try:
-            command, notes = swaks_for_profile(profile, fields)
+            command, notes = swaks_for_profile(profile, fields, lang=self.lang)
         except SwaksExportError as exc:
             self.notify(str(exc), title="swaks", severity="warning", timeout=8)
             return
@@ -832,6 +841,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             footer.set_language(lang)
         self.set_tab_labels(lang)
         self._update_titles()
+        self._header_tooltip()
         self.notify(t("app.language_now", lang), timeout=2)
 
     def action_toggle_theme(self) -> None:

@@ -3,7 +3,9 @@
 What the learner typed (:class:`ComposerFields`) and what is wrong with it
 (:class:`Problem` per field), found with the same :mod:`smtptui.message` rules
 the builder applies.  No widgets here, so the values and checks need no
-running app.
+running app.  A problem is a catalogue key and its values, not a sentence, so
+the composer says it in the reader's language and places it by its field, never
+by reading the words.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from smtptui.i18n import t
 from smtptui.message import (
     MessageDraft,
     MessageError,
@@ -26,11 +29,12 @@ from smtptui.units import format_bytes
 if TYPE_CHECKING:
     from smtptui.profiles import Profile
 
-_ADDRESS_FIELDS = {"from": "From", "to": "To", "cc": "Cc", "bcc": "Bcc"}
+_ADDRESS_FIELDS = ("from", "to", "cc", "bcc")
 _TRIAL_SENDER = "sender@example.com"
 _TRIAL_RECIPIENT = "recipient@example.com"
-EMPTY_SUBJECT = "empty: smtptui will use a test subject"
-EMPTY_BODY = "empty: smtptui will send a short test text"
+#: Catalogue keys of the notes under an empty subject or body.
+EMPTY_SUBJECT = "message.note.empty_subject"
+EMPTY_BODY = "message.note.empty_body"
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,34 @@ class ComposerFields:
 
 @dataclass(frozen=True)
 class Problem:
-    """One sentence under a field; ``level`` "error" blocks Send, "note" does not."""
+    """One sentence under a field; ``level`` "error" blocks Send, "note" does
+    not.  An error is the :class:`MessageError` the rules raised; a note is a
+    catalogue key and its values."""
 
-    text: str
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
     level: str = "error"
+    error: MessageError | None = None
+
+    @classmethod
+    def of(cls, error: MessageError) -> Problem:
+        return cls(error.key, level="error", error=error)
+
+    @classmethod
+    def note(cls, key: str, **values: object) -> Problem:
+        return cls(key, tuple(values.items()), "note")
+
+    def text(self, lang: str | None = "en") -> str:
+        """The sentence in ``lang`` (an error starts with its field's name)."""
+        if self.error is not None:
+            return self.error.text(lang)
+        return t(self.key, lang, **dict(self.values))
+
+
+def _attachment_error(key: str, **values: object) -> Problem:
+    return Problem.of(
+        MessageError(f"message.error.attachment.{key}", field="attachments", **values)
+    )
 
 
 def check_attachment(path: Path) -> Problem:
@@ -77,14 +105,14 @@ def check_attachment(path: Path) -> Problem:
     try:
         info = path.stat()
     except FileNotFoundError:
-        return Problem(f"Attachment: no file at {path}")
+        return _attachment_error("missing", path=path)
     except OSError as exc:
-        return Problem(f"Attachment: cannot look at {path}: {exc.strerror}")
+        return _attachment_error("unreachable", path=path, reason=exc.strerror or exc)
     if not path.is_file():
-        return Problem(f"Attachment: {path} is not a regular file")
+        return _attachment_error("not_file", path=path)
     if not os.access(path, os.R_OK):
-        return Problem(f"Attachment: {path} is not readable (permission denied)")
-    return Problem(f"{path.name} {format_bytes(info.st_size)}", "note")
+        return _attachment_error("denied", path=path)
+    return Problem.note("message.note.attachment", name=path.name, size=format_bytes(info.st_size))
 
 
 def find_problems(values: ComposerFields) -> dict[str, list[Problem]]:
@@ -97,27 +125,27 @@ def find_problems(values: ComposerFields) -> dict[str, list[Problem]]:
 
     valid: dict[str, str] = {}
     recipients = 0
-    for key, label in _ADDRESS_FIELDS.items():
+    for key in _ADDRESS_FIELDS:
         text = getattr(values, "sender" if key == "from" else key)
         try:
-            boxes = parse_address_list(text, field_name=label)
+            boxes = parse_address_list(text, field=key)
         except MessageError as exc:
-            add(key, Problem(str(exc)))
+            add(key, Problem.of(exc))
             continue
         if key == "from" and len(boxes) != 1:
-            add(key, Problem("From: give exactly one sender address, like you@example.com"))
+            add(key, Problem.of(MessageError("message.error.one_sender_like", field="from")))
             continue
         valid[key] = text
         recipients += len(boxes) if key != "from" else 0
     if recipients == 0 and not any(k in problems for k in ("to", "cc", "bcc")):
-        add("to", Problem("To: at least one recipient is needed (To, Cc or Bcc)"))
+        add("to", Problem.of(MessageError("message.error.no_recipient", field="to")))
 
     headers: list[tuple[str, str]] = []
     for line in values.header_lines():
         try:
             headers.append(parse_header_line(line))
         except MessageError as exc:
-            add("headers", Problem(str(exc)))
+            add("headers", Problem.of(exc))
 
     for path in values.attachment_paths():
         add("attachments", check_attachment(path))
@@ -139,18 +167,16 @@ def find_problems(values: ComposerFields) -> dict[str, list[Problem]]:
     try:
         build_message(trial)
     except MessageError as exc:
-        text = str(exc)
-        field = text.partition(":")[0].strip().lower()
-        if field in ("subject", "body"):
-            add(field, Problem(text))
+        if exc.field in ("subject", "body"):
+            add(exc.field, Problem.of(exc))
         elif values.header_lines():
-            add("headers", Problem(text))
+            add("headers", Problem.of(exc))
         else:
-            add("message", Problem(text))
+            add("message", Problem.of(exc))
     if not values.subject.strip() and "subject" not in problems:
-        add("subject", Problem(EMPTY_SUBJECT, "note"))
+        add("subject", Problem.note(EMPTY_SUBJECT))
     if not values.body.strip() and "body" not in problems:
-        add("body", Problem(EMPTY_BODY, "note"))
+        add("body", Problem.note(EMPTY_BODY))
     return problems
 
 

@@ -275,7 +275,7 @@ def test_valid_addresses(addr: str) -> None:
 )
 def test_invalid_addresses_say_what_is_wrong(addr: str, match: str) -> None:
     with pytest.raises(MessageError, match=match):
-        validate_address(addr, field_name="To")
+        validate_address(addr, field="to")
 
 
 def test_utf8_addresses_can_be_refused() -> None:
@@ -320,3 +320,24 @@ def test_any_body_round_trips(body: str) -> None:
     expected = body if body.endswith("\n") else body + "\n"
     assert received == expected
     assert built.data.isascii()
+
+
+def test_a_message_error_names_its_field_and_says_it_in_either_language() -> None:
+    """The composer places an error by ``exc.field`` and shows ``exc.text(lang)``;
+    ``str()`` stays the English sentence scripts and logs see."""
+    with pytest.raises(MessageError) as info:
+        build_message(draft(to=["friend-at-example.org"]))
+    exc = info.value
+    assert exc.field == "to"
+    assert (
+        str(exc)
+        == exc.text("en")
+        == ("To: 'friend-at-example.org' has no @; an address looks like name@example.com")
+    )
+    assert exc.text("zh") == (
+        "收件人：“friend-at-example.org”没有 @；地址的格式类似 name@example.com"
+    )
+    with pytest.raises(MessageError) as info:
+        build_message(draft(headers=[("Content-Type", "text/html")]))
+    assert info.value.field == "headers"
+    assert info.value.text("zh").startswith("Content-Type：")  # a header keeps its own name

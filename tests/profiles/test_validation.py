@@ -132,3 +132,18 @@ def test_display_name_addresses_and_idn_hosts_are_accepted():
     assert p.message.sender == "Zhang San <zs@example.com>"
     assert p.message.to == ("you@example.com",)
     assert p.host == "邮件.例子.中国"
+
+
+def test_a_profile_error_says_itself_in_chinese_and_keeps_its_english():
+    from smtptui.profiles import ProfileError
+
+    with pytest.raises(ProfileError) as info:
+        Profile.from_toml('name = "x"\nhost = "smtp.example.com"\nport = 99999\n')
+    exc = info.value
+    assert exc.key == "port"
+    assert str(exc) == "port must be a whole number from 1 to 65535, not 99999"
+    assert exc.text("zh") == "`port` 必须是 1 到 65535 之间的整数，而不是 99999"
+    with pytest.raises(ProfileError) as info:
+        Profile.from_toml('name = "x"\nhots = "smtp.example.com"\n')
+    assert str(info.value) == "unknown key 'hots' (did you mean 'host'?)"
+    assert info.value.text("zh") == "未知的键 `hots`（是不是想写 `host`？）"

@@ -40,6 +40,17 @@ SAME_IN_CHINESE = {
     "pane.session.colon",
     "pane.session.next_connect",
     "pane.session.auth_offered",
+    # punctuation around values, header names and byte sizes
+    "message.error",
+    "message.field.html",
+    "message.field.message_id",
+    "message.note.attachment",
+    "profile.error",
+    # SASL mechanisms, upper case as on the wire (the English form shows the TOML value)
+    "form.option.auth.mechanism.plain",
+    "form.option.auth.mechanism.login",
+    "form.option.auth.mechanism.cram-md5",
+    "form.option.auth.mechanism.xoauth2",
 }
 
 

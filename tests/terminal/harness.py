@@ -240,8 +240,13 @@ class Terminal:
         tails = "".join(f"\n{r.name}:\n{r.read_text()[-1500:]}" for r in reports)
         return f"the screen:\n{self.screen()}{tails}"
 
-    def demo_key_folders(self) -> list[Path]:
-        return list(self.scratch.glob("smtptui-demo-*"))
+    def demo_cached_keys(self) -> list[Path]:
+        """The demo server's key, cached (private) in the user's cache folder."""
+        return list((self.home / ".cache" / "smtptui" / "demo-tls").glob("*/key.pem"))
+
+    def tmp_leftovers(self) -> list[Path]:
+        """Whatever the app left in its TMPDIR (nothing, when it ended cleanly)."""
+        return list(self.scratch.iterdir())
 
 
 # ------------------------------------------------------------------ storms

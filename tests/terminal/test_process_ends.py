@@ -14,6 +14,7 @@ import contextlib
 import os
 import random
 import signal
+import stat
 import subprocess
 import threading
 import time
@@ -49,13 +50,15 @@ def connect_demo(terminal) -> None:
     terminal.ready()
     terminal.keys("Enter")
     terminal.wait_for_screen(logged_in, "the demo session logged in")
-    assert terminal.demo_key_folders(), "the demo server keeps its key in TMPDIR"
+    keys = terminal.demo_cached_keys()
+    assert keys, "the demo server keeps its key in the user's cache folder"
+    assert all(stat.S_IMODE(k.stat().st_mode) == 0o600 for k in keys)
 
 
 def assert_gone_and_clean(terminal, what: str) -> None:
     took = terminal.assert_ends_within(GONE_WITHIN, what)
-    assert not terminal.demo_key_folders(), (
-        f"the demo server's temporary key was left behind after {what} (exit took {took:.1f} s)"
+    assert not terminal.tmp_leftovers(), (
+        f"files were left in TMPDIR after {what} (exit took {took:.1f} s)"
     )
 
 

@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
+from smtptui.i18n import t
 from smtptui.protocol.auth import b64, decode_challenge, mechanism
 from smtptui.protocol.errors import AuthError
 from smtptui.protocol.secret import MASK, Secret
@@ -34,56 +35,9 @@ if TYPE_CHECKING:
 
 MECHANISMS = ("PLAIN", "LOGIN", "CRAM-MD5")
 
-TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "AUTH helper",
-        "user": "user name",
-        "password": "password",
-        "challenge": "challenge",
-        "challenge_hint": "CRAM-MD5: paste the base64 text of the server's 334",
-        "cleartext": "⚠ This session is not inside TLS: these lines are only base64, not encryption. "
-        "Anyone on the path decodes them as easily as this screen does. Do STARTTLS first.",
-        "tls": "🔒 This session is inside TLS: the lines travel encrypted.",
-        "steps": "Lines to send (enter puts the highlighted one into the command line):",
-        "need_user": "Type a user name (and the password) to see the lines.",
-        "need_challenge": "send AUTH CRAM-MD5 first, then paste the server's 334 challenge above",
-        "decodes": "decodes to",
-        "start": "the command itself, not encoded; the server answers 334",
-        "use": "Put in command line",
-        "cancel": "Close",
-        "server": "the server's challenge",
-        "answer": "answer",
-        "plain": "user and password in one line, NUL-separated (RFC 4616)",
-        "digest": "user name and the HMAC-MD5 digest of the challenge (the password is not sent)",
-        "password_hidden": "your password (hidden here)",
-    },
-    "zh": {
-        "title": "AUTH 助手",
-        "user": "用户名",
-        "password": "密码",
-        "challenge": "质询",
-        "challenge_hint": "CRAM-MD5：粘贴服务器 334 回复中的 base64 文本",
-        "cleartext": "⚠ 此会话不在 TLS 之内：这些行只是 base64 编码，不是加密。"
-        "路径上的任何人都能像本窗口一样解码。请先 STARTTLS。",
-        "tls": "🔒 此会话在 TLS 之内：这些行加密传输。",
-        "steps": "要发送的行（回车把选中的一行填入命令行）：",
-        "need_user": "输入用户名（和密码）后显示要发送的行。",
-        "need_challenge": "先发送 AUTH CRAM-MD5，再把服务器的 334 质询粘贴到上面",
-        "decodes": "解码为",
-        "start": "命令本身，未编码；服务器回答 334",
-        "use": "填入命令行",
-        "cancel": "关闭",
-        "server": "服务器的质询",
-        "answer": "回答",
-        "plain": "用户名和密码放在一行，以 NUL 分隔（RFC 4616）",
-        "digest": "用户名和质询的 HMAC-MD5 摘要（不发送密码）",
-        "password_hidden": "你的密码（此处隐藏）",
-    },
-}
-
 
 def _t(lang: str, key: str) -> str:
-    return TEXTS.get(lang, TEXTS["en"]).get(key, TEXTS["en"][key])
+    return t(f"screen.helper.{key}", lang)
 
 
 class AuthHelperScreen(ModalScreen[str | None]):

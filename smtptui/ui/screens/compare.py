@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -17,28 +18,21 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
-from smtptui.fleet.compare import compare_results
+from smtptui.fleet.compare import compare_results, field_label, section_title
+from smtptui.i18n import t, tn
 from smtptui.ui.keys import bindings
 
 if TYPE_CHECKING:
     from smtptui.fleet import CheckResult, Comparison
 
-SECTION_TITLES = {
-    "outcome": "Outcome",
-    "tls": "TLS",
-    "transport": "Transport security (chain, DANE, MTA-STS)",
-    "scan": "TLS scan",
-    "capabilities": "Capabilities (EHLO)",
-    "latency": "Latency",
-}
 _DIFF_STYLE = "bold dark_orange"
 
 
-def summary_text(comparison: Comparison) -> Text:
+def summary_text(comparison: Comparison, lang: str = "en") -> Text:
     count = len(comparison.differences)
     if not count:
-        return Text("no differences", style="bold green")
-    return Text(f"{count} difference{'s' if count != 1 else ''} (marked *)", style=_DIFF_STYLE)
+        return Text(t("fleet.compare.none", lang), style="bold green")
+    return Text(tn("fleet.compare.differences", count, lang), style=_DIFF_STYLE)
 
 
 class CompareScreen(ModalScreen[None]):
@@ -65,9 +59,11 @@ class CompareScreen(ModalScreen[None]):
         *,
         title: str,
         labels: tuple[str, str] | None = None,
+        lang: str = "en",
     ) -> None:
         super().__init__()
-        self.comparison = compare_results(a, b)
+        self.lang = lang
+        self.comparison = compare_results(a, b, lang)
         self.heading = title
         self.labels = labels or (f"{a.profile} ({a.address})", f"{b.profile} ({b.address})")
         self.diff_only = False
@@ -75,9 +71,9 @@ class CompareScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="compare-frame"):
             yield Label(self.heading, id="compare-title", markup=False)
-            yield Static(summary_text(self.comparison), id="compare-summary")
+            yield Static(summary_text(self.comparison, self.lang), id="compare-summary")
             yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=False)
-            yield Label("d differences only · escape close", id="compare-keys")
+            yield Label(t("fleet.compare.keys", self.lang), id="compare-keys", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -96,7 +92,8 @@ class CompareScreen(ModalScreen[None]):
         """(Re)build the table: two value columns of equal width that fit the
         frame; long values (certificate subjects) wrap instead of running off."""
         table = self.query_one(DataTable)
-        field_w = max(len(r.field) for r in self.comparison.rows)
+        labels = {r.field: field_label(r.field, self.lang) for r in self.comparison.rows}
+        field_w = max(cell_len(label) for label in labels.values())
         room = (table.size.width or 76) - 2 - 4 * 2 * table.cell_padding - 1 - field_w
         value_w = max(12, room // 2)
         table.clear(columns=True)
@@ -108,25 +105,26 @@ class CompareScreen(ModalScreen[None]):
         for index, row in enumerate(self.shown_rows):
             if row.section != section:
                 section = row.section
-                title = SECTION_TITLES.get(section, section)
+                title = section_title(section, self.lang)
                 table.add_row("", Text(title, style="bold underline"), "", "", key=f"s-{section}")
             style = _DIFF_STYLE if row.differs else ""
             table.add_row(
                 Text("*" if row.differs else " ", style=style),
-                Text(row.field, style=style),
+                Text(labels[row.field], style=style),
                 Text(row.left, style=style),
                 Text(row.right, style=style),
                 key=f"r-{index}-{row.section}-{row.field}",
                 height=None,
             )
         if not table.row_count:
-            table.add_row("", Text("no differences", style="green"), "", "", key="none")
+            none = Text(t("fleet.compare.none", self.lang), style="green")
+            table.add_row("", none, "", "", key="none")
 
     def action_toggle_diff_only(self) -> None:
         self.diff_only = not self.diff_only
         self._fill()
-        what = "differences only" if self.diff_only else "every row"
-        self.notify(what, timeout=2)
+        what = "fleet.compare.diff_only" if self.diff_only else "fleet.compare.every_row"
+        self.notify(t(what, self.lang), timeout=2)
 
     def action_close(self) -> None:
         self.dismiss(None)

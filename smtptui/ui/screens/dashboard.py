@@ -8,6 +8,10 @@ fleet engine's (:func:`smtptui.fleet.stream_checks`); this screen only renders
 its :class:`~smtptui.fleet.CheckResult` values, saves them to the
 :class:`~smtptui.fleet.ResultStore` (for sparklines and "what changed") and
 hands them to the compare, swaks and session views.
+
+Every word is in the workspace's language (``fleet.*`` in the catalogue), and
+``l`` here switches it like everywhere else, redrawing this screen too; the
+summary's colours follow the counts, not its words.
 """
 
 from __future__ import annotations
@@ -19,20 +23,23 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.widgets.data_table import RowDoesNotExist
 from textual.worker import Worker, WorkerState
 
-from smtptui.ui.keys import bindings
+from smtptui.i18n import t
+from smtptui.ui.footer import DashboardFooter
+from smtptui.ui.keys import BY_ID, bindings
 from smtptui.ui.messages import OpenProfile, SwaksRequested
 from smtptui.ui.widgets.fleet_cells import (
     AMBER,
     COLUMNS,
     PHASE_COLUMNS,
     FleetRow,
+    column_title,
     detail_text,
     extension_flags,
     legend,
@@ -52,7 +59,21 @@ CONCURRENCY = 64
 SORTS = ("profile", "result", "total", "cert")
 #: Below this height the summary moves into the header and the legend hides.
 SHORT_HEIGHT = 30
-_PHASE_KEYS = {key: f"ph-{key}" for key, _ in PHASE_COLUMNS}
+_PHASE_KEYS = {key: f"ph-{key}" for key in PHASE_COLUMNS}
+
+
+def _language_binding() -> Binding:
+    """The app's ``l`` row of the key table (so a keymap remaps both), bound
+    here so that this screen redraws itself after switching."""
+    key = BY_ID["app.language"]
+    return Binding(
+        key.keys,
+        "toggle_language",
+        key.label("en"),
+        show=key.show,
+        id=key.id,
+        tooltip=key.help("en"),
+    )
 
 
 class DashboardScreen(Screen[None]):
@@ -70,7 +91,7 @@ class DashboardScreen(Screen[None]):
     DashboardScreen.-short #fleet-detail-box { max-height: 6; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings("fleet")
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("fleet"), _language_binding()]
 
     def __init__(
         self,
@@ -98,23 +119,27 @@ class DashboardScreen(Screen[None]):
         self._elapsed: float | None = None
 
     # ------------------------------------------------------------- layout
+    def _t(self, key: str, **values: object) -> str:
+        return t(f"fleet.{key}", self.lang, **values)
+
     def compose(self) -> ComposeResult:
         yield Header(icon="✉")
         yield Static("", id="fleet-summary", markup=False)
         yield DataTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="fleet-detail-box"):
             yield Static("", id="fleet-detail", markup=False)
-        yield Static(legend(), id="fleet-legend", markup=False)
-        yield Footer()
+        yield Static(legend(self.lang), id="fleet-legend", markup=False)
+        yield DashboardFooter(lang=self.lang)
 
     def on_mount(self) -> None:
-        self.title = "Fleet health"
+        self.title = self._t("title")
+        self.call_after_refresh(self._header_tooltip)
         table = self.table
         table.fixed_columns = 2
-        for key, label in COLUMNS:
-            table.add_column(self._label(key, label), key=_PHASE_KEYS.get(key, key))
+        for key in COLUMNS:
+            table.add_column(self._label(key), key=_PHASE_KEYS.get(key, key))
         for row in self.rows.values():
-            table.add_row(*row_cells(row), key=row.name)
+            table.add_row(*row_cells(row, self.lang), key=row.name)
         table.focus()
         self._show_detail()
         self.set_class(self.size.height < SHORT_HEIGHT, "-short")
@@ -123,13 +148,45 @@ class DashboardScreen(Screen[None]):
                 self._load_history(),
                 group="fleet-history",
                 exit_on_error=False,
-                description="reading the saved checks",
+                description=self._t("worker.history"),
             )
             self._start(list(self.rows), exclusive=True)
         else:
-            where = f" match {self.query_text!r}" if self.query_text else " exist"
-            self.sub_title = f"No profiles{where}; clear the filter (/) or create one (n)"
+            if self.query_text:
+                self.sub_title = self._t("no_profiles_match", query=self.query_text)
+            else:
+                self.sub_title = self._t("no_profiles")
             self.query_one("#fleet-summary", Static).update(self.sub_title)
+
+    def _header_tooltip(self) -> None:
+        """Textual's header icon says "Open the command palette" in English."""
+        for icon in self.query("HeaderIcon"):  # not exported by textual.widgets
+            if icon.tooltip is not None:
+                icon.tooltip = t("keys.app.palette.help", self.lang)
+
+    async def action_toggle_language(self) -> None:
+        await self.app.run_action("toggle_language")
+        self._apply_language()
+
+    def _apply_language(self) -> None:
+        """Redraw every word of this screen in the workspace's language now."""
+        self.title = self._t("title")
+        for key in COLUMNS:
+            self.table.columns[_column_key(key)].label = self._label(key)
+        for row in self.rows.values():
+            self._paint(row)
+        if self.rows:
+            self._update_summary()
+        else:
+            key = "no_profiles_match" if self.query_text else "no_profiles"
+            self.sub_title = self._t(key, query=self.query_text)
+            self.query_one("#fleet-summary", Static).update(self.sub_title)
+        self._show_detail()
+        self.query_one("#fleet-legend", Static).update(legend(self.lang))
+        for footer in self.query(DashboardFooter):
+            footer.set_language(self.lang)
+        self._header_tooltip()
+        self.table.refresh()
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.height < SHORT_HEIGHT, "-short")
@@ -138,7 +195,8 @@ class DashboardScreen(Screen[None]):
     def table(self) -> DataTable:
         return self.query_one("#fleet-table", DataTable)
 
-    def _label(self, key: str, label: str) -> Text:
+    def _label(self, key: str) -> Text:
+        label = column_title(key, self.lang)
         if key not in SORTS:
             return Text(label)
         arrow = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_column else "  "
@@ -148,9 +206,9 @@ class DashboardScreen(Screen[None]):
         if not self.is_attached:
             return
         table = self.table
-        keys = [_PHASE_KEYS.get(k, k) for k, _ in COLUMNS]
+        keys = [_PHASE_KEYS.get(k, k) for k in COLUMNS]
         try:
-            for key, cell in zip(keys, row_cells(row), strict=True):
+            for key, cell in zip(keys, row_cells(row, self.lang), strict=True):
                 table.update_cell(row.name, key, cell, update_width=True)
         except (RowDoesNotExist, KeyError):
             return
@@ -175,18 +233,22 @@ class DashboardScreen(Screen[None]):
         done = [r for r in rows if r.result is not None and not r.busy]
         failed = sum(1 for r in done if not r.result.ok)
         busy = sum(1 for r in rows if r.busy)
-        parts = [f"{len(rows)} profiles", f"{len(done) - failed} ok"]
+        # (text, style): the colour follows the count it shows, never the words
+        parts = [
+            (self._t("summary.profiles", n=len(rows)), ""),
+            (self._t("summary.ok", n=len(done) - failed), "green"),
+        ]
         if failed:
-            parts.append(f"{failed} failed")
+            parts.append((self._t("summary.failed", n=failed), "bold red"))
         if busy:
-            parts.append(f"{busy} checking")
+            parts.append((self._t("summary.checking", n=busy), AMBER))
         elif self._elapsed is not None:
-            parts.append(f"{self._elapsed:.1f} s")
+            parts.append((self._t("summary.elapsed", s=f"{self._elapsed:.1f}"), ""))
         if self.query_text:
-            parts.append(f"filter: {self.query_text}")
+            parts.append((self._t("summary.filter", query=self.query_text), ""))
         if self._marked:
-            parts.append("marked: " + ", ".join(self._marked))
-        summary = Text(" · ").join(Text(p, style=_summary_style(p)) for p in parts)
+            parts.append((self._t("summary.marked", names=", ".join(self._marked)), ""))
+        summary = Text(" · ").join(Text(text, style=style) for text, style in parts)
         self.sub_title = summary.plain
         self.query_one("#fleet-summary", Static).update(summary)
 
@@ -204,13 +266,15 @@ class DashboardScreen(Screen[None]):
 
     def _set_sort(self, column: str, reverse: bool) -> None:
         self.sort_column, self.sort_reverse = column, reverse
-        for key, label in COLUMNS:
+        for key in COLUMNS:
             if key in SORTS:
-                self.table.columns[_column_key(key)].label = self._label(key, label)
+                self.table.columns[_column_key(key)].label = self._label(key)
         self._apply_sort()
         self.table.refresh()
-        order = "descending" if reverse else "ascending"
-        self.notify(f"sorted by {column}, {order}", timeout=2)
+        order = self._t("descending" if reverse else "ascending")
+        self.notify(
+            self._t("sorted", column=column_title(column, self.lang), order=order), timeout=2
+        )
 
     def action_cycle_sort(self) -> None:
         index = SORTS.index(self.sort_column)
@@ -273,7 +337,7 @@ class DashboardScreen(Screen[None]):
             group="fleet",
             exclusive=exclusive,
             exit_on_error=False,
-            description=f"checking {len(names)} profile(s)",
+            description=self._t("worker.checking", n=len(names)),
         )
 
     async def _check(self, names: list[str], run: int, then) -> None:
@@ -314,7 +378,7 @@ class DashboardScreen(Screen[None]):
                 try:
                     await asyncio.to_thread(store.save_many, finished)
                 except OSError as exc:
-                    self.notify(f"results not saved: {exc}", severity="warning", timeout=6)
+                    self.notify(self._t("not_saved", error=exc), severity="warning", timeout=6)
         if then is not None and len(finished) == len(rows):
             then({r.profile: r for r in finished})
 
@@ -359,8 +423,13 @@ class DashboardScreen(Screen[None]):
         if event.state is WorkerState.ERROR and (worker.group or "").startswith("fleet"):
             error = worker.error
             self.notify(
-                f"internal error while {worker.description}: {type(error).__name__}: {error}",
-                title="fleet",
+                t(
+                    "app.internal_error",
+                    self.lang,
+                    what=worker.description,
+                    error=f"{type(error).__name__}: {error}",
+                ),
+                title=self._t("notify_title"),
                 severity="error",
                 timeout=10,
             )
@@ -376,7 +445,7 @@ class DashboardScreen(Screen[None]):
     def action_back(self) -> None:
         if self._fleet_workers():
             self.workers.cancel_node(self)
-            self.notify("checks cancelled (escape again goes back)", timeout=3)
+            self.notify(self._t("cancelled"), timeout=3)
             return
         self.action_close()
 
@@ -389,7 +458,7 @@ class DashboardScreen(Screen[None]):
         if row is None:
             return
         if row.busy:
-            self.notify(f"{row.name} is being checked already", timeout=2)
+            self.notify(self._t("busy", name=row.name), timeout=2)
             return
         self._start([row.name])
 
@@ -412,16 +481,13 @@ class DashboardScreen(Screen[None]):
     def action_compare(self) -> None:
         marked = [self.rows[name] for name in self._marked]
         if len(marked) > 2:
-            self.notify(
-                f"mark exactly two rows to compare them ({len(marked)} are marked)",
-                severity="warning",
-            )
+            self.notify(self._t("mark_two", n=len(marked)), severity="warning")
             return
         if len(marked) == 2:
             if any(r.busy for r in marked):
-                self.notify("one of the marked profiles is being checked; a moment", timeout=3)
+                self.notify(self._t("marked_busy"), timeout=3)
                 return
-            self.notify(f"checking {marked[0].name} and {marked[1].name} for the comparison…")
+            self.notify(self._t("checking_two", first=marked[0].name, second=marked[1].name))
             first, second = marked[0].name, marked[1].name
             self._start([first, second], then=lambda found: self._compare_two(found, first, second))
             return
@@ -429,14 +495,10 @@ class DashboardScreen(Screen[None]):
         if row is None:
             return
         if row.result is None or row.busy:
-            self.notify(f"{row.name} is not checked yet; compare when its row is filled in")
+            self.notify(self._t("not_checked", name=row.name))
             return
         if row.previous is None:
-            self.notify(
-                f"no earlier check of {row.name} is saved; after the next check (r) "
-                "c compares the two — or mark two rows (space) to compare profiles",
-                timeout=6,
-            )
+            self.notify(self._t("no_earlier", name=row.name), timeout=6)
             return
         from smtptui.ui.screens.compare import CompareScreen
 
@@ -445,8 +507,12 @@ class DashboardScreen(Screen[None]):
             CompareScreen(
                 old,
                 new,
-                title=f"{row.name}: the last saved check and now",
-                labels=(f"{old.started_at.astimezone():%Y-%m-%d %H:%M:%S}", "now"),
+                title=self._t("compare.title_saved", name=row.name),
+                labels=(
+                    f"{old.started_at.astimezone():%Y-%m-%d %H:%M:%S}",
+                    self._t("compare.now"),
+                ),
+                lang=self.lang,
             )
         )
 
@@ -464,8 +530,9 @@ class DashboardScreen(Screen[None]):
             CompareScreen(
                 a,
                 b,
-                title=f"{a.profile} and {b.profile}, checked now",
+                title=self._t("compare.title_two", a=a.profile, b=b.profile),
                 labels=(f"{a.profile} ({a.address})", f"{b.profile} ({b.address})"),
+                lang=self.lang,
             )
         )
 
@@ -487,16 +554,6 @@ class DashboardScreen(Screen[None]):
         row = self.highlighted
         if row is not None:
             self.app.post_message(SwaksRequested(row.profile))
-
-
-def _summary_style(part: str) -> str:
-    if part.endswith(" failed"):
-        return "bold red"
-    if part.endswith(" ok"):
-        return "green"
-    if part.endswith(" checking"):
-        return AMBER
-    return ""
 
 
 def _column_key(key: str):

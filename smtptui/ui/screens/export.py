@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
+from smtptui.i18n import t
 from smtptui.transcript import export_jsonl, export_markdown, export_text
 from smtptui.ui.keys import bindings
 
@@ -27,11 +28,11 @@ if TYPE_CHECKING:
     from smtptui.protocol.events import Event
     from smtptui.workspace.session import SessionController
 
-#: format id -> (label, file extension)
-FORMATS: dict[str, tuple[str, str]] = {
-    "text": ("Text", "txt"),
-    "markdown": ("Markdown", "md"),
-    "jsonl": ("JSON lines", "jsonl"),
+#: format id -> file extension (the label is ``screen.export.format.<id>``)
+FORMATS: dict[str, str] = {
+    "text": "txt",
+    "markdown": "md",
+    "jsonl": "jsonl",
 }
 PREVIEW_EVENTS = 40
 PREVIEW_LINES = 14
@@ -52,16 +53,16 @@ def default_path(slug: str, ext: str, now: datetime | None = None) -> str:
     return f"~/smtptui-{slug}-{stamp}.{ext}"
 
 
-def write_error(path: Path, exc: OSError) -> str:
+def write_error(path: Path, exc: OSError, lang: str = "en") -> str:
     """One sentence for a failed write, saying what to do next."""
     folder = path.parent
     if isinstance(exc, IsADirectoryError) or path.is_dir():
-        return f"{path} is a folder; add a file name to the path."
+        return t("screen.export.is_folder", lang, path=path)
     if isinstance(exc, FileNotFoundError) or not folder.is_dir():
-        return f"There is no folder {folder}; create it first or choose another path."
+        return t("screen.export.no_folder", lang, folder=folder)
     if isinstance(exc, PermissionError):
-        return f"Not allowed to write in {folder}; choose a folder of yours, e.g. ~."
-    return f"Cannot write {path}: {exc.strerror or exc}."
+        return t("screen.export.not_allowed", lang, folder=folder)
+    return t("screen.export.cannot_write", lang, path=path, reason=exc.strerror or exc)
 
 
 def save_atomically(path: Path, text: str) -> None:
@@ -111,44 +112,46 @@ class ExportScreen(ModalScreen[None]):
 
     @property
     def title_text(self) -> str:
+        """The Markdown export's heading: part of the file, like the transcript
+        itself, so it stays English (see the README's language section)."""
         return f"SMTP transcript: {self.controller.profile.name}"
+
+    def _t(self, key: str, **values: object) -> str:
+        return t(f"screen.export.{key}", self.lang, **values)
 
     def compose(self) -> ComposeResult:
         profile = self.controller.profile
         count = len(self.controller.transcript.events)
         with Vertical(id="export-frame"):
             yield Label(
-                f"Export the transcript of {profile.name} ({count:,} events)",
+                self._t("title", name=profile.name, count=f"{count:,}"),
                 id="export-title",
                 markup=False,
             )
             with Horizontal(classes="export-row"):
-                yield Label("Format")
+                yield Label(self._t("format"))
                 with RadioSet(id="export-format", compact=True):
-                    for fmt, (label, _ext) in FORMATS.items():
-                        yield RadioButton(label, value=fmt == self.format, id=f"export-{fmt}")
-            yield Checkbox(
-                "Redact user names (passwords are never recorded at all)",
-                value=True,
-                id="export-redact",
-                compact=True,
-            )
+                    for fmt in FORMATS:
+                        yield RadioButton(
+                            self._t(f"format.{fmt}"), value=fmt == self.format, id=f"export-{fmt}"
+                        )
+            yield Checkbox(self._t("redact"), value=True, id="export-redact", compact=True)
             with Horizontal(classes="export-row"):
-                yield Label("File")
+                yield Label(self._t("file"))
                 yield Input(
-                    default_path(profile.slug, FORMATS[self.format][1]),
+                    default_path(profile.slug, FORMATS[self.format]),
                     id="export-path",
                     compact=True,
                 )
             yield Static(id="export-error", markup=False)
-            yield Label("Preview (first lines)", classes="export-heading")
+            yield Label(self._t("preview"), classes="export-heading")
             with VerticalScroll(id="export-preview-scroll"):
                 yield Static(id="export-preview", markup=False)
             with Horizontal(id="export-buttons"):
-                yield Static("f2 save · f3 copy · esc close", id="export-keys")
-                yield Button("Cancel", id="export-cancel", compact=True)
-                yield Button("Copy to clipboard (F3)", id="export-copy", compact=True)
-                yield Button("Save (F2)", id="export-save", variant="primary", compact=True)
+                yield Static(self._t("keys"), id="export-keys")
+                yield Button(self._t("cancel"), id="export-cancel", compact=True)
+                yield Button(self._t("copy"), id="export-copy", compact=True)
+                yield Button(self._t("save"), id="export-save", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self._update_preview()
@@ -158,7 +161,7 @@ class ExportScreen(ModalScreen[None]):
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         event.stop()
         fmt = (event.pressed.id or "export-text").removeprefix("export-")
-        old_ext, new_ext = FORMATS[self.format][1], FORMATS[fmt][1]
+        old_ext, new_ext = FORMATS[self.format], FORMATS[fmt]
         self.format = fmt
         path = self.query_one("#export-path", Input)
         if path.value.endswith(f".{old_ext}"):
@@ -211,11 +214,11 @@ class ExportScreen(ModalScreen[None]):
 
         typed = self.query_one("#export-path", Input).value.strip()
         if not typed:
-            self._show_error("Type a file path to save to.")
+            self._show_error(self._t("no_path"))
             return
         path = Path(typed).expanduser()
         if path.is_dir():
-            self._show_error(f"{path} is a folder; add a file name to the path.")
+            self._show_error(self._t("is_folder", path=path))
             return
         if path.exists():
 
@@ -227,9 +230,10 @@ class ExportScreen(ModalScreen[None]):
 
             self.app.push_screen(
                 ConfirmScreen(
-                    f"{path} already exists.\n\nReplace it with this export?",
-                    yes="Replace",
-                    no="Keep it",
+                    self._t("exists", path=path),
+                    yes=self._t("replace"),
+                    no=self._t("keep"),
+                    lang=self.lang,
                 ),
                 answered,
             )
@@ -246,21 +250,22 @@ class ExportScreen(ModalScreen[None]):
         try:
             await asyncio.to_thread(write)
         except OSError as exc:
-            self._show_error(write_error(path, exc))
+            self._show_error(write_error(path, exc, self.lang))
             return
-        masked = "user names masked" if redact else "user names shown"
+        masked = self._t("masked" if redact else "shown")
         self.app.notify(
-            f"saved {len(events):,} events to {path} ({masked})", title="export", timeout=5
+            self._t("saved", count=f"{len(events):,}", path=path, masked=masked),
+            title=self._t("notify_title"),
+            timeout=5,
         )
         self.dismiss(None)
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self._render_all())
-        masked = "user names masked" if self.redact else "user names shown"
+        masked = self._t("masked" if self.redact else "shown")
         self.app.notify(
-            f"transcript copied as {FORMATS[self.format][0]} ({masked}); "
-            "your terminal must allow OSC 52 clipboard access",
-            title="export",
+            self._t("copied", format=self._t(f"format.{self.format}"), masked=masked),
+            title=self._t("notify_title"),
             timeout=5,
         )
         self.dismiss(None)

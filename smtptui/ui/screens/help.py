@@ -32,7 +32,14 @@ def key_display(keys: str) -> str:
         "enter": "Enter",
         "delete": "Del",
         "pageup": "PgUp",
+        "left": "←",
+        "right": "→",
         "pagedown": "PgDn",
+        "home": "Home",
+        "end": "End",
+        "up": "↑",
+        "down": "↓",
+        "tab": "Tab",
     }
     shown = []
     for key in keys.split(","):

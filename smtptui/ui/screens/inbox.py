@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
+from smtptui.i18n import has, t, tn
 from smtptui.protocol.text import escape_bytes, escape_text
 from smtptui.ui.keys import bindings
 from smtptui.units import format_bytes
@@ -29,16 +30,23 @@ if TYPE_CHECKING:
     from smtptui.builtin import BuiltinServer
     from smtptui.server import DemoServer, ReceivedMessage
 
-EMPTY_NOT_RUNNING = (
-    "The demo server is not running yet.\n\n"
-    "Connect the demo profile (enter on demo) and send with F5; messages appear here."
+#: Catalogue keys of the empty inbox's sentence, before and after the server starts.
+EMPTY_NOT_RUNNING = "screen.inbox.empty_not_running"
+EMPTY_RUNNING = "screen.inbox.empty_running"
+#: (column key, catalogue key or the header name it is) of the message table.
+COLUMNS = (
+    ("time", "screen.inbox.col.time"),
+    ("from", "message.field.from"),
+    ("to", "message.field.to"),
+    ("subject", "message.field.subject"),
+    ("size", "screen.inbox.col.size"),
+    ("security", "screen.inbox.col.security"),
 )
-EMPTY_RUNNING = "The demo server has received nothing yet.\n\nSend with F5 on the demo profile; messages appear here."
 
 
-def security_text(message: ReceivedMessage) -> str:
+def security_text(message: ReceivedMessage, lang: str = "en") -> str:
     """``TLS · AUTH demo``, ``TLS``, ``plain`` -- how the message came in."""
-    parts = ["TLS" if message.tls else "plain"]
+    parts = ["TLS" if message.tls else t("screen.inbox.plain", lang)]
     if message.authenticated_user:
         parts.append(f"AUTH {message.authenticated_user}")
     return " · ".join(parts)
@@ -102,36 +110,34 @@ class InboxScreen(ModalScreen[None]):
         self._server: DemoServer | None = None
         self._unsubscribe: Callable[[], None] | None = None
 
+    def _t(self, key: str, **values: object) -> str:
+        return t(f"screen.inbox.{key}", self.lang, **values)
+
     def compose(self) -> ComposeResult:
         with Vertical(id="inbox-frame"):
-            yield Label("Demo inbox · what the built-in server received", id="inbox-title")
-            yield Static(EMPTY_NOT_RUNNING, id="inbox-empty", markup=False)
+            yield Label(self._t("title"), id="inbox-title", markup=False)
+            yield Static(t(EMPTY_NOT_RUNNING, self.lang), id="inbox-empty", markup=False)
             table: DataTable = DataTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Time", "From", "To", "Subject", "Size", "TLS/AUTH")
+            for key, label in COLUMNS:
+                table.add_column(t(label, self.lang), key=key)
             yield table
             with VerticalScroll(id="inbox-detail"):
                 yield Static(id="inbox-defects", classes="-none", markup=False)
                 yield Static(id="inbox-envelope", markup=False)
-                yield Label("Headers", classes="inbox-heading inbox-parsed")
+                yield Label(self._t("headers"), classes="inbox-heading inbox-parsed")
                 yield Static(id="inbox-headers", classes="inbox-parsed", markup=False)
-                yield Label("Body", classes="inbox-heading inbox-parsed")
+                yield Label(self._t("body"), classes="inbox-heading inbox-parsed")
                 yield Static(id="inbox-body", classes="inbox-parsed", markup=False)
                 yield Label(
-                    "Attachments",
+                    self._t("attachments"),
                     id="inbox-attachments-heading",
                     classes="inbox-heading inbox-parsed",
                 )
                 yield Static(id="inbox-attachments", classes="inbox-parsed", markup=False)
-                yield Label(
-                    "Raw source (after dot-unstuffing; lines end in CRLF, a bare LF shows as \\n)",
-                    classes="inbox-heading inbox-raw",
-                    markup=False,
-                )
+                yield Label(self._t("raw"), classes="inbox-heading inbox-raw", markup=False)
                 yield Static(id="inbox-raw", classes="inbox-raw", markup=False)
             with Horizontal(id="inbox-keys"):
-                yield Static(
-                    "↑/↓ choose · r raw source · y copy source · esc/i close", markup=False
-                )
+                yield Static(self._t("keys"), markup=False)
 
     def on_mount(self) -> None:
         if not self._attach_server():
@@ -176,14 +182,17 @@ class InboxScreen(ModalScreen[None]):
         self.set_class(empty, "-empty")
         if empty:
             self.query_one("#inbox-empty", Static).update(
-                EMPTY_RUNNING if self.builtin.server is not None else EMPTY_NOT_RUNNING
+                t(
+                    EMPTY_RUNNING if self.builtin.server is not None else EMPTY_NOT_RUNNING,
+                    self.lang,
+                )
             )
             return
         table = self.query_one("#inbox-table", DataTable)
         table.clear()
         for message in self.messages:
             summary = message.summary
-            subject = escape_text(summary.subject) if summary.subject else "(no subject)"
+            subject = escape_text(summary.subject) if summary.subject else self._t("no_subject")
             if summary.defects:
                 subject = f"⚠ {subject}"
             to = ", ".join(message.rcpt_tos)
@@ -193,7 +202,7 @@ class InboxScreen(ModalScreen[None]):
                 escape_text(to),
                 subject,
                 format_bytes(message.size),
-                security_text(message),
+                security_text(message, self.lang),
                 key=message.queue_id,
             )
         target = select if select is not None else self.selected
@@ -211,16 +220,8 @@ class InboxScreen(ModalScreen[None]):
         summary = message.summary
         defects = self.query_one("#inbox-defects", Static)
         if summary.defects:
-            from smtptui.i18n import has, t
-
             lang = self.lang
-            count = len(summary.defects)
-            heading = (
-                f"⚠ 这封邮件有 {count} 个问题："
-                if lang == "zh"
-                else f"⚠ {count} problem(s) with this message:"
-            )
-            lines = [heading]
+            lines = [tn("screen.inbox.defects", len(summary.defects), lang)]
             for d in summary.defects:
                 key = f"defect.{d.code}"
                 lines.append(f"  • {t(key, lang) if has(key, lang) else d.text}")
@@ -228,21 +229,28 @@ class InboxScreen(ModalScreen[None]):
         defects.set_class(not summary.defects, "-none")
         helo = f" · HELO {escape_text(message.helo)}" if message.helo else ""
         utf8 = " · SMTPUTF8" if message.smtputf8 else ""
+        envelope = f"MAIL FROM:<{escape_text(message.mail_from)}> → " + ", ".join(
+            f"RCPT TO:<{escape_text(r)}>" for r in message.rcpt_tos
+        )
+        facts = self._t(
+            "facts",
+            size=f"{message.size:,}",
+            queue_id=message.queue_id,
+            when=f"{message.received_at:%Y-%m-%d %H:%M:%S}",
+        )
         self.query_one("#inbox-envelope", Static).update(
-            f"Envelope: MAIL FROM:<{escape_text(message.mail_from)}> → "
-            + ", ".join(f"RCPT TO:<{escape_text(r)}>" for r in message.rcpt_tos)
-            + f"\n{security_text(message)}{helo}{utf8} · {message.size:,} bytes · queued as {message.queue_id}"
-            + f" · {message.received_at:%Y-%m-%d %H:%M:%S}"
+            self._t("envelope", envelope=envelope)
+            + f"\n{security_text(message, self.lang)}{helo}{utf8} · {facts}"
         )
         headers = "\n".join(f"{name}: {escape_text(value)}" for name, value in summary.headers)
-        self.query_one("#inbox-headers", Static).update(headers or "(no headers)")
+        self.query_one("#inbox-headers", Static).update(headers or self._t("no_headers"))
         body = escape_text(summary.body.rstrip("\n"))
-        self.query_one("#inbox-body", Static).update(body or "(empty body)")
+        self.query_one("#inbox-body", Static).update(body or self._t("empty_body"))
         attachments = "\n".join(
-            f"{escape_text(a.filename or '(no file name)')}  {a.content_type}  {format_bytes(a.size)}"
+            f"{escape_text(a.filename or self._t('no_file_name'))}  {a.content_type}  {format_bytes(a.size)}"
             for a in summary.attachments
         )
-        self.query_one("#inbox-attachments", Static).update(attachments or "none")
+        self.query_one("#inbox-attachments", Static).update(attachments or self._t("none"))
         self.query_one("#inbox-raw", Static).update(raw_source(message.data))
 
     # -------------------------------------------------------------- actions
@@ -251,10 +259,10 @@ class InboxScreen(ModalScreen[None]):
 
     def action_copy_source(self) -> None:
         if self.selected is None:
-            self.notify("no message selected", timeout=2)
+            self.notify(self._t("none_selected"), timeout=2)
             return
         self.app.copy_to_clipboard(self.selected.data.decode("utf-8", "replace"))
-        self.notify("message source copied", timeout=2)
+        self.notify(self._t("copied"), timeout=2)
 
     def action_close(self) -> None:
         self.dismiss(None)

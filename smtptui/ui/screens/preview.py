@@ -26,6 +26,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widgets import Static
 
+from smtptui.i18n import t
 from smtptui.protocol.data import data_payload
 from smtptui.ui.keys import bindings
 
@@ -46,15 +47,13 @@ class PayloadLine:
     kind: str  # header | blank | body | stuffed | end
     size: int  # bytes on the wire, CRLF excluded
 
-    @property
-    def note(self) -> str:
+    def note(self, lang: str = "en") -> str:
+        """The learner's note for this line ("" for none), in ``lang``."""
         if self.size > MAX_LINE:
-            return f"{self.size} bytes: longer than SMTP's 998-byte line limit"
-        return {
-            "blank": "blank line: the headers end here",
-            "stuffed": "dot-stuffed: the server removes the first '.'",
-            "end": "end of data",
-        }.get(self.kind, "")
+            return t("screen.preview.note.long", lang, size=self.size)
+        if self.kind in ("blank", "stuffed", "end"):
+            return t(f"screen.preview.note.{self.kind}", lang)
+        return ""
 
 
 def _printable(raw: bytes) -> str:
@@ -114,19 +113,22 @@ class DataView(ScrollView, can_focus=True):
     }
     """
 
-    def __init__(self, lines: list[PayloadLine], *, id: str | None = None) -> None:
+    def __init__(
+        self, lines: list[PayloadLine], *, lang: str = "en", id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.lines = lines
+        self.notes = [line.note(lang) for line in lines]
         self.show_marks = True
         self._measure()
 
     def _measure(self) -> None:
         extra = len(CRLF_MARK) + 2 if self.show_marks else 0
         width = 0
-        for line in self.lines:
+        for line, note in zip(self.lines, self.notes, strict=True):
             w = cell_len(line.text) + extra
-            if self.show_marks and line.note:
-                w += 6 + cell_len(line.note)
+            if self.show_marks and note:
+                w += 6 + cell_len(note)
             width = max(width, w)
         self.virtual_size = Size(width, len(self.lines))
 
@@ -156,9 +158,9 @@ class DataView(ScrollView, can_focus=True):
             parts.append((line.text, self._style("body")))
         if self.show_marks:
             parts.append((CRLF_MARK, self._style("crlf")))
-            if line.note:
+            if note := self.notes[index]:
                 style = self._style("long") if line.size > MAX_LINE else self._style("note")
-                parts.append((f"  ← {line.note}", style))
+                parts.append((f"  ← {note}", style))
         segments = [Segment(text, base + style) for text, style in parts if text]
         selection = self.text_selection
         if selection is not None and (span := selection.get_span(index)) is not None:
@@ -199,39 +201,39 @@ class DataView(ScrollView, can_focus=True):
         self.refresh()
 
 
-def envelope_text(built: BuiltMessage, bcc: list[str]) -> str:
+def envelope_text(built: BuiltMessage, bcc: list[str], lang: str = "en") -> str:
     lines = [f"MAIL FROM:<{built.envelope.sender}>"]
+    bcc_note = "   " + t("screen.preview.bcc", lang)
     for rcpt in built.envelope.recipients:
-        lines.append(
-            f"RCPT TO:<{rcpt}>"
-            + ("   (Bcc: envelope only, not in the headers)" if rcpt in bcc else "")
-        )
+        lines.append(f"RCPT TO:<{rcpt}>" + (bcc_note if rcpt in bcc else ""))
     return "\n".join(lines)
 
 
-def extension_notes(built: BuiltMessage, capabilities: Capabilities | None) -> list[str]:
+def extension_notes(
+    built: BuiltMessage, capabilities: Capabilities | None, lang: str = "en"
+) -> list[str]:
     """What the message needs from the server, and whether this one offers it."""
 
     def offered(flag: bool) -> str:
         if capabilities is None:
             return ""
-        return " (this server offers it)" if flag else " — this server does NOT offer it"
+        return t("screen.preview.offered" if flag else "screen.preview.not_offered", lang)
 
     notes = []
     if built.needs_smtputf8:
         notes.append(
-            "SMTPUTF8: an address is not ASCII, so MAIL FROM gets SMTPUTF8"
+            t("screen.preview.smtputf8", lang)
             + offered(bool(capabilities and capabilities.smtputf8))
         )
     if built.eight_bit:
         notes.append(
-            "8BITMIME: the message has 8-bit bytes, so MAIL FROM gets BODY=8BITMIME"
+            t("screen.preview.8bitmime", lang)
             + offered(bool(capabilities and capabilities.eightbitmime))
         )
     if not notes:
-        notes.append("7-bit ASCII only: no SMTPUTF8 or 8BITMIME needed")
+        notes.append(t("screen.preview.7bit", lang))
     if capabilities is not None and capabilities.size:
-        notes.append(f"the server's SIZE limit is {capabilities.size:,} bytes")
+        notes.append(t("screen.preview.size_limit", lang, size=f"{capabilities.size:,}"))
     return notes
 
 
@@ -271,28 +273,30 @@ class PreviewScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = "DATA preview: the bytes sent after 354"
+            box.border_title = t("screen.preview.title", self.lang)
             yield Static(self.summary, id="preview-summary", markup=False)
-            yield Static(envelope_text(self.built, self.bcc), id="preview-envelope", markup=False)
             yield Static(
-                "\n".join(extension_notes(self.built, self.capabilities)),
+                envelope_text(self.built, self.bcc, self.lang), id="preview-envelope", markup=False
+            )
+            yield Static(
+                "\n".join(extension_notes(self.built, self.capabilities, self.lang)),
                 id="preview-notes",
                 markup=False,
             )
-            yield DataView(self.lines, id="preview-data")
-            yield Static(
-                "escape close · c show/hide \\r\\n and notes · y copy all · the mouse selects",
-                id="preview-keys",
-                markup=False,
-            )
+            yield DataView(self.lines, lang=self.lang, id="preview-data")
+            yield Static(t("screen.preview.keys", self.lang), id="preview-keys", markup=False)
 
     @property
     def summary(self) -> str:
         stuffed = sum(1 for line in self.lines if line.kind == "stuffed")
-        extra = f", {stuffed} dot-stuffed" if stuffed else ""
-        return (
-            f"{len(self.payload):,} bytes on the wire · {len(self.lines):,} lines{extra} "
-            f"(message {self.built.size:,} bytes + stuffing + the final '.')"
+        extra = t("screen.preview.stuffed", self.lang, n=stuffed) if stuffed else ""
+        return t(
+            "screen.preview.summary",
+            self.lang,
+            wire=f"{len(self.payload):,}",
+            lines=f"{len(self.lines):,}",
+            stuffed=extra,
+            size=f"{self.built.size:,}",
         )
 
     def on_mount(self) -> None:
@@ -303,4 +307,4 @@ class PreviewScreen(ModalScreen[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.payload.decode("utf-8", "replace"))
-        self.notify(f"DATA payload copied ({len(self.payload):,} bytes)", timeout=2)
+        self.notify(t("screen.preview.copied", self.lang, size=f"{len(self.payload):,}"), timeout=2)

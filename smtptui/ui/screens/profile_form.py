@@ -27,9 +27,9 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch, TextArea
 
+from smtptui.i18n import has, t
 from smtptui.message.addresses import split_address_list
 from smtptui.profiles import FAMILIES, MECHANISMS, Profile, ProfileError, ProfileStore
-from smtptui.profiles.passwords import PLAIN_WARNING
 from smtptui.protocol.config import DEFAULT_PORTS, SECURITY_MODES
 from smtptui.ui.keys import bindings
 
@@ -40,71 +40,85 @@ SOURCE_FIELD = {
     "command": "auth.password.argv",
     "plain": "auth.password.value",
 }
-TLS_VERSIONS = (("library default", ""), ("TLSv1.2", "TLSv1.2"), ("TLSv1.3", "TLSv1.3"))
-PLAIN_NOTE = (
-    f"Warning: {PLAIN_WARNING}. The file is written with mode 0600 and must stay "
-    "that way: smtptui refuses a file others can read."
-)
-VERIFY_NOTE = (
-    "Certificates are not checked: anyone between you and the server can read the "
-    "password. Prefer a CA file for a private CA."
-)
+TLS_VERSIONS = ("", "TLSv1.2", "TLSv1.3")  # "": the library's default
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One row of the form: a dotted TOML key and the widget that edits it."""
+    """One row of the form: a dotted TOML key and the widget that edits it.
+
+    The label is ``form.field.<key>`` in the catalogue; the placeholder is
+    ``form.placeholder.<key>`` when ``hint`` is set, else ``example`` (an
+    address, a host or a variable name: the same in every language).  A
+    select's options are the TOML values; each is shown as
+    ``form.option.<key>.<value>`` where the catalogue has one (words such as
+    ``none`` or ``prompt``), else as itself (``STARTTLS``, ``TLSv1.3``).
+    """
 
     key: str
-    label: str
     kind: str = "input"  # input | password | select | area | switch
-    options: tuple[tuple[str, str], ...] = ()
-    placeholder: str = ""
+    options: tuple[str, ...] = ()
+    example: str = ""
+    hint: bool = False
+
+    def label(self, lang: str) -> str:
+        return t(f"form.field.{self.key}", lang)
+
+    def placeholder(self, lang: str) -> str:
+        return t(f"form.placeholder.{self.key}", lang) if self.hint else self.example
+
+    def choices(self, lang: str) -> tuple[tuple[str, str], ...]:
+        """(shown, value) for a select."""
+        return tuple((option_label(self.key, value, lang), value) for value in self.options)
 
 
-def _choices(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((v, v) for v in values)
+def option_label(key: str, value: str, lang: str) -> str:
+    """How a select shows a TOML value (see :class:`Field`)."""
+    name = f"form.option.{key}.{value or 'default'}"
+    return t(name, lang) if has(name) else value
 
 
+#: (section key, its fields); a section's heading is ``form.section.<key>``.
 SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
-    ("Server", (
-        Field("name", "Name", placeholder="My server"),
-        Field("host", "Host", placeholder="smtp.example.com"),
-        Field("security", "Security", "select", _choices(SECURITY_MODES)),
-        Field("port", "Port"),
-        Field("helo", "HELO name", placeholder="default: this machine's name"),
-        Field("tags", "Tags", placeholder="comma-separated, e.g. cn, personal"),
-        Field("timeout", "Timeout (s)", placeholder="default: the RFC 5321 timeouts"),
-        Field("family", "IP family", "select", _choices(FAMILIES)),
-        Field("notes", "Notes", "area"),
+    ("server", (
+        Field("name", hint=True),
+        Field("host", example="smtp.example.com"),
+        Field("security", "select", SECURITY_MODES),
+        Field("port"),
+        Field("helo", hint=True),
+        Field("tags", hint=True),
+        Field("timeout", hint=True),
+        Field("family", "select", FAMILIES),
+        Field("notes", "area"),
     )),
-    ("[auth] Login", (
-        Field("auth.mechanism", "Mechanism", "select", _choices(MECHANISMS)),
-        Field("auth.username", "User name", placeholder="me@example.com"),
-        Field("auth.password.source", "Password from", "select", _choices(PASSWORD_SOURCES)),
-        Field("auth.password.name", "Env variable", placeholder="SMTP_PASSWORD"),
-        Field("auth.password.argv", "Command", placeholder="pass show smtp/example  (no shell)"),
-        Field("auth.password.value", "Password", "password"),
+    ("auth", (
+        Field("auth.mechanism", "select", MECHANISMS),
+        Field("auth.username", example="me@example.com"),
+        Field("auth.password.source", "select", PASSWORD_SOURCES),
+        Field("auth.password.name", example="SMTP_PASSWORD"),
+        Field("auth.password.argv", hint=True),
+        Field("auth.password.value", "password"),
     )),
-    ("[tls] Certificates", (
-        Field("tls.verify", "Verify", "switch"),
-        Field("tls.ca_file", "CA file", placeholder="default: the system's CAs"),
-        Field("tls.client_cert", "Client cert", placeholder="PEM file (optional)"),
-        Field("tls.client_key", "Client key", placeholder="PEM file (optional)"),
-        Field("tls.min_version", "Min version", "select", TLS_VERSIONS),
+    ("tls", (
+        Field("tls.verify", "switch"),
+        Field("tls.ca_file", hint=True),
+        Field("tls.client_cert", hint=True),
+        Field("tls.client_key", hint=True),
+        Field("tls.min_version", "select", TLS_VERSIONS),
     )),
-    ("[message] Composer defaults", (
-        Field("message.from", "From", placeholder="me@example.com"),
-        Field("message.to", "To", placeholder="comma-separated addresses"),
-        Field("message.cc", "Cc"),
-        Field("message.subject", "Subject"),
-        Field("message.body", "Body", "area"),
+    ("message", (
+        Field("message.from", example="me@example.com"),
+        Field("message.to", hint=True),
+        Field("message.cc"),
+        Field("message.subject"),
+        Field("message.body", "area"),
     )),
 )  # fmt: skip
 FIELDS = {f.key: f for _, fields in SECTIONS for f in fields}
+#: The warning shown after a field: (widget id, catalogue key).
 NOTES_AFTER = {
-    "auth.password.value": ("pf-plain-note", PLAIN_NOTE),
-    "tls.verify": ("pf-verify-note", VERIFY_NOTE),
+    "auth.password.value": ("pf-plain-note", "form.note.plain"),
+    "tls.verify": ("pf-verify-note", "form.note.verify"),
 }
 
 
@@ -163,17 +177,17 @@ def initial_values(profile: Profile, *, new: bool) -> dict[str, Any]:
     }
 
 
-def make_widget(field: Field, value: Any) -> Widget:
+def make_widget(field: Field, value: Any, lang: str = "en") -> Widget:
     wid = field_id(field.key)
     if field.kind == "select":
-        return Select(field.options, value=value, allow_blank=False, compact=True, id=wid)
+        return Select(field.choices(lang), value=value, allow_blank=False, compact=True, id=wid)
     if field.kind == "area":
         return TextArea(value, compact=True, soft_wrap=True, id=wid)
     if field.kind == "switch":
         return Switch(value, id=wid)
     return Input(
         value,
-        placeholder=field.placeholder,
+        placeholder=field.placeholder(lang),
         password=field.kind == "password",
         compact=True,
         id=wid,
@@ -223,68 +237,62 @@ class ProfileFormScreen(ModalScreen["Profile | None"]):
         self.store = store
         self.profile = profile
         self.previous_name = previous_name
-        self._base = profile if profile is not None else Profile(name="new profile")
+        self._base = profile if profile is not None else Profile(name="new profile")  # never shown
         self._initial: dict[str, Any] | None = None
         self._valid: Profile | None = None
 
     # ------------------------------------------------------------- layout
+    def _t(self, key: str, **values: object) -> str:
+        return t(f"form.{key}", self.lang, **values)
+
     def compose(self) -> ComposeResult:
         p = self._base
         if self.profile is None:
-            title = "New profile"
+            title = self._t("title.new")
         elif self.previous_name is not None:
-            title = f"Edit profile: {self.previous_name}"
+            title = self._t("title.edit", name=self.previous_name)
         else:
-            title = "New profile (a copy)"
+            title = self._t("title.copy")
         values = initial_values(p, new=self.profile is None)
         with Vertical(id="pf-frame"):
             yield Label(title, id="pf-title", markup=False)
             with VerticalScroll(id="pf-scroll"):
-                yield Static(
-                    "Checked as you type, with the same rules as a profile file. "
-                    "Empty fields take their defaults.",
-                    classes="pf-intro",
-                )
+                yield Static(self._t("intro"), classes="pf-intro", markup=False)
                 if p.bundled and self.previous_name is not None:
                     yield Static(
-                        f"{p.name} is bundled with smtptui: saving writes your own copy into "
-                        f"{self.store.folder}; the bundled file is never changed.",
+                        self._t("bundled", name=p.name, folder=self.store.folder),
                         classes="pf-demo",
                         markup=False,
                     )
                 if p.builtin_server:
-                    yield Static(
-                        "It uses the built-in demo server: host and port are replaced at "
-                        "connect time by wherever that server listens.",
-                        classes="pf-intro",
-                    )
-                for heading, fields in SECTIONS:
-                    yield Static(heading, classes="pf-section", markup=False)
+                    yield Static(self._t("builtin"), classes="pf-intro", markup=False)
+                for section, fields in SECTIONS:
+                    yield Static(self._t(f"section.{section}"), classes="pf-section", markup=False)
                     for field in fields:
                         yield from self._row(field, values[field.key])
                 yield Static(id="pf-general", markup=False)
             with Horizontal(id="pf-buttons"):
-                yield Static("f2 save · esc cancel", id="pf-keys")
-                yield Button("Cancel", id="pf-cancel", compact=True)
+                yield Static(self._t("keys"), id="pf-keys", markup=False)
+                yield Button(self._t("cancel"), id="pf-cancel", compact=True)
                 yield Button(
-                    "Save (F2)", id="pf-save", variant="primary", disabled=True, compact=True
+                    self._t("save"), id="pf-save", variant="primary", disabled=True, compact=True
                 )
 
     def _row(self, field: Field, value: Any) -> ComposeResult:
         wid = field_id(field.key)
         with Vertical(id=f"{wid}-field", classes="pf-field"):
             with Horizontal(classes="pf-row"):
-                yield Label(field.label)
-                yield make_widget(field, value)
+                yield Label(field.label(self.lang), markup=False)
+                yield make_widget(field, value, self.lang)
             yield Static(id=f"{wid}-error", classes="pf-error", markup=False)
         if field.key in NOTES_AFTER:
-            note_id, text = NOTES_AFTER[field.key]
-            yield Static(text, id=note_id, classes="pf-note", markup=False)
+            note_id, key = NOTES_AFTER[field.key]
+            yield Static(t(key, self.lang), id=note_id, classes="pf-note", markup=False)
 
     def on_mount(self) -> None:
         source = self._base.auth.password
         if source.kind == "plain" and source.value is not None:
-            self._widget("auth.password.value").placeholder = "unchanged (type to replace it)"
+            self._widget("auth.password.value").placeholder = self._t("unchanged")
         self._update_hints()
         self._initial = self._raw()
         self._validate()
@@ -341,7 +349,7 @@ class ProfileFormScreen(ModalScreen["Profile | None"]):
                 extra["argv"] = shlex.split(v["auth.password.argv"])
             except ValueError as exc:  # an unbalanced quote: typing, not a profile rule
                 raise ProfileError(
-                    f"cannot split the command into words: {exc}", key="auth.password.argv"
+                    self._t("argv_error", error=exc), key="auth.password.argv"
                 ) from None
         elif kind == "plain" and v["auth.password.value"]:
             extra["value"] = v["auth.password.value"]
@@ -364,7 +372,11 @@ class ProfileFormScreen(ModalScreen["Profile | None"]):
 
     def _update_hints(self) -> None:
         security = self._value("security") or "plain"
-        self._widget("port").placeholder = f"default for {security}: {DEFAULT_PORTS[security]}"
+        self._widget("port").placeholder = self._t(
+            "port_default",
+            security=option_label("security", security, self.lang),
+            port=DEFAULT_PORTS[security],
+        )
         login = self._value("auth.mechanism") != "none"
         kind = self._value("auth.password.source")
         for key in ("auth.username", "auth.password.source"):
@@ -403,7 +415,7 @@ class ProfileFormScreen(ModalScreen["Profile | None"]):
             key = key.rpartition(".")[0]
         else:
             error = self.query_one("#pf-general", Static)
-        error.update(str(exc))
+        error.update(exc.text(self.lang))
         error.add_class("-shown")
 
     # ------------------------------------------------------------- saving
@@ -422,13 +434,13 @@ class ProfileFormScreen(ModalScreen["Profile | None"]):
     def action_save(self) -> None:
         profile = self._validate()
         if profile is None:
-            self.notify("fix the field marked in red first", severity="warning", timeout=3)
+            self.notify(self._t("fix_first"), severity="warning", timeout=3)
             return
         try:
             path = self.store.save(profile, previous_name=self.previous_name)
         except ProfileError as exc:
             general = self.query_one("#pf-general", Static)
-            general.update(str(exc))
+            general.update(exc.text(self.lang))
             general.add_class("-shown")
             general.scroll_visible()
             return
@@ -446,6 +458,11 @@ class ProfileFormScreen(ModalScreen["Profile | None"]):
             if discard:
                 self.dismiss(None)
 
-        name = self._value("name").strip() or "this profile"
-        question = f"Discard your changes to {name}?"
-        self.app.push_screen(ConfirmScreen(question, yes="Discard", no="Keep editing"), answered)
+        name = self._value("name").strip()
+        question = self._t("discard_named", name=name) if name else self._t("discard")
+        self.app.push_screen(
+            ConfirmScreen(
+                question, yes=self._t("discard_yes"), no=self._t("discard_no"), lang=self.lang
+            ),
+            answered,
+        )

@@ -27,56 +27,65 @@ from smtptui.fleet.swaks import (
     SwaksMessage,
     swaks_command,
 )
+from smtptui.i18n import t
 from smtptui.ui.keys import bindings
 
 if TYPE_CHECKING:
     from smtptui.profiles import Profile
     from smtptui.workspace.draft import ComposerFields
 
-NO_RECIPIENT_NOTE = (
-    "no recipient yet, so this line checks the server like the dashboard does "
-    "(--quit-after AUTH); fill in To to export a send"
-)
+
+class Note(str):
+    """A note of ours beside the swaks line: its text in the language it was
+    made in, and its catalogue key, so the screen says it in its own language
+    (however it was handed over)."""
+
+    key: str
+
+    def __new__(cls, key: str, lang: str = "en") -> Note:
+        note = super().__new__(cls, t(key, lang))
+        note.key = key
+        return note
 
 
 def swaks_for_profile(
-    profile: Profile, fields: ComposerFields | None = None
+    profile: Profile, fields: ComposerFields | None = None, *, lang: str = "en"
 ) -> tuple[SwaksCommand, tuple[str, ...]]:
     """The command for ``profile`` sending ``fields`` (default: the profile's own
     message defaults), and the notes to show with it.  Raises
-    :class:`SwaksExportError` with one sentence when it cannot be expressed."""
+    :class:`SwaksExportError` with one sentence in ``lang`` when it cannot be
+    expressed."""
     from smtptui.profiles import ProfileError
     from smtptui.workspace.draft import ComposerFields
 
     if profile.builtin_server:
-        raise SwaksExportError(
-            f"{profile.name} talks to smtptui's built-in demo server, which exists only inside "
-            "smtptui; run `smtptui serve` and export a profile for its host:port instead"
-        )
+        raise SwaksExportError(t("screen.swaks.builtin", lang, name=profile.name))
     try:
         config = profile.session_config()
     except ProfileError as exc:
         raise SwaksExportError(f"{profile.name}: {exc}") from None
-    message = _message(fields if fields is not None else ComposerFields.from_profile(profile))
+    fields = fields if fields is not None else ComposerFields.from_profile(profile)
+    message = _message(fields, lang)
     recipients = message.to or message.cc or message.bcc
     command = swaks_command(
         config,
         message=message if recipients else None,
-        auth=_auth(profile),
+        auth=_auth(profile, lang),
         quit_after=None if recipients else "auth",
     )
-    notes = command.comments if recipients else (*command.comments, NO_RECIPIENT_NOTE)
+    notes = command.comments
+    if not recipients:
+        notes = (*notes, Note("screen.swaks.no_recipient", lang))
     return command, tuple(notes)
 
 
-def _auth(profile: Profile) -> SwaksAuth | None:
+def _auth(profile: Profile, lang: str) -> SwaksAuth | None:
     settings = profile.auth
     if not settings.enabled:
         return None
     if not settings.username:
         raise SwaksExportError(
-            f"{profile.name} logs in (AUTH {settings.mechanism}) but has no user name; "
-            "add one to the profile (e edits it)"
+            t("screen.swaks.no_user", lang, name=profile.name, mechanism=settings.mechanism)
         )
     source = settings.password
     if source.kind == "env" and source.env:
@@ -84,19 +93,22 @@ def _auth(profile: Profile) -> SwaksAuth | None:
     return SwaksAuth(settings.mechanism, settings.username)
 
 
-def _message(fields: ComposerFields) -> SwaksMessage:
+def _message(fields: ComposerFields, lang: str) -> SwaksMessage:
     """The composer's fields as swaks options; a field that does not parse yet
     is named in the error (the composer shows the same problem)."""
     from smtptui.message import MessageError, parse_address_list, parse_header_line
 
-    def boxes(key: str, label: str) -> list[tuple[str, str]]:
-        try:
-            return parse_address_list(getattr(fields, key), field_name=label)
-        except MessageError as exc:
-            raise SwaksExportError(f"the composer's {exc}") from None
+    def refused(exc: MessageError) -> SwaksExportError:
+        return SwaksExportError(t("screen.swaks.composer_error", lang, error=exc.text(lang)))
 
-    senders = boxes("sender", "From")
-    to, cc, bcc = boxes("to", "To"), boxes("cc", "Cc"), boxes("bcc", "Bcc")
+    def boxes(attr: str, field: str) -> list[tuple[str, str]]:
+        try:
+            return parse_address_list(getattr(fields, attr), field=field)
+        except MessageError as exc:
+            raise refused(exc) from None
+
+    senders = boxes("sender", "from")
+    to, cc, bcc = boxes("to", "to"), boxes("cc", "cc"), boxes("bcc", "bcc")
     headers: list[str] = []
     if senders and senders[0][0]:
         headers.append("From: " + formataddr(senders[0], charset="utf-8"))
@@ -105,7 +117,7 @@ def _message(fields: ComposerFields) -> SwaksMessage:
     try:
         headers.extend(": ".join(parse_header_line(h)) for h in fields.header_lines())
     except MessageError as exc:
-        raise SwaksExportError(f"the composer's {exc}") from None
+        raise refused(exc) from None
     return SwaksMessage(
         sender=senders[0][1] if senders else None,
         to=tuple(addr for _, addr in to),
@@ -140,7 +152,7 @@ class SwaksScreen(ModalScreen[None]):
         super().__init__()
         self.lang = lang
         self.command_text = command_text
-        self.notes = tuple(notes)
+        self.notes = tuple(t(n.key, lang) if isinstance(n, Note) else n for n in notes)
 
     @property
     def shell_text(self) -> str:
@@ -149,7 +161,7 @@ class SwaksScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="swaks-frame"):
-            yield Label("The same with swaks", id="swaks-title")
+            yield Label(t("screen.swaks.title", self.lang), id="swaks-title")
             yield TextArea(
                 self.command_text,
                 id="swaks-command",
@@ -160,8 +172,8 @@ class SwaksScreen(ModalScreen[None]):
             for note in self.notes:
                 yield Static(f"# {note}", classes="swaks-note", markup=False)
             with Horizontal(id="swaks-buttons"):
-                yield Button("Copy", id="swaks-copy", variant="primary")
-                yield Button("Close", id="swaks-close")
+                yield Button(t("screen.swaks.copy", self.lang), id="swaks-copy", variant="primary")
+                yield Button(t("screen.swaks.close", self.lang), id="swaks-close")
 
     def on_mount(self) -> None:
         self.query_one("#swaks-copy", Button).focus()
@@ -178,7 +190,7 @@ class SwaksScreen(ModalScreen[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.shell_text)
-        self.notify("swaks command copied (the password stays an environment variable)", timeout=3)
+        self.notify(t("screen.swaks.copied", self.lang), timeout=3)
 
     def action_close(self) -> None:
         self.dismiss(None)

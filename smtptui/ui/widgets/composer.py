@@ -54,7 +54,7 @@ class ComposerPane(Vertical):
         padding: 0 1 0 0;
         & .composer-row { height: 1; }
         & .composer-label { width: 9; color: $text-muted; padding-left: 1; }
-        & .composer-label.-right { width: 5; padding-left: 1; }
+        & .composer-label.-right { width: auto; min-width: 5; padding-left: 1; }
         & .composer-label.-bad { color: $text-error; text-style: bold; }
         & Input { border: none; height: 1; padding: 0; width: 1fr; background: $boost; }
         & Input:focus { background: $accent 20%; }
@@ -277,16 +277,16 @@ class ComposerPane(Vertical):
             if not errors and key in ("subject", "body") and not getattr(values, key):
                 shown = []  # the empty field's placeholder already says it
             if key == "attachments" and not errors and found:
-                hint.update(" · ".join(p.text for p in found))
+                hint.update(" · ".join(p.text(self.lang) for p in found))
             else:
-                hint.update("\n".join(p.text for p in shown[:2]))
+                hint.update("\n".join(p.text(self.lang) for p in shown[:2]))
             hint.set_class(bool(shown), "-shown")
             hint.set_class(not errors, "-note")
             self.query_one(f"#composer-{key}-label", Label).set_class(bool(errors), "-bad")
         bad = blocking(self.problems)
         general = self.problems.get("message", [])
         if general:
-            self._status(general[0].text, bad=True)
+            self._status(general[0].text(self.lang), bad=True)
         elif bad:
             self._status(tn("pane.composer.fix", len(bad), self.lang), bad=True)
         else:
@@ -308,14 +308,18 @@ class ComposerPane(Vertical):
         status.update(text)
         status.set_class(bad, "-bad")
 
-    def show_error(self, text: str) -> None:
-        """A build or send error, shown under the field it names (else in the status line)."""
+    def show_error(self, error: MessageError | str) -> None:
+        """A build or send error: a :class:`MessageError` is shown under the
+        field it concerns (``error.field``) and in the status line; a plain
+        sentence only in the status line."""
         if not self._ready:
             return
-        field = text.partition(":")[0].strip().lower()
-        key = {"header": "headers", "attachment": "attachments"}.get(field, field)
-        if key in ("from", "to", "cc", "bcc", "subject", "headers", "attachments", "body"):
-            hint = self.query_one(f"#composer-{key}-hint", Static)
+        if isinstance(error, str):
+            self._status(error, bad=True)
+            return
+        text = error.text(self.lang)
+        if error.field in ("from", "to", "cc", "bcc", "subject", "headers", "attachments", "body"):
+            hint = self.query_one(f"#composer-{error.field}-hint", Static)
             hint.update(text)
             hint.set_class(True, "-shown")
             hint.set_class(False, "-note")
@@ -339,7 +343,7 @@ class ComposerPane(Vertical):
         was shown is exactly what is sent, Date and Message-ID included."""
         values = self.values
         if not self._ready:
-            raise MessageError(self._text("not_ready"))
+            raise MessageError("message.error.not_ready")
         if self._previewed is not None:
             key, built = self._previewed
             self._previewed = None
@@ -347,7 +351,8 @@ class ComposerPane(Vertical):
                 return built
         problems = blocking(self.validate_now())
         if problems:
-            raise MessageError(problems[0].text)
+            first = problems[0]
+            raise first.error or MessageError(first.key, **dict(first.values))
         return build_message(
             message_draft(values, date=self.fixed_date, message_id=self.fixed_message_id)
         )
@@ -369,8 +374,8 @@ class ComposerPane(Vertical):
         try:
             built = self.build()
         except MessageError as exc:
-            self.show_error(str(exc))
-            self.notify(str(exc), title=self._text("title"), severity="error", timeout=5)
+            self.show_error(exc)
+            self.notify(exc.text(self.lang), title=self._text("title"), severity="error", timeout=5)
             return
         self._previewed = (self._key(values), built)
         try:

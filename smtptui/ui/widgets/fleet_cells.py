@@ -1,8 +1,11 @@
 """The fleet dashboard's cells: one profile's check turned into table cells and
 the detail line.
 
-Plain functions of a :class:`FleetRow` (no screen, no widgets), so the
-dashboard only lays them out and they can be tested on their own.
+Plain functions of a :class:`FleetRow` and a language (no screen, no
+widgets), so the dashboard only lays them out and they can be tested on their
+own.  Words come from the catalogue (``fleet.*``); SMTP verbs, extension
+keywords, reply codes and what the server or the certificate said are shown as
+they are.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from smtptui.fleet.compare import auth_state_text
 from smtptui.fleet.results import EXPIRY_WARNING_DAYS
 from smtptui.fleet.transport_facts import BAD
+from smtptui.i18n import t
 from smtptui.units import format_size_limit
 
 if TYPE_CHECKING:
@@ -24,14 +29,7 @@ if TYPE_CHECKING:
 
 HISTORY_POINTS = 12
 SPARK = "▁▂▃▄▅▆▇█"
-PHASE_COLUMNS = (
-    ("dns", "DNS"),
-    ("connect", "conn"),
-    ("banner", "banner"),
-    ("ehlo", "EHLO"),
-    ("tls", "TLS"),
-    ("auth", "AUTH"),
-)
+PHASE_COLUMNS = ("dns", "connect", "banner", "ehlo", "tls", "auth")
 
 
 def flagged_extensions():
@@ -41,25 +39,36 @@ def flagged_extensions():
     return tuple(e for e in EXTENSIONS if e.flag)
 
 
-#: (key, header); the facts people scan first come first, the address last.
+#: The columns' keys; the facts people scan first come first, the address last.
 COLUMNS = (
-    ("mark", " "),
-    ("profile", "profile"),
-    ("result", "result"),
-    ("total", "total ms"),
-    ("history", "history"),
+    "mark",
+    "profile",
+    "result",
+    "total",
+    "history",
     *PHASE_COLUMNS,
-    ("tlsv", "TLS ver"),
-    ("cert", "cert"),
-    ("mechs", "AUTH mechanisms"),
-    ("size", "SIZE"),
-    ("ext", "ext"),
-    ("scan", "TLS scan"),
-    ("chain", "chain"),
-    ("dane", "DANE"),
-    ("mta_sts", "MTA-STS"),
-    ("address", "address"),
+    "tlsv",
+    "cert",
+    "mechs",
+    "size",
+    "ext",
+    "scan",
+    "chain",
+    "dane",
+    "mta_sts",
+    "address",
 )
+#: Column headers that are protocol names, the same in every language.
+_TOKEN_HEADERS = {
+    "mark": " ",
+    "dns": "DNS",
+    "ehlo": "EHLO",
+    "tls": "TLS",
+    "auth": "AUTH",
+    "size": "SIZE",
+    "dane": "DANE",
+    "mta_sts": "MTA-STS",
+}
 AMBER = "dark_orange"
 #: The transport-security columns (TransportFacts attribute = column key).
 TRANSPORT_KEYS = ("chain", "dane", "mta_sts")
@@ -76,14 +85,15 @@ _TRANSPORT_STYLE = {
 }
 
 
-def legend() -> str:
+def column_title(key: str, lang: str = "en") -> str:
+    """A column's header: a protocol name, or ``fleet.col.<key>`` in ``lang``."""
+    return _TOKEN_HEADERS.get(key) or t(f"fleet.col.{key}", lang)
+
+
+def legend(lang: str = "en") -> str:
     """The line under the fleet table: what the columns' numbers and letters mean."""
-    return (
-        "ms per phase: DNS, TCP conn, banner wait, EHLO, TLS, AUTH · ext: "
-        + "  ".join(f"{e.flag} {e.keyword}" for e in flagged_extensions())
-        + f" · cert: amber ≤ {EXPIRY_WARNING_DAYS} days, red expired or untrusted"
-        + " · chain, DANE, MTA-STS: n/a without a DNS name or mail_domain"
-    )
+    flags = "  ".join(f"{e.flag} {e.keyword}" for e in flagged_extensions())
+    return t("fleet.legend", lang, flags=flags, days=EXPIRY_WARNING_DAYS)
 
 
 def sparkline(values: Iterable[float | None], width: int = HISTORY_POINTS) -> str:
@@ -109,7 +119,7 @@ def extension_flags(caps: CapabilityFacts | None) -> str:
     return "".join(e.flag if caps.offers(e.keyword) else "·" for e in flagged_extensions())
 
 
-def cert_cell(tls: TlsFacts | None) -> Text:
+def cert_cell(tls: TlsFacts | None, lang: str = "en") -> Text:
     """Days to expiry: green, amber within :data:`EXPIRY_WARNING_DAYS`, red when
     expired or when verification failed (the reason is in the detail line)."""
     if tls is None or tls.not_after is None:
@@ -117,17 +127,18 @@ def cert_cell(tls: TlsFacts | None) -> Text:
     days = tls.days_to_expiry()
     assert days is not None
     if days < 0:
-        return Text("expired", style="bold red")
+        return Text(t("fleet.cert.expired", lang), style="bold red")
+    left = t("fleet.cert.days", lang, days=days)
     if tls.verify_error or tls.verified is False:
-        return Text(f"{days}d ✗", style="bold red")
+        return Text(f"{left} ✗", style="bold red")
     if days <= EXPIRY_WARNING_DAYS:
-        return Text(f"{days}d", style=f"bold {AMBER}")
+        return Text(left, style=f"bold {AMBER}")
     if tls.verified is None:
-        return Text(f"{days}d ?", style=AMBER)
-    return Text(f"{days}d", style="green")
+        return Text(f"{left} ?", style=AMBER)
+    return Text(left, style="green")
 
 
-def scan_cell(row: FleetRow) -> Text:
+def scan_cell(row: FleetRow, lang: str = "en") -> Text:
     """The newest TLS scan known for the row (``check --all --scan`` saves
     it): the worst rating and what was found, coloured by the rating."""
     results = (row.result, *reversed(row.checked), *reversed(row.saved))
@@ -136,8 +147,8 @@ def scan_cell(row: FleetRow) -> Text:
         return Text("—", style="dim")
     style = {"critical": "bold red", "high": "bold red", "medium": AMBER, "low": AMBER}
     if scan.error:
-        return Text(scan.cell, style="red")
-    return Text(scan.cell, style=style.get(scan.worst or "", "green"))
+        return Text(scan.cell_text(lang), style="red")
+    return Text(scan.cell_text(lang), style=style.get(scan.worst or "", "green"))
 
 
 def newest_transport(row: FleetRow) -> TransportFacts | None:
@@ -159,10 +170,9 @@ def transport_cell(row: FleetRow, column: str) -> Text:
 def transport_detail(facts: TransportFacts, lang: str | None = None) -> Text:
     """The chain, DANE and MTA-STS verdicts in sentences, reasons indented."""
     text = Text()
-    labels = {"chain": "chain", "dane": "DANE", "mta_sts": "MTA-STS"}
     for column in TRANSPORT_KEYS:
         state = facts.state(column)
-        label = labels[column]
+        label = column_title(column, lang or "en")
         if column == "mta_sts" and facts.mail_domain:
             label += f" {facts.mail_domain}"
         text.append(f"\n{label}: ", style="bold")
@@ -181,37 +191,44 @@ def ms_cell(value: float | None) -> Text:
     return Text(f"{value:.1f}" if value < 10 else f"{value:.0f}", justify="right")
 
 
-def result_cell(row: FleetRow) -> Text:
+def result_cell(row: FleetRow, lang: str = "en") -> Text:
     """``✓ ok`` / ``✗ greeting 554`` / ``checking…`` / ``queued``."""
     if row.state == "queued":
-        return Text("· queued", style="dim")
+        return Text(t("fleet.cell.queued", lang), style="dim")
     if row.state == "checking":
-        return Text("… checking", style=f"italic {AMBER}")
+        return Text(t("fleet.cell.checking", lang), style=f"italic {AMBER}")
     result = row.result
     if result is None:
-        return Text("cancelled" if row.state == "cancelled" else "—", style="dim")
+        cancelled = row.state == "cancelled"
+        return Text(t("fleet.cell.cancelled", lang) if cancelled else "—", style="dim")
     if result.ok:
-        note = " (AUTH skipped)" if result.auth == "skipped" else ""
-        return Text(f"✓ ok{note}", style="green")
-    return Text(f"✗ {result.status}", style="bold red")
+        key = "fleet.cell.ok_auth_skipped" if result.auth == "skipped" else "fleet.cell.ok"
+        return Text(t(key, lang), style="green")
+    return Text(f"✗ {result.status_text(lang)}", style="bold red")
 
 
-def detail_text(row: FleetRow, lang: str | None = None) -> Text:
+def detail_text(row: FleetRow, lang: str = "en") -> Text:
     """The highlighted row in sentences: error, failing reply and what it means,
     TLS facts, chain/DANE/MTA-STS, warnings."""
     profile, result = row.profile, row.result
     if result is not None and result.address:
         where = result.address  # where the check really went (the demo's port is chosen at start)
+    elif profile.builtin_server:
+        where = t("fleet.detail.builtin", lang)
     else:
-        where = "built-in" if profile.builtin_server else profile.address
-    text = Text.assemble((profile.name, "bold"), f"  {where} {profile.security}")
+        where = profile.address
+    security = profile.security
+    if security == "plain":  # the other modes are protocol names
+        security = t("form.option.security.plain", lang)
+    text = Text.assemble((profile.name, "bold"), f"  {where} {security}")
     if row.state in ("queued", "checking"):
-        text.append(f"  — {row.state}…", style="dim")
+        text.append(t(f"fleet.detail.{row.state}", lang), style="dim")
     if result is None:
         if row.state == "cancelled":
-            text.append("\nthe check was cancelled; r checks this profile again", style="dim")
+            text.append("\n" + t("fleet.detail.cancelled", lang), style="dim")
         return text
-    text.append(f"  (checked {result.started_at.astimezone():%H:%M:%S})", style="dim")
+    when = f"{result.started_at.astimezone():%H:%M:%S}"
+    text.append(t("fleet.detail.checked", lang, time=when), style="dim")
     if result.error:
         text.append(f"\n✗ {result.error}", style="bold red")
     if result.reply is not None:
@@ -229,22 +246,28 @@ def detail_text(row: FleetRow, lang: str | None = None) -> Text:
         version = " ".join(x for x in (tls.version, tls.cipher) if x) or "TLS"
         text.append(f"\n🔒 {version}")
         if tls.subject:
-            text.append(f" · subject {tls.subject}")
+            text.append(t("fleet.detail.subject", lang, subject=tls.subject))
         if tls.issuer:
-            text.append(f" · issuer {tls.issuer}")
+            text.append(t("fleet.detail.issuer", lang, issuer=tls.issuer))
         if tls.not_after is not None:
             days = tls.days_to_expiry()
             style = "bold red" if days is not None and days < 0 else ""
             if not style and days is not None and days <= EXPIRY_WARNING_DAYS:
                 style = AMBER
-            text.append(f" · expires {tls.not_after:%Y-%m-%d} ({days} days)", style=style)
+            date = f"{tls.not_after:%Y-%m-%d}"
+            text.append(t("fleet.detail.expires", lang, date=date, days=days), style=style)
         if tls.verify_error and tls.verify_error != result.error:
-            text.append(f"\n  certificate not trusted: {tls.verify_error}", style="bold red")
+            untrusted = t("fleet.detail.untrusted", lang, error=tls.verify_error)
+            text.append(f"\n  {untrusted}", style="bold red")
         elif tls.verified is None:
-            text.append("\n  certificate not verified (verify = false)", style=AMBER)
+            text.append("\n  " + t("fleet.detail.unverified", lang), style=AMBER)
     if result.auth not in ("none", "ok") or result.auth_user:
-        who = f" as {result.auth_user}" if result.auth_user else ""
-        text.append(f"\nAUTH{who}: {result.auth}", style="dim")
+        state = auth_state_text(result.auth, lang)
+        if result.auth_user:
+            line = t("fleet.detail.auth_as", lang, user=result.auth_user, state=state)
+        else:
+            line = t("fleet.detail.auth", lang, state=state)
+        text.append(f"\n{line}", style="dim")
     facts = newest_transport(row)
     if facts is not None:
         text.append_text(transport_detail(facts, lang))
@@ -296,7 +319,7 @@ class FleetRow:
         return (name,)
 
 
-def row_cells(row: FleetRow) -> list[Any]:
+def row_cells(row: FleetRow, lang: str = "en") -> list[Any]:
     """The row's cells in :data:`COLUMNS` order."""
     result = row.result
     caps = result.capabilities if result else None
@@ -305,23 +328,29 @@ def row_cells(row: FleetRow) -> list[Any]:
     if tls is not None and tls.version:
         version = tls.version
     elif result is not None and result.security == "plain" and caps is not None:
-        version = "none"
+        version = t("fleet.tls.none", lang)
     else:
         version = "—"
+    if caps is None:
+        size = "—"
+    elif caps.size == 0:
+        size = t("fleet.size.no_limit", lang)
+    else:
+        size = format_size_limit(caps.size)
     cells = {
         "mark": Text("◆" if row.marked else " ", style="bold magenta"),
         "profile": Text(row.name, style="bold"),
-        "result": result_cell(row),
+        "result": result_cell(row, lang),
         "total": ms_cell(lat.total if lat else None),
         "history": Text(sparkline(row.history), style="cyan"),
-        **{phase: ms_cell(lat.get(phase) if lat else None) for phase, _ in PHASE_COLUMNS},
+        **{phase: ms_cell(lat.get(phase) if lat else None) for phase in PHASE_COLUMNS},
         "tlsv": Text(version),
-        "cert": cert_cell(tls),
+        "cert": cert_cell(tls, lang),
         "mechs": Text(" ".join(caps.auth) if caps and caps.auth else "—"),
-        "size": Text(format_size_limit(caps.size) if caps else "—"),
+        "size": Text(size),
         "ext": Text(extension_flags(caps)),
-        "scan": scan_cell(row),
+        "scan": scan_cell(row, lang),
         **{key: transport_cell(row, key) for key in TRANSPORT_KEYS},
         "address": Text(result.address if result else row.profile.address, style="dim"),
     }
-    return [cells[key] for key, _ in COLUMNS]
+    return [cells[key] for key in COLUMNS]

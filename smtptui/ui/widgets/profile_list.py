@@ -48,12 +48,12 @@ def badge_text(badge: Badge | None) -> Text:
     return text
 
 
-def profile_prompt(profile: Profile, badge: Badge | None) -> Text:
+def profile_prompt(profile: Profile, badge: Badge | None, lang: str = "en") -> Text:
     """Status, name, last code and latency; then where (``built-in`` for the
     demo, whose port is chosen when it starts: the header shows it); then tags."""
     badge_line = badge_text(badge)
     row = Text.assemble(badge_line[:1], (f" {profile.name}", "bold"), badge_line[1:])
-    where = "built-in" if profile.builtin_server else profile.address
+    where = t("pane.profiles.builtin", lang) if profile.builtin_server else profile.address
     detail = Text(f"\n  {where} · {profile.security}", style="dim")
     if profile.tags:
         detail.append("\n  " + " ".join(f"#{t}" for t in profile.tags), style="dim italic")
@@ -111,6 +111,8 @@ class ProfilesPane(Vertical):
         self.lang = lang
         for field in self.query("#profile-filter").results(Input):
             field.placeholder = t("pane.profiles.filter", lang)
+        if self.profiles:
+            self._rebuild(self.highlighted_name)
 
     def shown_profiles(self) -> list[Profile]:
         """The profiles the filter shows now."""
@@ -133,7 +135,9 @@ class ProfilesPane(Vertical):
     def _rebuild(self, keep: str | None) -> None:
         shown = self.shown_profiles()
         ol = self.option_list
-        ol.set_options(Option(profile_prompt(p, self.badges.get(p.name)), id=p.name) for p in shown)
+        ol.set_options(
+            Option(profile_prompt(p, self.badges.get(p.name), self.lang), id=p.name) for p in shown
+        )
         if not shown:
             return
         names = [p.name for p in shown]
@@ -147,7 +151,7 @@ class ProfilesPane(Vertical):
         if profile is None:
             return
         with contextlib.suppress(OptionDoesNotExist):  # filtered out: nothing to repaint
-            self.option_list.replace_option_prompt(name, profile_prompt(profile, badge))
+            self.option_list.replace_option_prompt(name, profile_prompt(profile, badge, self.lang))
 
     def highlight(self, name: str) -> None:
         """Move the cursor to ``name`` (if the filter shows it)."""

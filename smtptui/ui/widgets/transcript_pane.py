@@ -22,7 +22,7 @@ class TranscriptPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(t("pane.transcript.title", self.lang), id="transcript-title")
-        yield TranscriptView(id="transcript-view")
+        yield TranscriptView(lang=self.lang, id="transcript-view")
         yield Input(placeholder=t("pane.transcript.search", self.lang), id="transcript-search")
 
     def on_mount(self) -> None:
@@ -30,6 +30,7 @@ class TranscriptPane(Vertical):
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
+        self.view.lang = lang
         self.query_one("#transcript-search", Input).placeholder = t("pane.transcript.search", lang)
 
     @property

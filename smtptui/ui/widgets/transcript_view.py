@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 
+from smtptui.i18n import t
 from smtptui.protocol import events as ev
 from smtptui.transcript import Line, format_ms
 from smtptui.ui.compat import grow_virtual_height
@@ -85,9 +86,15 @@ class TranscriptView(ScrollView, can_focus=True):
             return self.view
 
     def __init__(
-        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+        self,
+        *,
+        lang: str = "en",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self.lang = lang  # for its own notices; the transcript lines are the wire's
         self._lines: list[Line] = []
         self._width = 0
         self._measured = 0
@@ -323,4 +330,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def action_next_match(self, direction: int) -> None:
         if self.search_text and not self.search(self.search_text, direction):
-            self.notify(f"no line contains {self.search_text!r}", severity="warning")
+            self.notify(
+                t("pane.transcript.no_match", self.lang, query=self.search_text),
+                severity="warning",
+            )

@@ -3,6 +3,7 @@
 MESSAGES: dict[str, str | tuple[str, ...]] = {
     "pane.profiles.title": "Profiles",
     "pane.profiles.filter": "/ filter: name, host, #tag",
+    "pane.profiles.builtin": "built-in",
     "pane.transcript.title": "Transcript",
     "pane.transcript.title_for": "Transcript: {name}",
     "pane.transcript.search": "search the transcript (enter: next, escape: close)",
@@ -33,7 +34,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "pane.composer.fix": "fix {n} problems to send",
     "pane.composer.fix.one": "fix {n} problem to send",
     "pane.composer.reset_done": "composer reset to {name}'s defaults",
-    "pane.composer.not_ready": "Composer: not ready yet; try again in a moment",
     "pane.reference.title": "Reference",
     "pane.session.title": "Session",
     "pane.reference.colon": ": ",

@@ -3,6 +3,7 @@
 MESSAGES: dict[str, str | tuple[str, ...]] = {
     "pane.profiles.title": "配置",
     "pane.profiles.filter": "/ 筛选：名称、主机、#标签",
+    "pane.profiles.builtin": "内置",
     "pane.transcript.title": "会话记录",
     "pane.transcript.title_for": "会话记录：{name}",
     "pane.transcript.search": "搜索会话记录（回车：下一个，Esc：关闭）",
@@ -33,7 +34,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "pane.composer.fix": "修正 {n} 个问题后才能发送",
     "pane.composer.fix.one": "修正 {n} 个问题后才能发送",
     "pane.composer.reset_done": "撰写区已重置为 {name} 的默认值",
-    "pane.composer.not_ready": "撰写区：尚未就绪，请稍后再试",
     "pane.reference.title": "参考",
     "pane.session.title": "会话",
     "pane.reference.colon": "：",
