@@ -303,7 +303,7 @@ def render_matrix(results, elapsed: float) -> str:
     rows = [
         _row(r)
         + ([_scan_cell(r.scan)] if scanned else [])
-        + (transport_cells(r.transport) if inspected else [])
+        + (transport_cells(r.transport, lang_option()) if inspected else [])
         for r in results
     ]
     widths = [display_width(h) for h in headers]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from smtptui.fleet.transport_facts import BAD
+from smtptui.i18n import t
 
 if TYPE_CHECKING:
     from smtptui.fleet.results import CheckResult
@@ -32,12 +33,14 @@ _STYLE = {
 }
 
 
-def transport_cells(facts: TransportFacts | None) -> list[tuple[str, dict[str, Any]]]:
+def transport_cells(
+    facts: TransportFacts | None, lang: str | None = "en"
+) -> list[tuple[str, dict[str, Any]]]:
     """One (text, style) per column; ``—`` when the profile was not inspected."""
     if facts is None:
         return [("—", {}) for _ in TRANSPORT_COLUMNS]
     return [
-        (facts.state(column), _STYLE.get(facts.state(column), {}))
+        (facts.state_text(column, lang), _STYLE.get(facts.state(column), {}))
         for column, _header in TRANSPORT_COLUMNS
     ]
 
@@ -56,9 +59,13 @@ def transport_explanations(results: list[CheckResult], lang: str | None) -> list
                 continue
             where = f" {facts.mail_domain}" if column == "mta_sts" and facts.mail_domain else ""
             out.append("")
-            title = header.upper() if column == "chain" else header
+            title = t("cli.check.col.chain", lang) if column == "chain" else header
             out.append(
-                click.style(f"=== {r.profile} ({r.address}) {title}{where}: {state}", fg="red")
+                click.style(
+                    f"=== {r.profile} ({r.address}) {title}{where}: "
+                    f"{facts.state_text(column, lang)}",
+                    fg="red",
+                )
             )
             for why, fix in facts.reasons(column):
                 out.append(f"    {why.text(lang)}")

@@ -51,6 +51,13 @@ class TransportFacts:
     def state(self, column: str) -> str:
         return getattr(self, column)
 
+    def state_text(self, column: str, lang: str | None = "en") -> str:
+        """The state as a table shows it (``n/a``; ``不适用`` in Chinese)."""
+        from smtptui.i18n import t
+
+        state = self.state(column)
+        return t(f"inspect.fleet.state.{'na' if state == 'n/a' else state}", lang)
+
     def reasons(self, column: str) -> list[tuple[Sentence, Sentence | None]]:
         """Why ``column`` is what it is: (sentence, what to change or None)."""
         if column == "chain":

@@ -155,6 +155,9 @@ def test_check_all_inspect_json_and_chinese(fleet):
         "--lang", "zh", "check", "--all", "--inspect", "--profiles-dir", str(folder), "-t", "10"
     )
     assert "已过期" in zh.stdout and "强制执行 MTA-STS 的发件方不会向它投递" in zh.stdout
+    expired_row = next(line for line in zh.stdout.splitlines() if line.startswith("mx-expired"))
+    assert expired_row.split()[-3:] == ["未通过", "不匹配", "不一致"]
+    assert "证书链" in zh.stdout.splitlines()[0]
 
 
 def test_inspect_without_all_is_refused_with_the_right_command():

@@ -157,14 +157,14 @@ def newest_transport(row: FleetRow) -> TransportFacts | None:
     return next((r.transport for r in results if r is not None and r.transport), None)
 
 
-def transport_cell(row: FleetRow, column: str) -> Text:
+def transport_cell(row: FleetRow, column: str, lang: str = "en") -> Text:
     """``ok``/``failed``, ``match``/``mismatch``/``none``, ``enforce``/``testing``/
     ``none``/``inconsistent``, ``n/a``; the reasons are in the detail lines."""
     facts = newest_transport(row)
     if facts is None:
         return Text("—", style="dim")
     state = facts.state(column)
-    return Text(state, style=_TRANSPORT_STYLE.get(state, "dim"))
+    return Text(facts.state_text(column, lang), style=_TRANSPORT_STYLE.get(state, "dim"))
 
 
 def transport_detail(facts: TransportFacts, lang: str | None = None) -> Text:
@@ -176,7 +176,7 @@ def transport_detail(facts: TransportFacts, lang: str | None = None) -> Text:
         if column == "mta_sts" and facts.mail_domain:
             label += f" {facts.mail_domain}"
         text.append(f"\n{label}: ", style="bold")
-        text.append(state, style=_TRANSPORT_STYLE.get(state, "dim"))
+        text.append(facts.state_text(column, lang), style=_TRANSPORT_STYLE.get(state, "dim"))
         for why, fix in facts.reasons(column):
             style = "red" if state in BAD[column] else "dim"
             text.append(f"\n  {why.text(lang)}", style=style)
@@ -350,7 +350,7 @@ def row_cells(row: FleetRow, lang: str = "en") -> list[Any]:
         "size": Text(size),
         "ext": Text(extension_flags(caps)),
         "scan": scan_cell(row, lang),
-        **{key: transport_cell(row, key) for key in TRANSPORT_KEYS},
+        **{key: transport_cell(row, key, lang) for key in TRANSPORT_KEYS},
         "address": Text(result.address if result else row.profile.address, style="dim"),
     }
     return [cells[key] for key in COLUMNS]
