@@ -109,8 +109,8 @@ def compare_results(left: CheckResult, right: CheckResult, lang: str = "en") -> 
         )
     )
 
-    rows.extend(_transport_rows(left, right))
-    rows.extend(_scan_rows(left, right))
+    rows.extend(_transport_rows(left, right, lang))
+    rows.extend(_scan_rows(left, right, lang))
 
     lc, rc = left.capabilities, right.capabilities
     for label, getter, fmt in _capability_rows(lang):
@@ -137,7 +137,7 @@ def _known_rows(section: str, pairs: list[tuple[str, str | None, str | None]]) -
     return rows
 
 
-def _transport_rows(left: CheckResult, right: CheckResult) -> list[Row]:
+def _transport_rows(left: CheckResult, right: CheckResult, lang: str) -> list[Row]:
     lt, rt = left.transport, right.transport
     if lt is None and rt is None:
         return []
@@ -145,38 +145,31 @@ def _transport_rows(left: CheckResult, right: CheckResult) -> list[Row]:
     def get(facts: TransportFacts | None, what: str) -> str | None:
         if facts is None:
             return None
+        said = facts.state_text(what, lang)
         if what == "mta_sts" and facts.mail_domain:
-            return f"{facts.mta_sts} ({facts.mail_domain})"
-        return facts.state(what) if what != "tlsrpt" else facts.tlsrpt
+            return f"{said} ({facts.mail_domain})"
+        return said
 
     names = (("chain", "chain"), ("DANE", "dane"), ("MTA-STS", "mta_sts"), ("TLS-RPT", "tlsrpt"))
     return _known_rows("transport", [(label, get(lt, key), get(rt, key)) for label, key in names])
 
 
-def _scan_rows(left: CheckResult, right: CheckResult) -> list[Row]:
+def _scan_rows(left: CheckResult, right: CheckResult, lang: str) -> list[Row]:
     ls, rs = left.scan, right.scan
     if ls is None and rs is None:
         return []
 
-    def worst(scan: ScanFacts | None) -> str | None:
-        if scan is None:
-            return None
-        return "failed" if scan.error else (scan.worst or "ok")
-
     def versions(scan: ScanFacts | None) -> str | None:
-        return None if scan is None else (" ".join(scan.versions) or "none")
+        return None if scan is None else (" ".join(scan.versions) or "—")
 
     def findings(scan: ScanFacts | None) -> str | None:
-        if scan is None:
-            return None
-        return " ".join(sorted(k for k, _r, _v in scan.findings)) or "none"
+        return None if scan is None else scan.cell_text(lang)
 
     return _known_rows(
         "scan",
         [
-            ("worst rating", worst(ls), worst(rs)),
-            ("versions offered", versions(ls), versions(rs)),
             ("findings", findings(ls), findings(rs)),
+            ("versions offered", versions(ls), versions(rs)),
         ],
     )
 

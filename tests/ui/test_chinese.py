@@ -47,6 +47,7 @@ PROTOCOL = {
     *("Content-Type", "Content-Transfer-Encoding", "X-Test"),
     # security, formats, networks, standards
     *("TLS", "SSL", "CA", "PEM", "DANE", "OCSP", "SNI", "ALPN", "RFC", "DNS", "MX", "IP"),
+    *("MTA-STS", "TLS-RPT"),  # RFC 8461 and RFC 8460, named as they are
     *("TCP", "ASCII", "UTF", "HTML", "JSON", "Markdown", "OSC", "RSA", "EC", "DSA", "OpenSSL"),
     "base",  # "base64" is cut at its digits
     # AUTH LOGIN's challenges, as servers send them (base64 of these words)

@@ -97,7 +97,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "fleet.compare.section.transport": "Transport security (chain, DANE, MTA-STS)",
     "fleet.compare.section.scan": "TLS scan",
     "fleet.compare.field.chain": "chain",
-    "fleet.compare.field.worst_rating": "worst rating",
     "fleet.compare.field.versions_offered": "versions offered",
     "fleet.compare.field.findings": "findings",
     "fleet.compare.section.capabilities": "Capabilities (EHLO)",

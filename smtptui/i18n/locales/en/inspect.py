@@ -198,6 +198,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.fleet.state.enforce": "enforce",
     "inspect.fleet.state.testing": "testing",
     "inspect.fleet.state.inconsistent": "inconsistent",
+    "inspect.fleet.state.invalid": "invalid",
     "inspect.fleet.too_slow": "the checks did not finish within {seconds} s",
     "inspect.fleet.dane_record": "{record} ({label}) matches nothing: {why}",
     "inspect.fleet.dane_no_ad": "the resolver did not set the AD bit: these TLSA records are not DNSSEC-validated, and DANE senders ignore them",

@@ -91,7 +91,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "fleet.compare.section.transport": "传输安全（证书链、DANE、MTA-STS）",
     "fleet.compare.section.scan": "TLS 配置扫描",
     "fleet.compare.field.chain": "证书链",
-    "fleet.compare.field.worst_rating": "最严重等级",
     "fleet.compare.field.versions_offered": "提供的协议版本",
     "fleet.compare.field.findings": "发现的问题",
     "fleet.compare.section.capabilities": "服务器能力（EHLO）",

@@ -198,6 +198,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.fleet.state.enforce": "强制",
     "inspect.fleet.state.testing": "测试",
     "inspect.fleet.state.inconsistent": "不一致",
+    "inspect.fleet.state.invalid": "无效",
     "inspect.fleet.too_slow": "这些检查没有在 {seconds} 秒内完成",
     "inspect.fleet.dane_record": "{record}（{label}）没有匹配任何证书：{why}",
     "inspect.fleet.dane_no_ad": "解析器没有设置 AD 位：这些 TLSA 记录没有经过 DNSSEC 验证，支持 DANE 的发件方会忽略它们",
