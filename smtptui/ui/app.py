@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header
 from textual.worker import Worker, WorkerState
@@ -277,6 +278,14 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             self.workspace.keep_draft(name, message.fields)
         if (panel := self.panes.session) is not None:
             panel.set_draft(message.fields)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """``smtptui — demo (…)``: the space before the dash belongs to the
+        title, not to the dimmed part (a dimmed part that starts with a space
+        lost it in SVG screenshots: "smtptui— demo")."""
+        if not sub_title:
+            return Content(title)
+        return Content.assemble(f"{title} ", ("— ", "dim"), Content(sub_title).stylize("dim"))
 
     def _header_tooltip(self) -> None:
         """The header's ✉ opens the palette; say so in the app's language

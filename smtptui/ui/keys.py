@@ -70,7 +70,7 @@ GROUPS: tuple[str, ...] = (
 KEYS: tuple[KeyAction, ...] = (
     # -- everywhere on the main screen
     _k("app.help", "f1,question_mark", "help", "app", palette=True),
-    _k("app.palette", "ctrl+p", "command_palette", "app", show=False),
+    _k("app.palette", "ctrl+p", "command_palette", "app"),
     _k("app.quit", "q", "quit", "app", palette=True),
     _k("profiles.connect", "c", "connect", "app", palette=True),
     _k("session.disconnect", "d", "disconnect", "app", palette=True),
