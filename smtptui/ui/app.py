@@ -733,6 +733,23 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             return
         self.push_screen(TlsViewScreen(report, lang=self.lang))
 
+    def action_open_domain(self) -> None:
+        """A session for a mail domain, through its MX hosts; nothing saved."""
+        from smtptui.ui.screens.domain import DomainScreen
+
+        def chosen(target: str | None) -> None:
+            if not target:
+                return
+            try:
+                name = self.workspace.open_domain(target)
+            except ValueError as exc:
+                self.notify(t("app.bad_domain", self.lang, target=exc), severity="error")
+                return
+            self.query_one(ProfilesPane).set_profiles(self.workspace.profiles, select=name)
+            self.connect(name)
+
+        self.push_screen(DomainScreen(lang=self.lang), chosen)
+
     def action_lessons(self) -> None:
         from smtptui.ui.screens.lessons_menu import LessonMenuScreen
 
