@@ -230,6 +230,14 @@ async def connected(pilot, name: str = "demo") -> None:
         await pilot.pause(0.05)
 
 
+async def until_screen(pilot, kind) -> None:
+    """Until the app shows a screen of ``kind`` (bounded)."""
+    for _ in range(100):
+        if isinstance(pilot.app.screen, kind):
+            return
+        await pilot.pause(0.05)
+
+
 class Shooter:
     def __init__(self, out: Path, work: Path) -> None:
         self.out = out
@@ -354,10 +362,7 @@ class Shooter:
             await pilot.press("f5")
             await settle(pilot)
             await pilot.press("v")
-            for _ in range(100):
-                if isinstance(app.screen, FlowScreen):
-                    break
-                await pilot.pause(0.05)
+            await until_screen(pilot, FlowScreen)
             await pilot.press("home", *("down",) * 9)
             await settle(pilot)
             self.save(app, "flow-diagram")
@@ -376,10 +381,7 @@ class Shooter:
             await controller.raw("DATA")  # out of sequence: the edge that is not there
             await settle(pilot)
             await pilot.press("m")
-            for _ in range(100):
-                if isinstance(app.screen, StateMachineScreen):
-                    break
-                await pilot.pause(0.05)
+            await until_screen(pilot, StateMachineScreen)
             await settle(pilot)
             self.save(app, "state-machine")
 
