@@ -230,6 +230,14 @@ async def connected(pilot, name: str = "demo") -> None:
         await pilot.pause(0.05)
 
 
+async def until_screen(pilot, kind) -> None:
+    """Until the app shows a screen of ``kind`` (bounded)."""
+    for _ in range(100):
+        if isinstance(pilot.app.screen, kind):
+            return
+        await pilot.pause(0.05)
+
+
 class Shooter:
     def __init__(self, out: Path, work: Path) -> None:
         self.out = out
@@ -342,6 +350,41 @@ class Shooter:
             await settle(pilot)
             self.save(app, "narrow-80x24")
 
+    async def flow_diagram(self) -> None:
+        """v: a finished demo session as a sequence diagram, a step selected."""
+        from smtptui.ui.screens.flow import FlowScreen
+
+        app = self.app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            await pilot.press("enter")
+            await connected(pilot)
+            await pilot.press("f5")
+            await settle(pilot)
+            await pilot.press("v")
+            await until_screen(pilot, FlowScreen)
+            await pilot.press("home", *("down",) * 9)
+            await settle(pilot)
+            self.save(app, "flow-diagram")
+
+    async def state_machine(self) -> None:
+        """m: the state machine lit after a MAIL FROM, RCPT TO the edge chosen."""
+        from smtptui.ui.screens.session_views import StateMachineScreen
+
+        app = self.app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            await pilot.press("enter")
+            await connected(pilot)
+            controller = app.workspace.sessions["demo"]
+            await controller.raw("MAIL FROM:<demo@demo.local>")
+            await controller.raw("DATA")  # out of sequence: the edge that is not there
+            await settle(pilot)
+            await pilot.press("m")
+            await until_screen(pilot, StateMachineScreen)
+            await settle(pilot)
+            self.save(app, "state-machine")
+
     async def lesson_chinese(self) -> None:
         """smtptui learn in Chinese: the envelope lesson done, the blind copy shown."""
         from smtptui.builtin import BuiltinServer
@@ -395,6 +438,8 @@ async def main(out: Path) -> list[Path]:
             shooter.reference_chinese,
             shooter.preview,
             shooter.narrow,
+            shooter.flow_diagram,
+            shooter.state_machine,
             shooter.lesson_chinese,
         ):
             await shot()

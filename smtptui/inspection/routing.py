@@ -73,8 +73,61 @@ async def route_and_converse(
     answers.  ``cfg`` is the template (port, security, TLS, timeouts); each
     attempt connects to one address and verifies the certificate against the
     MX host's name (unless ``cfg.tls.server_hostname`` names another)."""
-    from smtptui.protocol.session import Session
     from smtptui.protocol.transaction import converse
+
+    async def attempt(session: Session) -> tuple[Outcome | None, SmtpError | None]:
+        outcome = await converse(session, plan)
+        return outcome, outcome.error
+
+    return await _route(
+        domain, cfg, attempt, resolver=resolver, subscriber=subscriber, lang=lang, rng=rng,
+        session_factory=session_factory,
+    )  # fmt: skip
+
+
+async def route_and_connect(
+    domain: str,
+    cfg: SessionConfig,
+    plan: Plan,
+    *,
+    resolver: Any,
+    subscriber: Callable[[ev.Event], None],
+    lang: str | None = None,
+) -> Routed:
+    """Like :func:`route_and_converse`, but the chosen MX's session stays open
+    after ``plan``'s handshake (``establish``): a live session for the
+    dashboard.  A host that cannot be reached or refuses the greeting is
+    closed and skipped; any later refusal is the answer (raised)."""
+    from smtptui.protocol.transaction import establish
+
+    async def attempt(session: Session) -> tuple[None, SmtpError | None]:
+        try:
+            await establish(session, plan)
+        except SmtpError as exc:
+            if not _worth_next(exc):
+                await session.aclose()
+                raise
+            await session.aclose()
+            return None, exc
+        return None, None
+
+    return await _route(domain, cfg, attempt, resolver=resolver, subscriber=subscriber, lang=lang)
+
+
+async def _route(
+    domain: str,
+    cfg: SessionConfig,
+    attempt: Callable[[Session], Any],
+    *,
+    resolver: Any,
+    subscriber: Callable[[ev.Event], None],
+    lang: str | None,
+    rng: random.Random | None = None,
+    session_factory: Callable[[SessionConfig], Session] | None = None,
+) -> Routed:
+    """The MX walk itself: every decision a note; ``attempt(session)`` returns
+    ``(outcome, error)`` — an error worth trying the next address for moves on."""
+    from smtptui.protocol.session import Session
 
     def note(key: str, level: str = "info", **values: Any) -> None:
         subscriber(ev.Note(text=t(f"inspect.route.{key}", lang, **values), level=level))
@@ -119,10 +172,10 @@ async def route_and_converse(
             )
             session = make(replace(cfg, host=address, tls=tls))
             session.subscribe(subscriber)
-            outcome = await converse(session, plan)
-            if _worth_next(outcome.error):
-                assert outcome.error is not None
-                skipped.append(Skipped(host, address, outcome.error.sentence))
+            outcome, error = await attempt(session)
+            if _worth_next(error):
+                assert error is not None
+                skipped.append(Skipped(host, address, error.sentence))
                 note("skipped", "warning", host=host.name, address=address)
                 continue
             note(

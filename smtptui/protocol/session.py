@@ -100,17 +100,9 @@ class Session(Wire):
         """STARTTLS, the handshake, and (by default) EHLO again, whose reply
         replaces every capability learnt before TLS (RFC 3207 §4.2)."""
         async with self.exclusive():
-            caps = self.capabilities
             if self.tls_active:
                 raise TlsError("TLS is already active on this connection")
-            if caps is not None and not caps.starttls:
-                raise TlsError(
-                    f"{self.host_label} does not offer STARTTLS",
-                    hint="Use --security plain, or --security tls on port 465.",
-                )
-            reply = await self._command("STARTTLS")
-            if reply.code != 220:
-                raise TlsError(f"the server refused STARTTLS: {reply.summary()}", reply=reply)
+            reply = await self._starttls_command()
             await self._upgrade()
         if ehlo:
             await self.ehlo()
@@ -123,21 +115,27 @@ class Session(Wire):
         streams.  The session is closed afterwards: it no longer owns the
         connection."""
         async with self.exclusive():
-            caps = self.capabilities
-            if caps is not None and not caps.starttls:
-                raise TlsError(
-                    f"{self.host_label} does not offer STARTTLS",
-                    hint="Use --security plain, or --security tls on port 465.",
-                )
-            reply = await self._command("STARTTLS")
-            if reply.code != 220:
-                raise TlsError(f"the server refused STARTTLS: {reply.summary()}", reply=reply)
+            reply = await self._starttls_command()
             self._refuse_injection()
             stream = self._detach()
             assert stream is not None and stream.transport is not None
             reader, writer = hand_over(stream.transport)
             self._closed("handed over for a TLS handshake of its own")
             return reply, reader, writer
+
+    async def _starttls_command(self) -> Reply:
+        """STARTTLS where it is offered, refused in one sentence otherwise;
+        the caller holds the session and does the handshake."""
+        caps = self.capabilities
+        if caps is not None and not caps.starttls:
+            raise TlsError(
+                f"{self.host_label} does not offer STARTTLS",
+                hint="Use --security plain, or --security tls on port 465.",
+            )
+        reply = await self._command("STARTTLS")
+        if reply.code != 220:
+            raise TlsError(f"the server refused STARTTLS: {reply.summary()}", reply=reply)
+        return reply
 
     def _refuse_injection(self) -> None:
         if self._replies or self._parser.pending:

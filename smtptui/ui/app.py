@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header
 from textual.worker import Worker, WorkerState
@@ -277,6 +278,14 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             self.workspace.keep_draft(name, message.fields)
         if (panel := self.panes.session) is not None:
             panel.set_draft(message.fields)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """``smtptui — demo (…)``: the space before the dash belongs to the
+        title, not to the dimmed part (a dimmed part that starts with a space
+        lost it in SVG screenshots: "smtptui— demo")."""
+        if not sub_title:
+            return Content(title)
+        return Content.assemble(f"{title} ", ("— ", "dim"), Content(sub_title).stylize("dim"))
 
     def _header_tooltip(self) -> None:
         """The header's ✉ opens the palette; say so in the app's language
@@ -723,6 +732,23 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             self.notify(exc.sentence, title="TLS", severity="error", timeout=8)
             return
         self.push_screen(TlsViewScreen(report, lang=self.lang))
+
+    def action_open_domain(self) -> None:
+        """A session for a mail domain, through its MX hosts; nothing saved."""
+        from smtptui.ui.screens.domain import DomainScreen
+
+        def chosen(target: str | None) -> None:
+            if not target:
+                return
+            try:
+                name = self.workspace.open_domain(target)
+            except ValueError as exc:
+                self.notify(t("app.bad_domain", self.lang, target=exc), severity="error")
+                return
+            self.query_one(ProfilesPane).set_profiles(self.workspace.profiles, select=name)
+            self.connect(name)
+
+        self.push_screen(DomainScreen(lang=self.lang), chosen)
 
     def action_lessons(self) -> None:
         from smtptui.ui.screens.lessons_menu import LessonMenuScreen

@@ -16,8 +16,14 @@ from smtptui.ui.keys import BY_ID
 
 class DashboardFooter(Footer):
     def __init__(self, *, lang: str = "en") -> None:
-        super().__init__()
+        # ctrl+p is an ordinary key of the table (``app.palette``): drawn like
+        # the others, in the app's language, instead of Textual's own corner
+        super().__init__(show_command_palette=False)
         self.lang = lang
+
+    def on_resize(self, event) -> None:
+        # at 80 columns every key still fits, a space apart
+        self.compact = event.size.width < 110
 
     def set_language(self, lang: str) -> None:
         if lang != self.lang:

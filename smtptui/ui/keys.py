@@ -63,6 +63,7 @@ GROUPS: tuple[str, ...] = (
     "auth_helper",
     "form",
     "password",
+    "domain",
     "confirm",
     "palette",
 )
@@ -70,7 +71,7 @@ GROUPS: tuple[str, ...] = (
 KEYS: tuple[KeyAction, ...] = (
     # -- everywhere on the main screen
     _k("app.help", "f1,question_mark", "help", "app", palette=True),
-    _k("app.palette", "ctrl+p", "command_palette", "app", show=False),
+    _k("app.palette", "ctrl+p", "command_palette", "app"),
     _k("app.quit", "q", "quit", "app", palette=True),
     _k("profiles.connect", "c", "connect", "app", palette=True),
     _k("session.disconnect", "d", "disconnect", "app", palette=True),
@@ -93,6 +94,7 @@ KEYS: tuple[KeyAction, ...] = (
     _k("view.states", "m", "state_machine", "app", show=False, palette=True),
     _k("view.waterfall", "w", "waterfall", "app", show=False, palette=True),
     _k("view.tls", "T", "tls_view", "app", show=False, palette=True),
+    _k("session.domain", "at", "open_domain", "app", show=False, palette=True),
     _k("learn.open", "L", "lessons", "app", show=False, palette=True),
     # -- moving between panes (free in tmux and over SSH: plain keys)
     _k("pane.profiles", "1", "show_pane('profiles')", "panes", show=False),
@@ -178,6 +180,7 @@ KEYS: tuple[KeyAction, ...] = (
     _k("form.save", "f2", "save", "form"),
     _k("form.cancel", "escape", "cancel", "form"),
     _k("password.cancel", "escape", "cancel", "password"),
+    _k("domain.cancel", "escape", "cancel", "domain"),
     _k("confirm.no", "escape,n", "answer(False)", "confirm"),
     _k("confirm.yes", "y", "answer(True)", "confirm"),
     # -- actions with no key of their own: the command palette (ctrl+p) runs them

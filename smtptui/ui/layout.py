@@ -64,6 +64,15 @@ class ResponsiveLayout:
         for name in PANES:
             self.screen.set_class(name == pane, f"-pane-{name}")
         self.screen.set_class(pane in ("composer", "session"), "-bottom-shown")
+        if self.screen.has_class("-narrow") and self._pane_of(self.focused) not in (pane, None):
+            # the focused widget was just hidden: the keys go to the pane now shown
+            self.call_after_refresh(self._refocus, pane)
+
+    def _refocus(self, pane: str) -> None:
+        """Unless something in ``pane`` took the focus meanwhile (``:`` puts it
+        on the raw line), give it to the pane's main widget."""
+        if self._pane == pane and self._pane_of(self.focused) != pane:
+            self.focus_pane(pane)
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         """The tabs changed: show the pane they now say, and never write back

@@ -76,6 +76,11 @@ class Workspace:
         self.current: str | None = None
         self.drafts: dict[str, ComposerFields] = {}
         self.passwords = PasswordCache()
+        #: Sessions opened for a mail domain (``@example.com``): a profile that
+        #: is never saved, and the domain whose MX hosts it goes to.
+        self.domains: dict[str, Profile] = {}
+        #: The DNS resolver those sessions use (tests give a stub: no internet).
+        self.resolver_factory: Callable[[], object] | None = None
         #: Called with a controller on every event of its session (cheap: the
         #: app only notes it and repaints once per burst).
         self.on_session_change: Callable[[SessionController, list], None] | None = None
@@ -99,7 +104,7 @@ class Workspace:
         ``select``, or to the bundled demo when it is the only profile."""
         self._token = self.store.token()
         result = self.store.load()
-        self.profiles = list(result.profiles)
+        self.profiles = [*result.profiles, *self.domains.values()]
         self.errors = tuple(result.errors)
         names = {p.name for p in self.profiles}
         missing = None
@@ -125,6 +130,29 @@ class Workspace:
             selected=select,
             refreshed=tuple(refreshed),
         )
+
+    def open_domain(self, target: str, *, port: int = 25) -> str:
+        """A session for a mail domain (``@example.com`` or an address), as a
+        mail server would reach it — its MX hosts in order on port 25, STARTTLS
+        — without saving a profile.  Returns the session's name; ``ValueError``
+        (one sentence) for something that is not a domain."""
+        from smtptui.inspection.errors import InspectionError
+        from smtptui.inspection.mx import domain_of
+        from smtptui.profiles import Profile
+
+        target = target.strip()
+        try:
+            domain = domain_of(target if "@" in target else f"@{target}")
+        except InspectionError as exc:
+            raise ValueError(exc.text(self.settings.lang)) from None
+        if domain is None:
+            raise ValueError(target)
+        name = f"@{domain}"
+        if name not in self.domains:
+            profile = Profile(name=name, host=domain, port=port, security="starttls")
+            self.domains[name] = profile
+            self.profiles.append(profile)
+        return name
 
     def forget(self, name: str) -> SessionController | None:
         """Take ``name``'s session out (its profile is gone); the caller closes it."""
@@ -155,7 +183,17 @@ class Workspace:
             profile = self.profile(name)
             if profile is None:
                 return None
-            controller = SessionController(profile, builtin=self.builtin)
+            route = None
+            if name in self.domains:
+                from smtptui.inspection.mx import default_resolver
+                from smtptui.workspace.session import DomainRoute
+
+                route = DomainRoute(
+                    profile.host,
+                    self.resolver_factory or default_resolver,
+                    self.settings.lang,
+                )
+            controller = SessionController(profile, builtin=self.builtin, route=route)
             controller.on_change = self._session_changed
             self.sessions[name] = controller
         return controller

@@ -61,6 +61,16 @@ CredentialsSource = Callable[[], Awaitable[CredentialsOutcome]]
 
 
 @dataclass(frozen=True, slots=True)
+class DomainRoute:
+    """A session that goes where a mail server would send the domain's mail:
+    its MX hosts in order (``smtptui check @domain`` in the dashboard)."""
+
+    domain: str
+    resolver: Callable[[], object]  # a dnspython-like async resolver (tests: a stub)
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Badge:
     """What the profiles list shows for a profile."""
 
@@ -74,9 +84,16 @@ class Badge:
 class SessionController:
     """A profile's session, transcript and learner state."""
 
-    def __init__(self, profile: Profile, *, builtin: BuiltinServer | None = None) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        builtin: BuiltinServer | None = None,
+        route: DomainRoute | None = None,
+    ) -> None:
         self.profile = profile
         self.builtin = builtin
+        self.route = route
         self.session: Session | None = None
         self.transcript = Transcript()
         self.lines: list[Line] = []
@@ -173,7 +190,10 @@ class SessionController:
                 self._answered[id(reply)] = (exchange.line, exchange.before)
         elif isinstance(event, ev.Failed):
             self.error = event.reason
-            self.status = "error"
+            if (
+                self._connecting is None
+            ):  # while connecting, the outcome decides (an MX may be next)
+                self.status = "error"
         elif isinstance(event, ev.Closed) and self.status != "error":
             self.status = "closed"
         new_lines = event_lines(event, start=self.transcript.start or event.at)
@@ -245,6 +265,9 @@ class SessionController:
         self._connecting = asyncio.get_running_loop().create_future()
         try:
             await self._connect(credentials if handshake else None, handshake)
+        except BaseException:
+            self.status = "error" if self.error is not None else "closed"
+            raise
         finally:
             done, self._connecting = self._connecting, None
             done.set_result(None)
@@ -259,21 +282,55 @@ class SessionController:
         except Exception as exc:  # the built-in server could not start
             self.fail(f"cannot start the built-in server: {exc}")
             raise
-        session = Session(cfg)
-        session.subscribe(self._on_event)
-        self.session = session
         plan = Plan(credentials=creds, quit_after=None if handshake else "connect")
         started = time.monotonic()
-        try:
-            await establish(session, plan)
-        except SmtpError:
-            # A refused greeting, EHLO, TLS or AUTH: say QUIT and close, so the
-            # badge, the socket and "enter connects" all agree (RFC 5321 §3.1).
-            await session.aclose()
-            raise
+        if self.route is not None:
+            await self._connect_via_mx(cfg, plan)
+        else:
+            session = Session(cfg)
+            session.subscribe(self._on_event)
+            self.session = session
+            try:
+                await establish(session, plan)
+            except SmtpError:
+                # A refused greeting, EHLO, TLS or AUTH: say QUIT and close, so
+                # the badge, the socket and "enter connects" agree (RFC 5321 §3.1).
+                await session.aclose()
+                raise
         self.status = "connected"
         self._changed()
         self.note(f"ready in {(time.monotonic() - started) * 1000:.0f} ms")
+
+    async def _connect_via_mx(self, cfg: SessionConfig, plan: Plan) -> None:
+        """The domain's MX hosts in order, each skip said in the transcript;
+        the first that greets is this session."""
+        from smtptui.i18n import t
+        from smtptui.inspection.errors import InspectionError
+        from smtptui.inspection.routing import route_and_connect
+
+        route = self.route
+        assert route is not None
+        try:
+            routed = await route_and_connect(
+                route.domain,
+                cfg,
+                plan,
+                resolver=route.resolver(),
+                subscriber=self._on_event,
+                lang=route.lang,
+            )
+        except InspectionError as exc:
+            self.fail(exc.text(route.lang))
+            raise SmtpError(exc.text(route.lang)) from None
+        except SmtpError:
+            self.session = None
+            raise
+        if routed.chosen is None or routed.session is None:
+            key = "inspect.error.null_mx" if routed.route.null_mx else "inspect.error.unreachable"
+            text = t(key, route.lang, domain=route.domain)
+            self.fail(text)
+            raise SmtpError(text)
+        self.session = routed.session
 
     async def bring_up(self, credentials: CredentialsSource | None, *, auth: bool = True) -> None:
         """Bring the session to what its profile requires before a transaction

@@ -10,24 +10,7 @@ from smtptui.profiles import Profile, ProfileStore
 from smtptui.ui.app import SmtpTuiApp
 from smtptui.ui.widgets.transcript_view import TranscriptView
 from tests.protocol.scripted import ScriptedServer, read_command
-
-
-async def wait_until(pilot, predicate, timeout: float = 10.0) -> None:
-    """Until ``predicate()`` holds; a ``KeyError`` means "not yet" (a profile's
-    session exists only once it is first used)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-
-    def holds() -> bool:
-        try:
-            return bool(predicate())
-        except KeyError:
-            return False
-
-    while not holds():
-        if loop.time() > deadline:
-            raise AssertionError("condition never became true")
-        await pilot.pause(0.05)
+from tests.ui.waiting import wait_until
 
 
 async def ready(pilot) -> None:

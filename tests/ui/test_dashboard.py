@@ -26,6 +26,7 @@ from smtptui.ui.screens.dashboard import (
 from smtptui.ui.screens.swaks import SwaksScreen
 from smtptui.ui.widgets.transcript_view import TranscriptView
 from tests.fleet.servers import Certificates, Servers, profile_for, server_config
+from tests.ui.waiting import wait_until as _wait_until
 
 SIZE = (120, 40)
 PASSWORD_ENV = "DASHBOARD_TEST_PW"
@@ -72,12 +73,7 @@ async def fleet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 async def wait_until(pilot, predicate, timeout: float = 30.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition never became true")
-        await pilot.pause(0.02)
+    await _wait_until(pilot, predicate, timeout)
 
 
 async def open_dashboard(pilot) -> DashboardScreen:

@@ -3,8 +3,6 @@ session with the built-in demo server, driven by keyboard and mouse (pilot)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from textual.app import App, ComposeResult
 
@@ -22,15 +20,7 @@ from smtptui.ui.screens.flow import FlowScreen
 from smtptui.ui.widgets.flow_view import FlowView
 from smtptui.ui.widgets.state_chart import StateChartView
 from smtptui.ui.widgets.waterfall_view import WaterfallView
-
-
-async def wait_until(pilot, predicate, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition never became true")
-        await pilot.pause(0.02)
+from tests.ui.waiting import wait_until
 
 
 class Live:

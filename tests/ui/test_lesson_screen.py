@@ -4,7 +4,6 @@ hidden password, resuming, and the command line."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import pytest
@@ -23,17 +22,9 @@ from smtptui.ui.screens.lesson import LessonScreen
 from smtptui.ui.widgets.flow_view import FlowView
 from smtptui.ui.widgets.message_card import MessageCard
 from smtptui.ui.widgets.state_chart import StateChartView
+from tests.ui.waiting import wait_until
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-async def wait_until(pilot, predicate, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition never became true")
-        await pilot.pause(0.02)
 
 
 async def lesson_screen(pilot) -> LessonScreen:

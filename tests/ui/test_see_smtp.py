@@ -82,3 +82,48 @@ async def test_shift_t_shows_the_demo_servers_certificate_chain_verified():
         await wait_until(pilot, lambda: isinstance(app.screen, TlsViewScreen), timeout=15)
         report = app.screen.report
         assert report.verification.ok and report.chain.certs
+
+
+async def test_at_opens_a_session_for_a_domain_through_its_mx_hosts():
+    """@, a domain: its MX hosts in order (one unreachable, skipped; one the
+    built-in server), the session live on the one that greets, nothing saved."""
+    from smtptui.builtin import BuiltinServer
+    from smtptui.profiles import ProfileStore, TlsSettings
+    from smtptui.ui.screens.domain import DomainScreen
+    from tests.inspection.conftest import MX, A, StubResolver
+
+    resolver = StubResolver(
+        {
+            ("example.test", "MX"): [MX(10, "mx1.example.test."), MX(20, "mx2.example.test.")],
+            ("mx1.example.test", "A"): [A("127.0.0.2")],  # nothing listens there
+            ("mx2.example.test", "A"): [A("127.0.0.1")],
+        }
+    )
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        builtin: BuiltinServer = app.workspace.builtin
+        server = await builtin.ensure_started()
+        app.workspace.resolver_factory = lambda: resolver
+        await pilot.press("at")
+        await wait_until(pilot, lambda: isinstance(app.screen, DomainScreen))
+        await pilot.press(*"nobody@example", "enter")  # not a domain with a dot: still a domain
+        await wait_until(pilot, lambda: "@example" in app.workspace.domains)
+        # the real one, on the built-in server's port (port 25 is not ours in a test)
+        name = app.workspace.open_domain("@example.test", port=server.port)
+        # the built-in server's certificate does not name mx2.example.test
+        unverified = app.workspace.domains[name].replace(tls=TlsSettings(verify=False))
+        app.workspace.domains[name] = unverified
+        app.workspace.profiles = [
+            unverified if p.name == name else p for p in app.workspace.profiles
+        ]
+        app.connect(name)
+        controller = app.workspace.sessions[name]
+        await wait_until(pilot, lambda: controller.status in ("connected", "error"), 20)
+        assert controller.status == "connected", controller.error
+        text = "\n".join(line.plain() for line in controller.lines)
+        assert "mx1.example.test" in text and "mx2.example.test" in text
+        assert controller.session is not None and controller.session.host_label.startswith(
+            "127.0.0.1"
+        )
+        assert name not in {p.name for p in ProfileStore().load().profiles}  # never saved

@@ -33,6 +33,7 @@ def key_display(keys: str) -> str:
         "delete": "Del",
         "pageup": "PgUp",
         "left": "←",
+        "at": "@",
         "right": "→",
         "pagedown": "PgDn",
         "home": "Home",

@@ -59,7 +59,7 @@ class SessionPanel(Vertical):
             grid-size: 4;
             grid-columns: 1fr;
             grid-rows: 1;
-            grid-gutter: 0 1;
+            grid-gutter: 1 1;
             margin: 1 0 0 0;
         }
         #session-steps Button {

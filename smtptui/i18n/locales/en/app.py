@@ -32,4 +32,5 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "app.status.busy": "busy",
     "app.status.error": "error",
     "app.status.closed": "closed",
+    "app.bad_domain": "not a mail domain: {target}",
 }

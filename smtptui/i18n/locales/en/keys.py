@@ -238,4 +238,9 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "keys.group.password": "Password prompt",
     "keys.group.confirm": "Confirmation",
     "keys.group.palette": "Command palette only (ctrl+p)",
+    "keys.session.domain.label": "Session for a domain",
+    "keys.session.domain.help": "Open a session with a mail domain's MX hosts (like smtptui check @domain), without saving a profile",
+    "keys.domain.cancel.label": "Cancel",
+    "keys.domain.cancel.help": "Open nothing",
+    "keys.group.domain": "Session for a domain (@)",
 }

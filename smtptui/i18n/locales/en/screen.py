@@ -107,4 +107,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "screen.helper.plain": "user and password in one line, NUL-separated (RFC 4616)",
     "screen.helper.digest": "user name and the HMAC-MD5 digest of the challenge (the password is not sent)",
     "screen.helper.password_hidden": "your password (hidden here)",
+    "screen.domain.title": "A session for a mail domain",
+    "screen.domain.hint": "Type @example.com or an address: smtptui looks up the domain's MX hosts and connects to them in order on port 25, as a mail server would (STARTTLS). Nothing is saved.",
 }

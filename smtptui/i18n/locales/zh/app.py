@@ -32,4 +32,5 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "app.status.busy": "忙碌",
     "app.status.error": "出错",
     "app.status.closed": "已关闭",
+    "app.bad_domain": "不是邮件域名：{target}",
 }

@@ -238,4 +238,9 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "keys.group.password": "密码输入",
     "keys.group.confirm": "确认",
     "keys.group.palette": "仅在命令面板中（ctrl+p）",
+    "keys.session.domain.label": "域名会话",
+    "keys.session.domain.help": "连接某个邮件域名的 MX 主机（如同命令行的 @域名 检查），不保存配置",
+    "keys.domain.cancel.label": "取消",
+    "keys.domain.cancel.help": "什么也不打开",
+    "keys.group.domain": "域名会话（@）",
 }

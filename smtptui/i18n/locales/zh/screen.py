@@ -107,4 +107,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "screen.helper.plain": "用户名和密码放在一行，以 NUL 分隔（RFC 4616）",
     "screen.helper.digest": "用户名和质询的 HMAC-MD5 摘要（不发送密码）",
     "screen.helper.password_hidden": "你的密码（此处隐藏）",
+    "screen.domain.title": "某个邮件域名的会话",
+    "screen.domain.hint": "输入 @example.com 或一个邮件地址：smtptui 会查询该域名的 MX 主机，并像邮件服务器一样按顺序连接它们的 25 端口（STARTTLS）。不会保存任何配置。",
 }
