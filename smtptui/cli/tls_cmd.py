@@ -124,6 +124,20 @@ async def tls(target: str, **opts: Any) -> int:
         profile, {k: opts.get(k) for k in ("port", "security", "helo", "timeout", "family")}
     )
     cfg = _config(profile, opts)
+    builtin = None
+    if profile.builtin_server:  # the demo profile: its own server, on loopback
+        from smtptui.builtin import BuiltinServer
+
+        builtin = BuiltinServer()
+        cfg = await builtin.retarget(cfg)
+    try:
+        return await _inspect_profile(cfg, opts, lang)
+    finally:
+        if builtin is not None:
+            await builtin.stop()
+
+
+async def _inspect_profile(cfg: Any, opts: dict[str, Any], lang: str | None) -> int:
     if opts["scan"]:
         return await _scan(cfg, opts, lang)
     resolver = mx_cmd.make_resolver() if opts["dane"] else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -411,6 +412,8 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         if controller.connected or controller.connecting:
             self.notify(t("app.already_connected", self.lang, name=name), timeout=3)
             return
+        if (pane := self.panes.transcript) is not None:
+            pane.view.action_follow()  # a new connection: its lines are the ones to watch
         self.run_session_work(
             name,
             controller.connect(
@@ -751,9 +754,12 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         self.push_screen(DomainScreen(lang=self.lang), chosen)
 
     def action_lessons(self) -> None:
+        from smtptui.learn.progress import ProgressStore
         from smtptui.ui.screens.lessons_menu import LessonMenuScreen
 
-        self.push_screen(LessonMenuScreen(builtin=self.workspace.builtin, lang=self.lang))
+        self.push_screen(
+            LessonMenuScreen(builtin=self.workspace.builtin, store=ProgressStore(), lang=self.lang)
+        )
 
     def action_help(self) -> None:
         from smtptui.ui.screens.help import HelpScreen
@@ -926,13 +932,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         from smtptui.ui.commands import dashboard_commands
 
         for title, help_text, callback in dashboard_commands(self.lang):
-            yield SystemCommand(title, help_text, self._palette_action(callback))
-
-    def _palette_action(self, action: str):
-        def run() -> None:
-            self.run_action(action)
-
-        return run
+            yield SystemCommand(title, help_text, partial(self.run_action, callback))
 
 
 def _palette_providers():

@@ -106,6 +106,7 @@ class SessionController:
         self._connecting: asyncio.Future[None] | None = None  # set while connect() runs
         self._answered: dict[int, tuple[str | None, SessionState]] = {}
         self._auth_skipped = False  # AUTH was skipped (prompt cancelled …) in this conversation
+        self._connected_at: float | None = None  # the current connection's Connecting time
 
     # ----------------------------------------------------------------- views
     @property
@@ -196,7 +197,10 @@ class SessionController:
                 self.status = "error"
         elif isinstance(event, ev.Closed) and self.status != "error":
             self.status = "closed"
-        new_lines = event_lines(event, start=self.transcript.start or event.at)
+        if isinstance(event, ev.Connecting):
+            self._connected_at = event.at  # each connection's lines count from its start
+        start = self._connected_at if self._connected_at is not None else event.at
+        new_lines = event_lines(event, start=start)
         self.lines.extend(new_lines)
         if self.on_change is not None:
             self.on_change(self, new_lines)

@@ -367,3 +367,9 @@ def test_an_unusable_ca_file_in_a_profile_is_one_sentence_before_any_tls(tmp_pat
     assert result.exit_code == 23
     assert f"cannot read the CA file {tmp_path}" in result.output
     assert "STARTTLS" not in result.output and "Traceback" not in result.output
+
+
+def test_tls_on_the_demo_profile_starts_its_own_server_and_verifies():
+    result = run("tls", "demo")
+    assert result.exit_code == 0, result.output
+    assert "verified" in result.output and "smtptui.demo" in result.output

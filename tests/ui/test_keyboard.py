@@ -128,3 +128,26 @@ async def test_the_palette_has_one_described_entry_per_action_and_help():
         assert all(c.help and c.help != c.title for c in commands)
         assert "Help" in titles and "Quit" in titles
         assert len(titles) == sum(1 for k in KEYS if k.palette)
+
+
+async def test_a_palette_entry_runs_its_action():
+    """ctrl+p, type, enter: the action runs (here: the help screen opens)."""
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"Help")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+
+
+async def test_n_makes_a_new_profile_from_the_transcript_until_a_search_is_made():
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")  # the transcript has the keys
+        assert app.focused.id == "transcript-view"
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileFormScreen))

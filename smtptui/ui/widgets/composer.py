@@ -54,7 +54,7 @@ class ComposerPane(Vertical):
         padding: 0 1 0 0;
         & .composer-row { height: 1; }
         & .composer-label { width: 9; color: $text-muted; padding-left: 1; }
-        & .composer-label.-right { width: auto; min-width: 5; padding-left: 1; }
+        & .composer-label.-right { width: auto; min-width: 5; padding: 0 1; }
         & .composer-label.-bad { color: $text-error; text-style: bold; }
         & Input { border: none; height: 1; padding: 0; width: 1fr; background: $boost; }
         & Input:focus { background: $accent 20%; }

@@ -301,6 +301,14 @@ class ReferencePane(Vertical):
         self._keys = {v: k for k, v in self._row_keys.items()}
         if self._selected in self._row_keys:
             table.move_cursor(row=table.get_row_index(self._row_keys[self._selected]))
+            # the rows just replaced have no layout yet: bring the cursor into
+            # view again once they have (a rebuild left it off screen)
+            self.call_after_refresh(self._scroll_to_cursor)
+
+    def _scroll_to_cursor(self) -> None:
+        table = self.query_one(CodeTable)
+        if table.row_count:
+            table.move_cursor(row=table.cursor_row)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_columns)

@@ -13,6 +13,7 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual.actions import SkipAction
 from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
@@ -329,7 +330,9 @@ class TranscriptView(ScrollView, can_focus=True):
         return False
 
     def action_next_match(self, direction: int) -> None:
-        if self.search_text and not self.search(self.search_text, direction):
+        if not self.search_text:
+            raise SkipAction  # no search yet: n and N are the app's (n: new profile)
+        if not self.search(self.search_text, direction):
             self.notify(
                 t("pane.transcript.no_match", self.lang, query=self.search_text),
                 severity="warning",
