@@ -300,15 +300,10 @@ class ReferencePane(Vertical):
         self._row_keys = dict(zip(keys, row_keys, strict=True))
         self._keys = {v: k for k, v in self._row_keys.items()}
         if self._selected in self._row_keys:
-            table.move_cursor(row=table.get_row_index(self._row_keys[self._selected]))
-            # the rows just replaced have no layout yet: bring the cursor into
-            # view again once they have (a rebuild left it off screen)
-            self.call_after_refresh(self._scroll_to_cursor)
-
-    def _scroll_to_cursor(self) -> None:
-        table = self.query_one(CodeTable)
-        if table.row_count:
-            table.move_cursor(row=table.cursor_row)
+            row = table.get_row_index(self._row_keys[self._selected])
+            table.move_cursor(row=row, scroll=False)
+            # the rows just replaced have no layout yet: scroll once they have
+            self.call_after_refresh(self._cursor_to, row)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_columns)
@@ -349,8 +344,15 @@ class ReferencePane(Vertical):
         self._selected = key
         row_key = self._row_keys.get(key)
         if row_key is not None:
-            table = self.query_one(CodeTable)
-            table.move_cursor(row=table.get_row_index(row_key))
+            self._cursor_to(self.query_one(CodeTable).get_row_index(row_key))
+
+    def _cursor_to(self, row: int) -> None:
+        """The cursor on ``row``, shown two rows below the top of the table:
+        the same place whichever replies came before (a scroll that depends
+        only on the row, not on how the cursor travelled there)."""
+        table = self.query_one(CodeTable)
+        table.move_cursor(row=row, scroll=False)
+        table.scroll_to(y=max(0, row - 2), animate=False)
 
     # ----------------------------------------------------------- explanation
     def _show(self, shown: tuple, *, move: bool) -> None:
