@@ -220,7 +220,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             )
         if found.missing is not None:
             self.notify(t("app.no_such_profile", self.lang, name=found.missing), severity="error")
-        pane = self.query_one(ProfilesPane)
+        pane = self.profiles_pane
         pane.set_profiles(self.workspace.profiles, select=found.selected)
         for orphan in found.closed:
             # renamed or deleted elsewhere: its session must not live on unseen
@@ -237,8 +237,14 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         self._update_titles()
 
     @property
+    def profiles_pane(self) -> ProfilesPane:
+        """The dashboard's profile list, whichever screen is on top (a
+        session's events keep arriving while a dialog or view is open)."""
+        return self.screen_stack[0].query_one(ProfilesPane)
+
+    @property
     def highlighted(self) -> str | None:
-        return self.query_one(ProfilesPane).highlighted_name
+        return self.profiles_pane.highlighted_name
 
     def on_profiles_pane_highlighted(self, message: ProfilesPane.Highlighted) -> None:
         self.switch_to(message.name)
@@ -337,11 +343,13 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
 
     def _flush_views(self) -> None:
         self._flushed_at = time.monotonic()
+        if not self.screen_stack:
+            return  # shutting down: sessions say goodbye after the screens have gone
         if self._new_lines >= FREEZE_EVERY_LINES:
             self._new_lines = 0
             self.call_after_refresh(freeze_long_lived)
         dirty, self._dirty = self._dirty, set()
-        profiles = self.query_one(ProfilesPane)
+        profiles = self.profiles_pane
         for name in dirty:
             controller = self.workspace.sessions.get(name)
             if controller is not None:
@@ -546,7 +554,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         if message.check_events and not controller.show_check(message.check_events):
             self.notify(t("app.live_session_shown", self.lang, name=message.name), timeout=4)
         self.switch_to(message.name)
-        self.query_one(ProfilesPane).highlight(message.name)
+        self.profiles_pane.highlight(message.name)
         if self.screen_stack[0].has_class("-narrow"):
             self.show_pane("transcript")  # at 80x24 the panes are tabs
 
@@ -609,7 +617,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         from smtptui.ui.screens.dashboard import DashboardScreen
 
         if not isinstance(self.screen, DashboardScreen):
-            profiles = self.query_one(ProfilesPane)
+            profiles = self.profiles_pane
             self.push_screen(
                 DashboardScreen(
                     self.workspace,
@@ -748,7 +756,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             except ValueError as exc:
                 self.notify(t("app.bad_domain", self.lang, target=exc), severity="error")
                 return
-            self.query_one(ProfilesPane).set_profiles(self.workspace.profiles, select=name)
+            self.profiles_pane.set_profiles(self.workspace.profiles, select=name)
             self.connect(name)
 
         self.push_screen(DomainScreen(lang=self.lang), chosen)
@@ -834,7 +842,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
     # ------------------------------------------------------------ the rest
     def action_filter(self) -> None:
         self.show_pane("profiles")
-        self.query_one(ProfilesPane).focus_filter()
+        self.profiles_pane.focus_filter()
 
     def action_focus_raw(self) -> None:
         self.show_pane("session")
@@ -861,7 +869,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         lang = "zh" if self.lang == "en" else "en"
         self.workspace.settings.lang = lang
         for widget in (
-            self.query_one(ProfilesPane),
+            self.profiles_pane,
             self.panes.transcript,
             self.panes.reference,
             self.panes.composer,

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import Screen
 from textual.widgets import Static
 
 from smtptui.i18n import t
@@ -56,14 +56,15 @@ def key_display(keys: str) -> str:
     return "  ".join(shown)
 
 
-class HelpScreen(ModalScreen[None]):
-    """Every key, one table per group; escape, q or F1 closes."""
+class HelpScreen(Screen[None]):
+    """Every key, one table per group; escape, q or F1 closes.  A full screen,
+    not a dialog: nothing behind it is drawn again (F1 answers at once)."""
 
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
+    HelpScreen { align: center top; }
     HelpScreen > Vertical {
-        width: 96%; max-width: 110; height: 94%;
-        border: thick $accent; background: $surface; padding: 0 1;
+        width: 100%; max-width: 120; height: 100%;
+        border: round $accent; padding: 0 1;
     }
     HelpScreen #help-title { text-style: bold; color: $text-accent; height: auto; }
     HelpScreen #help-hint { color: $text-muted; height: auto; }

@@ -171,7 +171,7 @@ class ComposerPane(Vertical):
     def on_mount(self) -> None:
         self.border_title = self._text("title")
         self._ready = True
-        self.validate_now()
+        self.call_after_refresh(self.validate_now)
         self.post_message(PaneReady(self))
 
     def set_language(self, lang: str) -> None:
@@ -222,7 +222,8 @@ class ComposerPane(Vertical):
             self.query_one(f"#composer-{key}", Input).value = getattr(values, attr)
         self.query_one("#composer-body", TextArea).text = values.body
         self.query_one("#composer-headers", TextArea).text = values.headers
-        self.validate_now()
+        # checked once the fields are drawn (the checks build a trial message)
+        self.call_after_refresh(self.validate_now)
 
     @property
     def profile_name(self) -> str | None:
