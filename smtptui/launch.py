@@ -144,6 +144,11 @@ def start_dashboard(
     if stream is not None:
         print(f"smtptui: {refusal(stream, lang)}", file=sys.stderr)
         sys.exit(2)
+    import gc
+
+    # Textual and the dashboard's modules are long-lived: no collections while
+    # they load (the app turns the collector back on once every pane is drawn)
+    gc.disable()
     from smtptui.ui import exit_guard
     from smtptui.ui.app import SmtpTuiApp
 

@@ -103,6 +103,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         self._dirty: set[str] = set()  # sessions that changed since the last repaint
         self._flushed_at = 0.0  # time.monotonic() of the last repaint of the sessions
         self._new_lines = 0  # transcript lines since the long-lived objects were last frozen
+        self._collector_held = False  # the garbage collector is off while the dashboard is built
         #: (screen, session, follow) of an open view that follows a live session
         self._live_view: tuple[Screen, SessionController, Callable[[], None]] | None = None
 
@@ -175,7 +176,26 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         ):
             # the dashboard is built: its widgets, styles and modules live as
             # long as the app — out of the garbage collector's way
+            self.call_after_refresh(self._release_collector)
             self.set_timer(1.0, freeze_long_lived)
+
+    def on_load(self) -> None:
+        """Start-up builds ~100 widgets and their styles, all long-lived: the
+        collector walking them again and again while the first screens are
+        drawn cost a tenth of the time to a full dashboard (benchmarks/tui.py).
+        It is held off until every pane is drawn (or the app ends first);
+        ``smtptui`` itself holds it off from before Textual is imported."""
+        import gc
+
+        self._collector_held = True
+        gc.disable()
+
+    def _release_collector(self) -> None:
+        if self._collector_held:
+            import gc
+
+            self._collector_held = False
+            gc.enable()
 
     def _watch_idle_sessions(self) -> None:
         """A server that says goodbye (421) or hangs up while a session sits
@@ -903,6 +923,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
     async def on_unmount(self) -> None:
         """However the app ends (q, ctrl+c, a test harness), sessions get QUIT and
         the demo server's port is released."""
+        self._release_collector()  # an app closed before its dashboard was drawn
         await self._close_sessions()
 
     async def action_quit(self) -> None:

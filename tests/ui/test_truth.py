@@ -158,3 +158,21 @@ async def test_an_unset_password_variable_offers_a_prompt_instead_of_failing(mon
         controller = app.workspace.sessions["envless"]
         await wait_until(pilot, lambda: controller.status == "connected")
         assert controller.state.authenticated
+
+
+async def test_the_garbage_collector_is_back_on_once_the_dashboard_is_drawn():
+    """Start-up holds the collector off (speed); a dashboard that then runs for
+    days must not grow without bound because it never came back."""
+    import gc
+
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await wait_until(pilot, gc.isenabled)
+        assert gc.isenabled()
+    # an app closed before its dashboard was built gives it back too
+    gc.disable()
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)):
+        pass
+    assert gc.isenabled()
