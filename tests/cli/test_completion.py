@@ -17,6 +17,7 @@ import pytest
 
 from smtptui.cli.completion import profile_words
 from smtptui.profiles import Profile, ProfileStore
+from tests.peers.fixtures import require_tool
 
 BIN = Path(sys.executable).parent
 
@@ -282,9 +283,7 @@ def test_bash_runs_the_script_and_offers_profile_names_for_check(tmp_path, folde
 
 @pytest.mark.parametrize("shell", ["zsh", "fish"])
 def test_zsh_and_fish_accept_the_script(shell, tmp_path):
-    binary = shutil.which(shell)
-    if binary is None:
-        pytest.skip(f"{shell} is not installed")
+    binary = require_tool(shell)
     script = tmp_path / f"smtptui.{shell}"
     script.write_text(_script(shell))
     check = [binary, "-n", str(script)] if shell == "zsh" else [binary, "--no-execute", str(script)]
@@ -293,9 +292,7 @@ def test_zsh_and_fish_accept_the_script(shell, tmp_path):
 
 
 def test_fish_completes_profile_names_with_the_script(tmp_path, folder):
-    fish = shutil.which("fish")
-    if fish is None:
-        pytest.skip("fish is not installed")
+    fish = require_tool("fish")
     script = tmp_path / "smtptui.fish"
     script.write_text(_script("fish"))
     out = subprocess.run(
@@ -319,8 +316,7 @@ PROMPTS = {
 @pytest.mark.parametrize("shell", sorted(PROMPTS))
 def test_tab_at_a_real_prompt_lists_the_profiles(shell, tmux, tmp_path, folder):
     """The issue's "done when": ``smtptui check <TAB>`` offers the profile names."""
-    if shutil.which(shell) is None:
-        pytest.skip(f"{shell} is not installed")
+    require_tool(shell)
     start, load, keys = PROMPTS[shell]
     script = tmp_path / f"smtptui.{shell}"
     script.write_text(_script(shell))

@@ -4,15 +4,13 @@ package, and shown by ``smtptui help``."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
-import pytest
-
 from smtptui.cli.manpage import MANPAGE, render_manpage
+from tests.peers.fixtures import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -59,10 +57,9 @@ def test_every_command_and_option_is_in_the_page():
         assert f'.SS "smtptui profiles {profile_command} ' in page
 
 
-@pytest.mark.skipif(shutil.which("groff") is None, reason="groff is not installed")
 def test_groff_reads_the_page_without_a_warning():
     out = subprocess.run(
-        ["groff", "-k", "-man", "-Tutf8", "-ww", "-z", str(MANPAGE)],
+        [require_tool("groff"), "-k", "-man", "-Tutf8", "-ww", "-z", str(MANPAGE)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -70,8 +67,8 @@ def test_groff_reads_the_page_without_a_warning():
     assert out.returncode == 0 and out.stderr == ""
 
 
-@pytest.mark.skipif(shutil.which("man") is None, reason="man is not installed")
 def test_smtptui_help_shows_the_page_with_man():
+    require_tool("man")
     out = _smtptui("help", env={**os.environ, "MANWIDTH": "100"})
     assert out.returncode == 0, out.stderr
     assert "SMTPTUI(1)" in out.stdout

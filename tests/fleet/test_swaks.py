@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,8 +17,7 @@ from smtptui.profiles import AuthSettings, PasswordSource, Profile, TlsSettings
 from smtptui.protocol.config import SessionConfig, TlsConfig
 from smtptui.protocol.secret import Secret
 from tests.fleet.servers import ThreadedServers, server_config, write_profiles
-
-SWAKS = shutil.which("swaks") or "/usr/bin/swaks"
+from tests.peers.fixtures import require_tool
 
 
 def run(*args: str):
@@ -147,8 +145,8 @@ def test_the_demo_profile_and_bad_headers_are_usage_errors():
     assert bad.exit_code == 2 and "line break" in bad.output
 
 
-@pytest.mark.skipif(not os.access(SWAKS, os.X_OK), reason="swaks is not installed")
 def test_the_printed_command_runs_and_the_message_arrives(certs, tmp_path):
+    require_tool("swaks")
     attachment = tmp_path / "notes.txt"
     attachment.write_text("attached text\n")
     with ThreadedServers([server_config(certs.valid())]) as (server,):

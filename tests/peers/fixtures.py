@@ -21,6 +21,16 @@ def require_peer(reason: str) -> None:
     pytest.skip(reason)
 
 
+def require_tool(name: str) -> str:
+    """The path of the program ``name`` a test drives (swaks, a shell, man,
+    groff); skipped on a laptop without it, a failure under CI=true, where
+    .ci/run installs every one of them."""
+    path = shutil.which(name)
+    if path is None:
+        require_peer(f"{name} is not installed")
+    return path
+
+
 @pytest.fixture(scope="session")
 def postfix() -> PostfixPeer:
     """The real Postfix started by tests/peers/postfix.sh (see tests/peers/postfix.py)."""
