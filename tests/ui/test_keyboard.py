@@ -3,6 +3,9 @@ escape always giving the keys back (issue: keyboard gaps)."""
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
 from textual.widgets import Input, Select, Switch
 
 from smtptui.ui.app import SmtpTuiApp
@@ -98,8 +101,10 @@ async def test_number_keys_switch_panes_at_80x24_and_c_connects_from_any_pane():
 
 
 def _shown(screen: HelpScreen) -> str:
-    """The help text as the screen draws it."""
-    return screen.render_keys().plain
+    """The help text as the screen draws it (120 columns)."""
+    console = Console(width=118, record=True, file=io.StringIO())
+    console.print(screen.render_keys())
+    return console.export_text()
 
 
 async def test_f1_shows_every_key_grouped_by_pane_in_english_and_chinese():

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -87,29 +89,25 @@ class HelpScreen(Screen[None]):
             with VerticalScroll(id="help-body"):
                 yield Static(self.render_keys(), id="help-keys")
 
-    def render_keys(self) -> Content:
-        """Every group's keys as lines of text (Textual content: quick to draw
-        even over a slow link, and selectable)."""
+    def render_keys(self) -> Group:
+        """Every group's keys: its title, then a two-column grid of the keys
+        and what they do, a long description wrapping under itself (not
+        under the keys)."""
         lang = self.lang
-        width = 16
-        lines: list[Content] = []
+        parts: list[Text | Table] = []
         for group in GROUPS:
             rows = [k for k in KEYS if k.group == group]
             if not rows:
                 continue
-            lines.append(Content(""))
-            lines.append(Content.styled(group_title(group, lang), "bold underline"))
+            parts.append(Text("\n" + group_title(group, lang), style="bold underline"))
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(min_width=12, no_wrap=True, style="bold")
+            grid.add_column(ratio=1)
             for key in rows:
                 keys = key_display(self.keymap.get(key.id, key.keys)) or "ctrl+p"
-                lines.append(
-                    Content.assemble(
-                        (keys.ljust(width), "bold"),
-                        (key.label(lang), "bold"),
-                        " — ",
-                        key.help(lang),
-                    )
-                )
-        return Content("\n").join(lines)
+                grid.add_row(keys, Text.assemble((key.label(lang), "bold"), " — ", key.help(lang)))
+            parts.append(grid)
+        return Group(*parts)
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
