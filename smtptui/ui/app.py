@@ -38,7 +38,6 @@ from smtptui.ui.messages import (
     AuthHelperRequested,
     DraftChanged,
     OpenProfile,
-    PaneReady,
     PreviewRequested,
     SwaksRequested,
 )
@@ -46,6 +45,8 @@ from smtptui.ui.panes import Panes
 from smtptui.ui.widgets.profile_list import ProfilesPane
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from smtptui.message import BuiltMessage
     from smtptui.profiles import Profile
     from smtptui.profiles.credentials import PasswordAnswer
@@ -118,11 +119,11 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         yield Deferred(lambda: Header(icon="✉"))
         with Horizontal(id="main"):
             yield ProfilesPane(lang=self.lang, id="profiles")
-            yield Deferred(self._transcript_pane)
-            yield Deferred(self._reference_pane)
+            yield Deferred(self._transcript_pane, built=self._pane_built)
+            yield Deferred(self._reference_pane, built=self._pane_built)
         with Horizontal(id="bottom"):
-            yield Deferred(self._composer_pane)
-            yield Deferred(self._session_panel)
+            yield Deferred(self._composer_pane, built=self._pane_built)
+            yield Deferred(self._session_panel, built=self._pane_built)
         yield Deferred(lambda: DashboardFooter(lang=self.lang))
 
     def _transcript_pane(self):
@@ -155,9 +156,10 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         self.query_one("#profile-list").focus()
         self._apply_layout(self.size.width, self.size.height)
 
-    def on_pane_ready(self, message: PaneReady) -> None:
-        """A pane built after the first frame: show the current session in it."""
-        slot = self.panes.register(message.pane)
+    def _pane_built(self, pane: Widget) -> None:
+        """A pane built after the first frame has just mounted: show the
+        current session in it (before it is first drawn)."""
+        slot = self.panes.register(pane)
         controller = self.workspace.current_session
         if slot == "transcript" and controller is not None:
             self.panes.transcript.view.show(controller.lines)
@@ -165,18 +167,22 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             self.panes.reference.follow(controller)
         elif slot == "composer" and self.workspace.current is not None:
             name = self.workspace.current
-            self.panes.composer.load(self.workspace.profile(name), self.workspace.draft(name))
+            self.panes.composer.load(
+                self.workspace.profile(name), self.workspace.draft(name), check_now=True
+            )
         elif slot == "session":
             selected = self.workspace.current is not None
             self.panes.session.show(controller, self._draft_now(), selected=selected)
         self._update_titles()
         self._header_tooltip()
-        if slot is not None and all(
+
+    def on_deferred_drawn(self, message: Deferred.Drawn) -> None:
+        """The whole dashboard is drawn: the collector may run again."""
+        message.stop()
+        if all(
             (self.panes.transcript, self.panes.reference, self.panes.composer, self.panes.session)
         ):
-            # the dashboard is built: its widgets, styles and modules live as
-            # long as the app — out of the garbage collector's way
-            self.call_after_refresh(self._release_collector)
+            self._release_collector()
             self.set_timer(1.0, freeze_long_lived)
 
     def on_load(self) -> None:
@@ -191,10 +197,16 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         gc.disable()
 
     def _release_collector(self) -> None:
+        """The dashboard's widgets, styles and modules live as long as the
+        app: they are moved out of the collector's way (``gc.freeze``) before
+        it is turned back on — otherwise its first full collection walks them
+        all (~50 ms) just when the first key is pressed.  The little garbage
+        start-up made (~5,000 objects) stays with them."""
         if self._collector_held:
             import gc
 
             self._collector_held = False
+            gc.freeze()
             gc.enable()
 
     def _watch_idle_sessions(self) -> None:

@@ -27,6 +27,11 @@ The uses:
   terminal is gone" and drops further output.
 * ``textual.widgets._footer.FooterKey`` — the footer's key widget (no public
   name).
+* ``Footer._bindings_ready`` — Textual's footer composes no keys until the
+  screen's bindings change, then composes again after the next refresh: a
+  second layout of the whole screen right after the dashboard is first
+  drawn.  The dashboard's footer is built when the bindings are already
+  known, so it says so and draws its keys at once.
 * ``LinuxDriver.exit_event`` — the input thread's stop flag: Textual's input
   thread busy-loops once stdin reaches end of file (upstream PR textual#6690),
   so smtptui stops it itself when the terminal has gone away.
@@ -49,6 +54,7 @@ __all__ = [
     "GuardedOutput",
     "TextualAppHooks",
     "exit_now_with_message",
+    "footer_keys_known",
     "grow_virtual_height",
     "guarded_driver_class",
     "input_fd",
@@ -273,6 +279,12 @@ def input_fd(driver: Driver) -> int | None:
     """The file descriptor ``driver`` reads keys from."""
     fd = getattr(driver, "fileno", None)
     return fd if isinstance(fd, int) else None
+
+
+def footer_keys_known(footer: Widget) -> None:
+    """Let a footer built after its screen's bindings are settled compose its
+    keys at once (``Footer._bindings_ready``, private)."""
+    footer._bindings_ready = True  # type: ignore[attr-defined]
 
 
 def grow_virtual_height(view: Widget, size: Size) -> None:

@@ -9,6 +9,11 @@ All the placeholders of a screen are replaced together, inside one
 ``batch_update``: the screen is then composed and drawn once with every pane,
 instead of once per pane — a full redraw of a 120×40 dashboard is the most
 expensive thing at start-up, so the whole dashboard is ready sooner.
+
+A placeholder may name a ``built`` callback: it is called with the mounted
+widget still inside that batch, so whatever the app shows in it (the current
+session, the draft) is in the first drawing of the pane — not a second layout
+of the whole screen a moment later.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 
+from textual.message import Message
 from textual.widget import MountError, Widget
 
 _scheduled: weakref.WeakSet[Widget] = weakref.WeakSet()  # screens with a replacement due
@@ -24,15 +30,26 @@ _scheduled: weakref.WeakSet[Widget] = weakref.WeakSet()  # screens with a replac
 class Deferred(Widget):
     """Stands in for the widget ``factory()`` makes, then replaces itself."""
 
+    class Drawn(Message):
+        """Every placeholder of the screen sending it has been replaced and the
+        result drawn (posted to the screen after that refresh; it bubbles to
+        the app)."""
+
     DEFAULT_CSS = """
     Deferred {
         display: none;
     }
     """
 
-    def __init__(self, factory: Callable[[], Widget]) -> None:
+    def __init__(
+        self,
+        factory: Callable[[], Widget],
+        *,
+        built: Callable[[Widget], None] | None = None,
+    ) -> None:
         super().__init__()
         self._factory = factory
+        self._built = built
 
     def on_mount(self) -> None:
         # One scheduled replacement per screen: the first placeholder to mount
@@ -54,6 +71,8 @@ class Deferred(Widget):
         except MountError:
             return False
         await self.remove()
+        if self._built is not None and widget.is_mounted:
+            self._built(widget)
         return True
 
 
@@ -65,3 +84,6 @@ async def replace_all(screen: Widget) -> None:
             replaced = [await placeholder.replace() for placeholder in placeholders]
             if not any(replaced):
                 return
+    # outside the batch: "after the next refresh" is after the drawing (during
+    # the batch the screen runs such callbacks as soon as it is idle)
+    screen.call_after_refresh(screen.post_message, Deferred.Drawn())

@@ -13,21 +13,10 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from textual.widget import Widget
-
     from smtptui.message import BuiltMessage
     from smtptui.profiles import Profile
     from smtptui.protocol.capabilities import Capabilities
     from smtptui.workspace.draft import ComposerFields
-
-
-class PaneReady(Message):
-    """A pane built after the first frame is mounted: the app shows the
-    current session in it and keeps a reference to it."""
-
-    def __init__(self, pane: Widget) -> None:
-        super().__init__()
-        self.pane = pane
 
 
 class DraftChanged(Message):
@@ -74,7 +63,6 @@ __all__ = [
     "Capabilities",
     "DraftChanged",
     "OpenProfile",
-    "PaneReady",
     "PreviewRequested",
     "SwaksRequested",
 ]

@@ -1,7 +1,8 @@
 """The dashboard's panes that are built after the first frame, as the app knows them.
 
-Each of these panes posts :class:`~smtptui.ui.messages.PaneReady` once it is
-mounted; the app records it here and shows the current session in it.  Until
+Each of these panes is recorded here the moment it is mounted (the
+placeholder's ``built`` callback, :mod:`smtptui.ui.deferred`), and the app
+shows the current session in it before it is first drawn.  Until
 then its slot is ``None`` (the first frame draws only the profiles list), so
 the app asks ``if (pane := app.panes.composer) is not None`` — never a lookup
 by class name.

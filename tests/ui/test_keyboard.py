@@ -156,3 +156,32 @@ async def test_n_makes_a_new_profile_from_the_transcript_until_a_search_is_made(
         assert app.focused.id == "transcript-view"
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(app.screen, ProfileFormScreen))
+
+
+async def test_the_footer_follows_the_focus_and_is_not_rebuilt_when_its_keys_stay():
+    """The footer shows the keys of the focused pane; moving between fields
+    with the same keys (tab through the composer) must not rebuild it — each
+    rebuild lays the whole screen out again, on every key press."""
+    from smtptui.ui.compat import FooterKey
+
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+
+        def shown() -> list[tuple[str, str]]:
+            return [(k.key, str(k.description)) for k in app.screen.query(FooterKey)]
+
+        assert ("q", "Quit") in shown() and ("f4", "Preview DATA") not in shown()
+        app.screen.query_one("#composer-to", Input).focus()
+        await wait_until(pilot, lambda: ("f4", "Preview DATA") in shown())
+        assert ("q", "Quit") not in shown()  # typed as text in a field
+        widgets = list(app.screen.query(FooterKey))
+        await pilot.press("tab")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id != "composer-to"
+        assert list(app.screen.query(FooterKey)) == widgets, "rebuilt though nothing changed"
+        app.screen.query_one("#transcript-view").focus()
+        await wait_until(pilot, lambda: ("end", "Follow") in shown())
+        assert ("q", "Quit") in shown() and ("f4", "Preview DATA") not in shown()

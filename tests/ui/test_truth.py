@@ -176,3 +176,31 @@ async def test_the_garbage_collector_is_back_on_once_the_dashboard_is_drawn():
     async with app.run_test(size=(120, 40)):
         pass
     assert gc.isenabled()
+
+
+async def test_no_full_collection_walks_the_dashboard_while_it_is_drawn_or_after():
+    """A full collection over the freshly built dashboard costs ~50 ms: it
+    must not land in the first drawing (it once did, the collector being
+    given back while the panes were still being built) nor on the first key
+    press; the dashboard is moved out of its way before it comes back."""
+    import gc
+
+    gc.unfreeze()  # what earlier tests froze does not count
+    full_over_dashboard: list[int] = []
+
+    def watch(phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] == 2 and gc.get_freeze_count() == 0:
+            full_over_dashboard.append(len(gc.get_objects()))
+
+    gc.callbacks.append(watch)
+    try:
+        app = SmtpTuiApp()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            await wait_until(pilot, gc.isenabled)
+            assert gc.get_freeze_count() > 10_000, "the dashboard was not moved out of the way"
+            await pilot.press("down", "tab", "tab")
+            await pilot.pause()
+    finally:
+        gc.callbacks.remove(watch)
+    assert full_over_dashboard == []

@@ -30,7 +30,7 @@ from smtptui.message import (
     parse_address_list,
 )
 from smtptui.ui.keys import bindings
-from smtptui.ui.messages import DraftChanged, PaneReady, PreviewRequested
+from smtptui.ui.messages import DraftChanged, PreviewRequested
 from smtptui.units import format_bytes
 from smtptui.workspace.draft import (
     ComposerFields,
@@ -171,8 +171,7 @@ class ComposerPane(Vertical):
     def on_mount(self) -> None:
         self.border_title = self._text("title")
         self._ready = True
-        self.call_after_refresh(self.validate_now)
-        self.post_message(PaneReady(self))
+        self.validate_now()  # drawn with its hints: no second layout a moment later
 
     def set_language(self, lang: str) -> None:
         """Labels, placeholders, buttons and the current hints in ``lang``."""
@@ -210,31 +209,41 @@ class ComposerPane(Vertical):
             attachments=get("attachments"),
         )
 
-    def set_values(self, values: ComposerFields) -> None:
-        for key, attr in (
-            ("from", "sender"),
-            ("to", "to"),
-            ("cc", "cc"),
-            ("bcc", "bcc"),
-            ("subject", "subject"),
-            ("attachments", "attachments"),
-        ):
-            self.query_one(f"#composer-{key}", Input).value = getattr(values, attr)
-        self.query_one("#composer-body", TextArea).text = values.body
-        self.query_one("#composer-headers", TextArea).text = values.headers
-        # checked once the fields are drawn (the checks build a trial message)
-        self.call_after_refresh(self.validate_now)
+    def set_values(self, values: ComposerFields, *, check_now: bool = False) -> None:
+        # not typing: no "changed" round (a second check, the same draft
+        # handed back to the workspace, the session panel redrawn for it)
+        with self.prevent(Input.Changed, TextArea.Changed):
+            for key, attr in (
+                ("from", "sender"),
+                ("to", "to"),
+                ("cc", "cc"),
+                ("bcc", "bcc"),
+                ("subject", "subject"),
+                ("attachments", "attachments"),
+            ):
+                self.query_one(f"#composer-{key}", Input).value = getattr(values, attr)
+            self.query_one("#composer-body", TextArea).text = values.body
+            self.query_one("#composer-headers", TextArea).text = values.headers
+        self._previewed = None
+        if check_now:
+            self.validate_now()
+        else:  # checked once the fields are drawn (the checks build a trial message)
+            self.call_after_refresh(self.validate_now)
 
     @property
     def profile_name(self) -> str | None:
         return self.profile.name if self.profile is not None else None
 
-    def load(self, profile: Profile | None, draft: ComposerFields | None) -> None:
+    def load(
+        self, profile: Profile | None, draft: ComposerFields | None, *, check_now: bool = False
+    ) -> None:
         """Show ``profile``'s ``draft``; ``None`` keeps what is typed (the same
-        profile was edited: the draft stays, mid-word, cursor and all)."""
+        profile was edited: the draft stays, mid-word, cursor and all).
+        ``check_now`` checks the fields before they are next drawn (the pane
+        is being built) instead of just after."""
         self.profile = profile
         if draft is not None and self._ready:
-            self.set_values(draft)
+            self.set_values(draft, check_now=check_now)
 
     def action_reset(self) -> None:
         if self.profile is not None:

@@ -30,7 +30,6 @@ from textual.widgets import DataTable, Input, Static
 from smtptui.i18n import t
 from smtptui.reference.table import TableRow, reference_table
 from smtptui.ui.keys import bindings
-from smtptui.ui.messages import PaneReady
 from smtptui.ui.widgets.reference_render import (
     ReferenceRenderer,
     code_text,
@@ -170,7 +169,6 @@ class ReferencePane(Vertical):
         self._build_table()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self._render_shown()
-        self.post_message(PaneReady(self))
 
     # ------------------------------------------------------------ interface
     def follow(self, controller) -> None:
@@ -269,7 +267,9 @@ class ReferencePane(Vertical):
         table = self.query_one(CodeTable)
         query = self.query_one("#reference-filter", Input).value.strip().lower()
         terms = query.split()
-        self._title_width = self._title_width_for(table.scrollable_content_region.width or 36)
+        self._title_width = self._title_width_for(
+            table.scrollable_content_region.width or self._expected_table_width(table)
+        )
         keys: list[str] = []
         cells: list[tuple[Text, Text, Text]] = []
         render = self._renderer
@@ -304,6 +304,17 @@ class ReferencePane(Vertical):
             table.move_cursor(row=row, scroll=False)
             # the rows just replaced have no layout yet: scroll once they have
             self.call_after_refresh(self._cursor_to, row)
+
+    def _expected_table_width(self, table: CodeTable) -> int:
+        """The table's width before it is laid out (the pane is built): the
+        pane's fixed width less its border and the table's scrollbar, so the
+        table is drawn right the first time instead of being rebuilt (and the
+        whole screen laid out again) once its size is known."""
+        width = self.styles.width
+        if width is not None and width.is_cells:
+            gutter = self.styles.gutter.width + table.styles.gutter.width
+            return max(8, int(width.value) - gutter - table.styles.scrollbar_size_vertical)
+        return 35
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_columns)

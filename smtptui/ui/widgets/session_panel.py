@@ -22,7 +22,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from smtptui.i18n import t
 from smtptui.protocol import events as ev
 from smtptui.reference.states import SessionState, State
-from smtptui.ui.messages import AuthHelperRequested, PaneReady
+from smtptui.ui.messages import AuthHelperRequested
 from smtptui.ui.widgets.raw_command import CommandSuggester, RawCommandInput, carries_secret
 from smtptui.workspace.steps import STEP_VERBS
 
@@ -56,7 +56,7 @@ class SessionPanel(Vertical):
         #session-next { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
         #session-steps {
             height: auto;
-            grid-size: 4;
+            grid-size: 6;  /* what on_resize picks for the panel's usual 70 columns */
             grid-columns: 1fr;
             grid-rows: 1;
             grid-gutter: 1 1;
@@ -144,8 +144,7 @@ class SessionPanel(Vertical):
     def on_mount(self) -> None:
         self._ready = True
         self._apply_language()
-        self.refresh_state()
-        self.post_message(PaneReady(self))
+        self._flush_state()  # drawn with its state, not redrawn a moment later
 
     def on_resize(self) -> None:
         columns = max(3, min(6, self.size.width // 11))
@@ -170,7 +169,8 @@ class SessionPanel(Vertical):
         self.selected = selected
         self._signature = None
         self._disarm(update=False)
-        self.refresh_state()
+        if self._ready:
+            self._flush_state()  # once per switch: the panel shows the new session at once
 
     def set_draft(self, draft: ComposerFields | None) -> None:
         """The composer's fields changed: tooltips and completions follow."""

@@ -7,7 +7,6 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from smtptui.i18n import t
-from smtptui.ui.messages import PaneReady
 from smtptui.ui.widgets.transcript_view import TranscriptView
 
 
@@ -24,9 +23,6 @@ class TranscriptPane(Vertical):
         yield Label(t("pane.transcript.title", self.lang), id="transcript-title")
         yield TranscriptView(lang=self.lang, id="transcript-view")
         yield Input(placeholder=t("pane.transcript.search", self.lang), id="transcript-search")
-
-    def on_mount(self) -> None:
-        self.post_message(PaneReady(self))
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
