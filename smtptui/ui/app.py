@@ -145,7 +145,12 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         from smtptui.ui.widgets.session_panel import SessionPanel
 
         return SessionPanel(
-            lang=self.lang, handshake=self.workspace.settings.auto_handshake, id="session"
+            lang=self.lang,
+            handshake=self.workspace.settings.auto_handshake,
+            controller=self.workspace.current_session,
+            draft=self._draft_now(),
+            selected=self.workspace.current is not None,
+            id="session",
         )
 
     def on_mount(self) -> None:
@@ -170,9 +175,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             self.panes.composer.load(
                 self.workspace.profile(name), self.workspace.draft(name), check_now=True
             )
-        elif slot == "session":
-            selected = self.workspace.current is not None
-            self.panes.session.show(controller, self._draft_now(), selected=selected)
+        # the session panel is built showing the current session and draft
         self._update_titles()
         self._header_tooltip()
 

@@ -25,13 +25,6 @@ The uses:
   and the 31st write blocks whoever writes for ever (upstream textual#6692).
   The driver here writes through a guard that turns that failure into "the
   terminal is gone" and drops further output.
-* ``textual.widgets._footer.FooterKey`` — the footer's key widget (no public
-  name).
-* ``Footer._bindings_ready`` — Textual's footer composes no keys until the
-  screen's bindings change, then composes again after the next refresh: a
-  second layout of the whole screen right after the dashboard is first
-  drawn.  The dashboard's footer is built when the bindings are already
-  known, so it says so and draws its keys at once.
 * ``LinuxDriver.exit_event`` — the input thread's stop flag: Textual's input
   thread busy-loops once stdin reaches end of file (upstream PR textual#6690),
   so smtptui stops it itself when the terminal has gone away.
@@ -47,14 +40,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets._footer import FooterKey  # the footer's key widget (no public name)
 
 __all__ = [
-    "FooterKey",
     "GuardedOutput",
     "TextualAppHooks",
     "exit_now_with_message",
-    "footer_keys_known",
     "grow_virtual_height",
     "guarded_driver_class",
     "input_fd",
@@ -279,12 +269,6 @@ def input_fd(driver: Driver) -> int | None:
     """The file descriptor ``driver`` reads keys from."""
     fd = getattr(driver, "fileno", None)
     return fd if isinstance(fd, int) else None
-
-
-def footer_keys_known(footer: Widget) -> None:
-    """Let a footer built after its screen's bindings are settled compose its
-    keys at once (``Footer._bindings_ready``, private)."""
-    footer._bindings_ready = True  # type: ignore[attr-defined]
 
 
 def grow_virtual_height(view: Widget, size: Size) -> None:

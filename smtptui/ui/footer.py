@@ -1,77 +1,188 @@
-"""The footer, in the dashboard's language.
+"""The footer: the keys that work now, in the dashboard's language.
 
 Textual's footer shows each binding's description, which is fixed when the
-binding is made.  This one shows the label the key table
-(:mod:`smtptui.ui.keys`) has for the binding's id in the current language,
-so pressing ``l`` switches the footer along with everything else.
+binding is made, and is built of one widget per key, recomposed (a layout of
+the whole screen) every time the focus moves.  This one shows the label the
+key table (:mod:`smtptui.ui.keys`) has for the binding's id in the current
+language — pressing ``l`` switches the footer along with everything else —
+and is a single line of text: when the keys change it is repainted, nothing
+else is laid out again.  Like Textual's, a key is clicked to press it, is
+highlighted under the mouse and explains itself in a tooltip.
 """
 
 from __future__ import annotations
 
-from textual.widgets import Footer
+from dataclasses import dataclass
+from typing import ClassVar
 
-from smtptui.ui.compat import FooterKey, footer_keys_known
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
+
 from smtptui.ui.keys import BY_ID
 
 
-class DashboardFooter(Footer):
-    def __init__(self, *, lang: str = "en") -> None:
-        # ctrl+p is an ordinary key of the table (``app.palette``): drawn like
-        # the others, in the app's language, instead of Textual's own corner
-        super().__init__(show_command_palette=False)
-        self.lang = lang
-        self._composed: tuple | None = None
-        # built after the first frame, when the keys are known: drawn with
-        # them (and at the terminal's width) at once, not laid out again
-        footer_keys_known(self)
-        self.compact = self._compact_at(self.app.size.width)
+@dataclass(frozen=True, slots=True)
+class ShownKey:
+    """One key as the footer draws it."""
 
+    key: str  # what a click presses (Textual's key name)
+    display: str  # how the key is written (F1, ^p, …)
+    label: str
+    help: str
+    enabled: bool
+
+
+class DashboardFooter(Widget):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "footer-key--key",
+        "footer-key--description",
+        "footer-key--hover",
+    }
+
+    DEFAULT_CSS = """
+    DashboardFooter {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        text-overflow: clip;
+        pointer: pointer;
+        & > .footer-key--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .footer-key--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .footer-key--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+    }
+    """
+
+    ALLOW_SELECT = False
+
+    def __init__(self, *, lang: str = "en") -> None:
+        super().__init__()
+        self.lang = lang
+        self.compact = self._compact_at(self.app.size.width)
+        self._keys: tuple[ShownKey, ...] = ()
+        self._spans: list[tuple[int, int, ShownKey]] = []  # cells [start, end) of each key
+        self._hover: ShownKey | None = None
+
+    # -------------------------------------------------------------- state
     @staticmethod
     def _compact_at(width: int) -> bool:
         # at 80 columns every key still fits, a space apart
         return width < 110
 
-    def on_resize(self, event) -> None:
-        self.compact = self._compact_at(event.size.width)
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._keys = self._active_keys()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def on_resize(self, event: events.Resize) -> None:
+        compact = self._compact_at(event.size.width)
+        if compact != self.compact:
+            self.compact = compact
+            self.refresh()
 
     def set_language(self, lang: str) -> None:
         if lang != self.lang:
             self.lang = lang
-            self.refresh(recompose=True)
+            self._update()
 
-    def _shown_keys(self) -> tuple:
-        """What the footer would show: its keys, whether each is enabled, and
-        the language of their labels."""
-        return (
-            self.lang,
-            self.compact,
-            tuple(
-                (binding.key, binding.action, enabled, binding.id)
-                for _node, binding, enabled, _tooltip in self.screen.active_bindings.values()
-                if binding.show
-            ),
-        )
+    def _bindings_changed(self, screen) -> None:
+        if screen is self.screen:
+            self._update()
 
-    def bindings_changed(self, screen) -> None:
-        # Textual recomposes the footer — a layout of the whole screen — every
-        # time the focus moves (twice: at once and after the next refresh);
-        # most moves change none of the keys shown
-        if self.is_attached and screen is self.screen:
-            keys = self._shown_keys()
-            if keys == self._composed:
-                return
-            if screen.app.app_focus:
-                self._composed = keys  # what the recompose scheduled now will show
-        super().bindings_changed(screen)
+    def _update(self) -> None:
+        keys = self._active_keys()
+        if keys != self._keys:  # most focus moves change none of the keys
+            self._keys = keys
+            self._hover = None
+            self.refresh()
 
-    def compose(self):
-        self._composed = self._shown_keys()
-        active = self.screen.active_bindings
-        for widget in super().compose():
-            if isinstance(widget, FooterKey):
-                found = active.get(widget.key)
-                key = BY_ID.get(found.binding.id or "") if found is not None else None
-                if key is not None:
-                    widget.description = key.label(self.lang)
-                    widget.tooltip = key.help(self.lang)
-            yield widget
+    def _active_keys(self) -> tuple[ShownKey, ...]:
+        """The keys of the focused widget and its ancestors, then the app's,
+        one per action (the first key bound to it), as Textual's footer has them."""
+        shown: dict[str, ShownKey] = {}
+        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in shown:
+                continue
+            known = BY_ID.get(binding.id or "")
+            shown[binding.action] = ShownKey(
+                key=binding.key,
+                display=self.app.get_key_display(binding),
+                label=known.label(self.lang) if known else binding.description,
+                help=known.help(self.lang) if known else (tooltip or binding.description),
+                enabled=enabled,
+            )
+        return tuple(shown.values())
+
+    @property
+    def shown(self) -> list[tuple[str, str]]:
+        """(key, label) of every key drawn, in order."""
+        return [(k.key, k.label) for k in self._keys]
+
+    # ------------------------------------------------------------ drawing
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("footer-key--key")
+        label_style = self.get_component_rich_style("footer-key--description")
+        hover_style = self.get_component_rich_style("footer-key--hover")
+        dim = Style(dim=True)
+        text = Text(no_wrap=True, overflow="crop")
+        self._spans = []
+        for key in self._keys:
+            start = text.cell_len
+            if self.compact:  # "^p Commands", a space between keys
+                parts = [(key.display, key_style), (f" {key.label}", label_style)]
+            else:  # " ^p Commands "
+                parts = [(f" {key.display} ", key_style), (f"{key.label} ", label_style)]
+            for part, style in parts:
+                if key is self._hover:
+                    style = style + hover_style
+                if not key.enabled:
+                    style = style + dim
+                text.append(part, style)
+            self._spans.append((start, text.cell_len, key))
+            if self.compact:
+                text.append(" ")
+        return text
+
+    def _key_at(self, x: int) -> ShownKey | None:
+        for start, end, key in self._spans:
+            if start <= x < end:
+                return key
+        return None
+
+    # -------------------------------------------------------------- mouse
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        key = self._key_at(event.x)
+        if key is not self._hover:
+            self._hover = key
+            self.tooltip = key.help if key is not None else None
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        key = self._key_at(event.x)
+        if key is None:
+            return
+        if key.enabled:
+            self.app.simulate_key(key.key)
+        else:
+            self.app.bell()

@@ -234,15 +234,3 @@ async def test_page_up_and_down_while_an_option_list_is_rebuilt_do_nothing():
         choices.action_page_down()
         await pilot.pause()
         assert app.is_running and app.return_code is None
-
-
-def test_textual_footer_still_waits_for_bindings_ready():
-    from textual.widgets import Footer
-
-    footer = Footer()
-    assert getattr(footer, "_bindings_ready", None) is False, (
-        "Textual's Footer no longer has _bindings_ready: compat.footer_keys_known cannot let "
-        "the dashboard's footer draw its keys at once (it would be laid out a second time)"
-    )
-    compat.footer_keys_known(footer)
-    assert footer._bindings_ready is True

@@ -158,30 +158,41 @@ async def test_n_makes_a_new_profile_from_the_transcript_until_a_search_is_made(
         await wait_until(pilot, lambda: isinstance(app.screen, ProfileFormScreen))
 
 
-async def test_the_footer_follows_the_focus_and_is_not_rebuilt_when_its_keys_stay():
-    """The footer shows the keys of the focused pane; moving between fields
-    with the same keys (tab through the composer) must not rebuild it — each
-    rebuild lays the whole screen out again, on every key press."""
-    from smtptui.ui.compat import FooterKey
+async def test_the_footer_follows_the_focus_and_its_keys_are_clicked():
+    """The footer shows the keys of the focused pane, in the app's language;
+    moving between fields with the same keys (tab through the composer)
+    changes nothing; a click on a key presses it."""
+    from smtptui.ui.footer import DashboardFooter
 
     app = SmtpTuiApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.pause()
+        footer = app.screen.query_one(DashboardFooter)
 
         def shown() -> list[tuple[str, str]]:
-            return [(k.key, str(k.description)) for k in app.screen.query(FooterKey)]
+            return footer.shown
 
         assert ("q", "Quit") in shown() and ("f4", "Preview DATA") not in shown()
+        assert "Quit" in str(footer.render())  # drawn, not only listed
         app.screen.query_one("#composer-to", Input).focus()
         await wait_until(pilot, lambda: ("f4", "Preview DATA") in shown())
         assert ("q", "Quit") not in shown()  # typed as text in a field
-        widgets = list(app.screen.query(FooterKey))
+        before = shown()
         await pilot.press("tab")
         await pilot.pause()
-        await pilot.pause()
         assert app.focused is not None and app.focused.id != "composer-to"
-        assert list(app.screen.query(FooterKey)) == widgets, "rebuilt though nothing changed"
+        assert shown() == before
         app.screen.query_one("#transcript-view").focus()
         await wait_until(pilot, lambda: ("end", "Follow") in shown())
         assert ("q", "Quit") in shown() and ("f4", "Preview DATA") not in shown()
+        await pilot.press("l")
+        await wait_until(pilot, lambda: ("q", "退出") in shown())
+        assert "Quit" not in str(footer.render())
+        await pilot.press("l")
+        await wait_until(pilot, lambda: ("q", "Quit") in shown())
+        # a click on "F1 Help" opens the help screen
+        text = str(footer.render())
+        x = text.index("Help")
+        await pilot.click(DashboardFooter, offset=(x, 0))
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))

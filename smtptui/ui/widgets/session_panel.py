@@ -99,13 +99,24 @@ class SessionPanel(Vertical):
             super().__init__()
             self.value = value
 
-    def __init__(self, *, lang: str = "en", handshake: bool = True, id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        lang: str = "en",
+        handshake: bool = True,
+        controller: SessionController | None = None,
+        draft: ComposerFields | None = None,
+        selected: bool = False,
+        id: str | None = None,
+    ) -> None:
+        """``controller``, ``draft`` and ``selected`` as for :meth:`show`: the
+        session the panel first shows."""
         super().__init__(id=id)
         self.can_focus = True  # escape from the raw line lands here; tab enters the buttons
         self.lang = lang
-        self.controller: SessionController | None = None
-        self.draft: ComposerFields | None = None
-        self.selected = False  # a profile is selected (its session may not exist yet)
+        self.controller = controller
+        self.draft = draft
+        self.selected = selected  # a profile is selected (its session may not exist yet)
         self._signature: tuple | None = None
         self._ready = False
         self._pending = False
@@ -131,6 +142,10 @@ class SessionPanel(Vertical):
         self._hint = Static(id="session-hint")
 
     def compose(self) -> ComposeResult:
+        # the first state is drawn into the buttons before they are mounted:
+        # restyling twelve mounted buttons costs a style update each
+        self._apply_language()
+        self._flush_state()
         yield self._state
         yield self._next
         with Grid(id="session-steps"):
@@ -143,8 +158,6 @@ class SessionPanel(Vertical):
 
     def on_mount(self) -> None:
         self._ready = True
-        self._apply_language()
-        self._flush_state()  # drawn with its state, not redrawn a moment later
 
     def on_resize(self) -> None:
         columns = max(3, min(6, self.size.width // 11))
