@@ -65,7 +65,7 @@ class Arrow:
     out_of_sequence: bool = False
     exchange: int | None = None  # the Exchange index a reply completed
     count: int = 0  # a message: its lines (without the final ".")
-    nbytes: int | None = None  # a message sent whole: its size on the wire
+    nbytes: int | None = None  # a message sent whole: its size as SIZE= counts it
     ended: bool = False  # a message: the final "." was sent
 
     @property
@@ -235,6 +235,18 @@ def message_label(arrow: Arrow, lang: str | None = None) -> str:
     return f"[{text}]"
 
 
+def message_size(event: ev.DataSent) -> int:
+    """The message's size as RFC 1870 counts it — the number ``SIZE=`` in
+    MAIL FROM declares: the wire bytes less the final ``.`` line and the dots
+    doubled at the start of lines (BDAT sends the message as it is)."""
+    payload = event.payload
+    if event.kind == "bdat":
+        return len(payload)
+    body = payload[:-3] if payload.endswith(b"\r\n.\r\n") else payload
+    stuffed = body.startswith(b".") + body.count(b"\r\n.")
+    return len(body) - stuffed
+
+
 def _message_arrow(event: ev.DataSent, line: int, index: int) -> Arrow:
     bdat = event.kind == "bdat"
     return Arrow(
@@ -246,7 +258,7 @@ def _message_arrow(event: ev.DataSent, line: int, index: int) -> Arrow:
         index,
         "message",
         count=max(0, event.nlines - (0 if bdat else 1)),
-        nbytes=event.nbytes,
+        nbytes=message_size(event),
         ended=not bdat,
     )
 

@@ -39,11 +39,12 @@ async def demo():
 
 @pytest.fixture
 async def full_session(demo):
-    """Connect, EHLO, STARTTLS, EHLO, AUTH LOGIN, a pipelined message, QUIT."""
+    """Connect, EHLO, STARTTLS, EHLO, AUTH LOGIN, a pipelined message (a line
+    of it dot-stuffed), QUIT."""
     session, events = await demo("starttls")
     await establish(session, Plan(credentials=Credentials(USER, PASSWORD, "login")))
     built = build_message(
-        MessageDraft(from_="a@demo.local", to=["b@demo.local"], subject="hi", body="one\ntwo")
+        MessageDraft(from_="a@demo.local", to=["b@demo.local"], subject="hi", body="one\n.two")
     )
     await send_transaction(session, built.envelope, built.data)
     await session.quit()

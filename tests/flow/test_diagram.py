@@ -4,7 +4,7 @@ phases, TLS, AUTH decoded and masked, and every arrow on its transcript line."""
 from __future__ import annotations
 
 from smtptui.flow.conversation import Phase
-from smtptui.flow.diagram import Arrow, FlowBuilder, Mark, build_flow
+from smtptui.flow.diagram import Arrow, FlowBuilder, Mark, build_flow, message_label
 from smtptui.protocol import events as ev
 from smtptui.transcript import event_lines
 from tests.flow.conftest import PASSWORD, PASSWORD_B64, USER
@@ -48,6 +48,20 @@ def test_pipelined_replies_are_paired_with_their_commands(full_session):
     ]
     message = next(a for a in arrows if a.kind == "message")
     assert message.nbytes and message.ended and message.count >= 2
+
+
+def test_the_message_size_shown_is_the_size_mail_from_declared(full_session):
+    """Not the wire bytes (the final "." line and the doubled dot are the
+    protocol's, not the message's): a learner compares it with SIZE=."""
+    mail = next(
+        e for e in full_session if isinstance(e, ev.Sent) and e.text.startswith("MAIL FROM")
+    )
+    declared = int(mail.text.split("SIZE=")[1].split()[0])
+    message = next(a for a in build_flow(full_session).arrows if a.kind == "message")
+    wire = next(e for e in full_session if isinstance(e, ev.DataSent))
+    assert b"\r\n..two" in wire.payload  # the case that matters is really there
+    assert message.nbytes == declared < wire.nbytes
+    assert f"{declared:,} bytes" in message_label(message, "en")
 
 
 def test_the_tls_boundary_is_the_handshake(full_session):
