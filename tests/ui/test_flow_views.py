@@ -311,6 +311,10 @@ async def test_two_servers_waterfalls_share_one_axis(live):
     assert sum(c in bars for c in slow_banner) > sum(c in bars for c in fast_banner)
     for phase in ("TCP connect", "EHLO", "TLS handshake", "AUTH", "total"):
         assert phase in text
+        for row in rows:
+            if f" {phase}" in row and any(c in bars for c in row):
+                after = row.split(phase, 1)[1]
+                assert after.startswith(" "), f"the bar touches its label: {row!r}"
     axis = [row for row in rows if row.strip()][-1]
     assert axis.split()[0] == "0" and "ms" in axis  # one axis, under both
     assert all(len(r) <= 80 for r in rows)

@@ -24,10 +24,16 @@ from smtptui.units import format_ms
 
 __all__ = ["WaterfallView"]
 
-LABEL_WIDTH = 14
 NUMBER_WIDTH = 10
 #: One colour per phase, cycling: neighbouring rows are told apart.
 PALETTE = ("dns", "connect", "banner", "ehlo", "tls", "auth", "mail", "rcpt", "data", "data_end")
+
+
+def label_width(lang: str | None) -> int:
+    """The label column: the longest phase name in ``lang``, a space either
+    side (a label never touches its bar)."""
+    names = (t(f"flow.wf.{phase}", lang) for phase in (*PALETTE, "total"))
+    return max(cell_len(name) for name in names) + 2
 
 
 class WaterfallView(Widget):
@@ -90,7 +96,8 @@ class WaterfallView(Widget):
         if not any(w.rows for _, w in self.waterfalls):
             out.append(t("flow.wf.empty", lang), self._style("note"))
             return out
-        width = max(10, self.content_region.width - LABEL_WIDTH - NUMBER_WIDTH)
+        label_cells = label_width(lang)
+        width = max(10, self.content_region.width - label_cells - NUMBER_WIDTH)
         total = self.total_ms
         for n, (title, waterfall) in enumerate(self.waterfalls):
             if n:
@@ -100,18 +107,18 @@ class WaterfallView(Widget):
                 heading += f"  ({t('flow.wf.sequential', lang)})"
             out.append(heading + "\n", self._style("title"))
             for row in waterfall.rows:
-                label = set_cell_size(" " + t(f"flow.wf.{row.phase}", lang), LABEL_WIDTH)
+                label = set_cell_size(" " + t(f"flow.wf.{row.phase}", lang), label_cells)
                 out.append(label, self._style("label"))
                 colour = "abc"[PALETTE.index(row.phase) % 3] if row.phase in PALETTE else "a"
                 out.append(bar(row.segments, total, width), self._style(f"bar-{colour}"))
                 out.append(format_ms(row.ms).rjust(NUMBER_WIDTH) + "\n", self._style("number"))
-            label = set_cell_size(" " + t("flow.wf.total", lang), LABEL_WIDTH)
+            label = set_cell_size(" " + t("flow.wf.total", lang), label_cells)
             out.append(label, self._style("label"))
             out.append(
                 " " * width + format_ms(waterfall.total_ms).rjust(NUMBER_WIDTH) + "\n",
                 self._style("number"),
             )
-        out.append(" " * LABEL_WIDTH + self._axis(total, width), self._style("axis"))
+        out.append(" " * label_cells + self._axis(total, width), self._style("axis"))
         return out
 
     @staticmethod
