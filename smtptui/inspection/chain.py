@@ -57,11 +57,13 @@ class CertInfo:
     def days_left(self, now: _dt.datetime | None = None) -> int:
         return (self.not_after - (now or _dt.datetime.now(_dt.UTC))).days
 
-    @property
-    def key_text(self) -> str:
+    def key_text(self, lang: str | None = None) -> str:
+        """``EC 256 bits secp256r1`` (in ``lang``)."""
+        from smtptui.i18n import t
+
         parts = [self.key_type]
         if self.key_bits:
-            parts.append(f"{self.key_bits} bits")
+            parts.append(t("inspect.cert.bits", lang, bits=self.key_bits))
         if self.key_detail:
             parts.append(self.key_detail)
         return " ".join(parts)

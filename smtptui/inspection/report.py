@@ -174,7 +174,9 @@ def report_lines(report: TlsReport, lang: str | None = None) -> list[tuple[str, 
         )
         if cert.sans:
             add(("", t("inspect.cert.sans", lang, names=", ".join(cert.sans))))
-        add(("", t("inspect.cert.key", lang, key=cert.key_text, sig=cert.signature_algorithm)))
+        add(
+            ("", t("inspect.cert.key", lang, key=cert.key_text(lang), sig=cert.signature_algorithm))
+        )
         add(("", t("inspect.cert.sha256", lang, fp=cert.sha256)))
         add(("", t("inspect.cert.spki", lang, fp=cert.spki_sha256)))
     v = report.verification

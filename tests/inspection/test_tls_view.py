@@ -5,7 +5,7 @@ the built-in server: the chain and verdict shown, ``l`` switches to Chinese,
 from __future__ import annotations
 
 from textual.app import App
-from textual.widgets import Label, Static
+from textual.widgets import Label
 
 from smtptui.inspection.report import inspect_tls
 from smtptui.inspection.scan import scan
@@ -25,7 +25,7 @@ class _Host(App[None]):
 
 
 def _body(app: App) -> str:
-    return str(app.screen.query_one("#tls-body", Static).render())
+    return str(app.screen.query_one("#tls-body").render())
 
 
 async def test_the_tls_view_shows_chain_verdict_and_scan_in_two_languages(chains, serve):
@@ -59,3 +59,30 @@ async def test_the_tls_view_shows_chain_verdict_and_scan_in_two_languages(chains
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, TlsViewScreen)
+
+
+async def test_long_lines_of_the_tls_view_wrap_under_their_own_indentation(chains, serve):
+    """In a narrow terminal a wrapped line continues under itself: nothing
+    but the start of a top-level item is drawn at the first column."""
+    from smtptui.ui.screens.tls_view import report_text
+
+    server = await serve(*chains.leaf("valid"))
+    cfg = SessionConfig(
+        host="127.0.0.1",
+        port=server.port,
+        security="starttls",
+        timeout=10,
+        tls=TlsConfig(ca_file=chains.ca_file(), server_hostname=MX_NAME),
+    )
+    report = await inspect_tls(cfg)
+    app = _Host(TlsViewScreen(report, lang="en"))
+    async with app.run_test(size=(64, 40)) as pilot:
+        await pilot.pause()
+        drawn = _body(app).splitlines()
+    source = report_text(report, None, "en", pem=False).plain.splitlines()
+    assert len(drawn) > len(source)  # the narrow view did wrap
+    top_level = [line for line in source if line and not line.startswith(" ")]
+    for line in drawn:
+        if line and not line.startswith(" "):
+            assert any(item.startswith(line.rstrip()) for item in top_level), "\n".join(drawn)
+    assert all(len(line) <= 64 for line in drawn)

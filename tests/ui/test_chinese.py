@@ -156,14 +156,9 @@ def _text_of(widget: Widget) -> str:
     return "\n".join(s.text for s in widget.render_lines(Region(0, 0, size.width, size.height)))
 
 
-#: English still drawn by files this change did not touch, asked of their
-#: owner (by widget class, or class#id): Textual's header icon tooltip on the
-#: main screen (the app's Header; the fleet view sets its own), the TLS view's
-#: key size.  Remove an entry and its test fails until fixed.
-PENDING = {
-    # smtptui/inspection/chain.py describes a key as "EC 256 bits secp256r1"
-    "Static#tls-body": {"bits"},
-}
+#: English words a widget may still draw in Chinese, by widget class (or
+#: class#id), while its owner translates them — none today.
+PENDING: dict[str, set[str]] = {}
 
 
 def screen_english(screen: Screen, data: set[str]) -> dict[str, set[str]]:

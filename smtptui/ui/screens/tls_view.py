@@ -21,9 +21,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Label
 
 from smtptui.i18n import t
+from smtptui.ui.widgets.indented_text import IndentedText
 
 if TYPE_CHECKING:
     from smtptui.inspection.report import TlsReport
@@ -83,7 +84,7 @@ class TlsViewScreen(ModalScreen[None]):
         with Vertical(id="tls-frame"):
             yield Label(self._title(), id="tls-title")
             with VerticalScroll(id="tls-scroll"):
-                yield Static(self._body(), id="tls-body")
+                yield IndentedText(self._body(), id="tls-body")
             yield Label(t("inspect.view.keys", self.lang), id="tls-keys")
 
     def _title(self) -> str:
@@ -94,7 +95,7 @@ class TlsViewScreen(ModalScreen[None]):
 
     def _refresh(self) -> None:
         self.query_one("#tls-title", Label).update(self._title())
-        self.query_one("#tls-body", Static).update(self._body())
+        self.query_one("#tls-body", IndentedText).update(self._body())
         self.query_one("#tls-keys", Label).update(t("inspect.view.keys", self.lang))
 
     def action_close(self) -> None:

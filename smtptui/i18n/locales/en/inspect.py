@@ -47,6 +47,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.cert.not_yet": "NOT VALID YET",
     "inspect.cert.sans": "     names:     {names}",
     "inspect.cert.key": "     key:       {key}; signed with {sig}",
+    "inspect.cert.bits": "{bits} bits",
     "inspect.cert.sha256": "     SHA-256:   {fp}",
     "inspect.cert.spki": "     key SHA-256 (SPKI): {fp}",
     # -- verification ------------------------------------------------------------------

@@ -47,6 +47,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.cert.not_yet": "尚未生效",
     "inspect.cert.sans": "     名称：    {names}",
     "inspect.cert.key": "     密钥：    {key}；签名算法 {sig}",
+    "inspect.cert.bits": "{bits} 位",
     "inspect.cert.sha256": "     SHA-256 指纹：{fp}",
     "inspect.cert.spki": "     公钥 SHA-256（SPKI）：{fp}",
     # -- 验证 ------------------------------------------------------------------------------
