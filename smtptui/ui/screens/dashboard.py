@@ -153,10 +153,10 @@ class DashboardScreen(Screen[None]):
             self._start(list(self.rows), exclusive=True)
         else:
             if self.query_text:
-                self.sub_title = self._t("no_profiles_match", query=self.query_text)
+                empty = self._t("no_profiles_match", query=self.query_text)
             else:
-                self.sub_title = self._t("no_profiles")
-            self.query_one("#fleet-summary", Static).update(self.sub_title)
+                empty = self._t("no_profiles")
+            self.query_one("#fleet-summary", Static).update(empty)
 
     def _header_tooltip(self) -> None:
         """Textual's header icon says "Open the command palette" in English."""
@@ -179,8 +179,7 @@ class DashboardScreen(Screen[None]):
             self._update_summary()
         else:
             key = "no_profiles_match" if self.query_text else "no_profiles"
-            self.sub_title = self._t(key, query=self.query_text)
-            self.query_one("#fleet-summary", Static).update(self.sub_title)
+            self.query_one("#fleet-summary", Static).update(self._t(key, query=self.query_text))
         self._show_detail()
         self.query_one("#fleet-legend", Static).update(legend(self.lang))
         for footer in self.query(DashboardFooter):
@@ -249,7 +248,7 @@ class DashboardScreen(Screen[None]):
         if self._marked:
             parts.append((self._t("summary.marked", names=", ".join(self._marked)), ""))
         summary = Text(" · ").join(Text(text, style=style) for text, style in parts)
-        self.sub_title = summary.plain
+        # the line under the header, in colour (not the header's subtitle too)
         self.query_one("#fleet-summary", Static).update(summary)
 
     # ------------------------------------------------------------ sorting
