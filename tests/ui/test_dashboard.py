@@ -140,7 +140,7 @@ async def test_rows_appear_at_once_and_fill_in_live_with_failures_flagged(fleet)
         summary = str(screen.query_one("#fleet-summary", Static).render())
         assert "21 profiles" in summary and "19 ok" in summary and "2 failed" in summary
         shown = str(screen.query_one("HeaderTitle").render())  # the header's words
-        assert "Fleet health" in shown and "profiles" not in shown  # the summary once, not twice
+        assert "Fleet health" in shown and "21 profiles" not in shown  # the summary once, not twice
 
         await highlight(pilot, screen, "expired")
         assert "certificate has expired" in detail(screen)

@@ -133,6 +133,7 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = self._t("title")
+        self.sub_title = self._t("subtitle")  # the counts are on the line below
         self.call_after_refresh(self._header_tooltip)
         table = self.table
         table.fixed_columns = 2
@@ -171,6 +172,7 @@ class DashboardScreen(Screen[None]):
     def _apply_language(self) -> None:
         """Redraw every word of this screen in the workspace's language now."""
         self.title = self._t("title")
+        self.sub_title = self._t("subtitle")
         for key in COLUMNS:
             self.table.columns[_column_key(key)].label = self._label(key)
         for row in self.rows.values():

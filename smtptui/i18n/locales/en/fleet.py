@@ -3,6 +3,7 @@ comparison of two checks (English)."""
 
 MESSAGES: dict[str, str | tuple[str, ...]] = {
     "fleet.title": "Fleet health",
+    "fleet.subtitle": "every profile at once: health, TLS, AUTH, latency",
     "fleet.no_profiles": "No profiles exist; clear the filter (/) or create one (n)",
     "fleet.no_profiles_match": "No profiles match {query!r}; clear the filter (/) or create one (n)",
     "fleet.notify_title": "fleet",

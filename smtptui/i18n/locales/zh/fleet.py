@@ -2,6 +2,7 @@
 
 MESSAGES: dict[str, str | tuple[str, ...]] = {
     "fleet.title": "批量健康检查",
+    "fleet.subtitle": "所有配置一起检查：健康、TLS、认证、延迟",
     "fleet.no_profiles": "没有任何配置；请清除筛选（/）或新建一个（n）",
     "fleet.no_profiles_match": "没有配置匹配“{query}”；请清除筛选（/）或新建一个（n）",
     "fleet.notify_title": "批量检查",
