@@ -28,15 +28,20 @@ def _body(app: App) -> str:
     return str(app.screen.query_one("#tls-body").render())
 
 
-async def test_the_tls_view_shows_chain_verdict_and_scan_in_two_languages(chains, serve):
+async def _valid_server(chains, serve) -> SessionConfig:
+    """A STARTTLS server with a valid chain, and how to reach it."""
     server = await serve(*chains.leaf("valid"))
-    cfg = SessionConfig(
+    return SessionConfig(
         host="127.0.0.1",
         port=server.port,
         security="starttls",
         timeout=10,
         tls=TlsConfig(ca_file=chains.ca_file(), server_hostname=MX_NAME),
     )
+
+
+async def test_the_tls_view_shows_chain_verdict_and_scan_in_two_languages(chains, serve):
+    cfg = await _valid_server(chains, serve)
     report = await inspect_tls(cfg)
     scanned = await scan(cfg)
     app = _Host(TlsViewScreen(report, lang="en", scan=scanned))
@@ -44,7 +49,7 @@ async def test_the_tls_view_shows_chain_verdict_and_scan_in_two_languages(chains
         await pilot.pause()
         assert isinstance(app.screen, TlsViewScreen)
         body = _body(app)
-        assert f"TLS of 127.0.0.1:{server.port}" in str(
+        assert f"TLS of 127.0.0.1:{cfg.port}" in str(
             app.screen.query_one("#tls-title", Label).render()
         )
         assert "verified: the chain leads to" in body and "#2 " in body
@@ -66,14 +71,7 @@ async def test_long_lines_of_the_tls_view_wrap_under_their_own_indentation(chain
     but the start of a top-level item is drawn at the first column."""
     from smtptui.ui.screens.tls_view import report_text
 
-    server = await serve(*chains.leaf("valid"))
-    cfg = SessionConfig(
-        host="127.0.0.1",
-        port=server.port,
-        security="starttls",
-        timeout=10,
-        tls=TlsConfig(ca_file=chains.ca_file(), server_hostname=MX_NAME),
-    )
+    cfg = await _valid_server(chains, serve)
     report = await inspect_tls(cfg)
     app = _Host(TlsViewScreen(report, lang="en"))
     async with app.run_test(size=(64, 40)) as pilot:
