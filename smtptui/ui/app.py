@@ -170,11 +170,13 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             self.panes.transcript.view.show(controller.lines)
         elif slot == "reference":
             self.panes.reference.follow(controller)
-        elif slot == "composer" and self.workspace.current is not None:
-            name = self.workspace.current
-            self.panes.composer.load(
-                self.workspace.profile(name), self.workspace.draft(name), check_now=True
-            )
+        elif slot == "composer":
+            if (name := self.workspace.current) is not None:
+                self.panes.composer.load(
+                    self.workspace.profile(name), self.workspace.draft(name), check_now=True
+                )
+            else:
+                self.panes.composer.validate_now()
         # the session panel is built showing the current session and draft
         self._update_titles()
         self._header_tooltip()

@@ -171,7 +171,8 @@ class ComposerPane(Vertical):
     def on_mount(self) -> None:
         self.border_title = self._text("title")
         self._ready = True
-        self.validate_now()  # drawn with its hints: no second layout a moment later
+        # checked by whoever fills it (load(..., check_now=True)) before it is
+        # first drawn: its hints are in that drawing, not a layout later
 
     def set_language(self, lang: str) -> None:
         """Labels, placeholders, buttons and the current hints in ``lang``."""
