@@ -15,9 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.keys import key_to_character
 from textual.widget import Widget
 
 from smtptui.ui.keys import BY_ID
@@ -32,6 +34,16 @@ class ShownKey:
     label: str
     help: str
     enabled: bool
+
+
+def typed_character(key: str) -> str | None:
+    """What pressing ``key`` types in a text field (``slash`` → ``/``: Textual
+    has no character for a few key names, and then lists a key a field
+    would type as if it worked)."""
+    return key_to_character(key) or _TYPED.get(key)
+
+
+_TYPED = {"slash": "/", "backslash": "\\", "at": "@"}
 
 
 class DashboardFooter(Widget):
@@ -80,7 +92,7 @@ class DashboardFooter(Widget):
     # -------------------------------------------------------------- state
     @staticmethod
     def _compact_at(width: int) -> bool:
-        # at 80 columns every key still fits, a space apart
+        # below 110 columns the keys are drawn a space apart, to fit more
         return width < 110
 
     def on_mount(self) -> None:
@@ -91,10 +103,8 @@ class DashboardFooter(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def on_resize(self, event: events.Resize) -> None:
-        compact = self._compact_at(event.size.width)
-        if compact != self.compact:
-            self.compact = compact
-            self.refresh()
+        self.compact = self._compact_at(event.size.width)
+        self.refresh()  # which keys fit depends on the width too
 
     def set_language(self, lang: str) -> None:
         if lang != self.lang:
@@ -114,10 +124,21 @@ class DashboardFooter(Widget):
 
     def _active_keys(self) -> tuple[ShownKey, ...]:
         """The keys of the focused widget and its ancestors, then the app's,
-        one per action (the first key bound to it), as Textual's footer has them."""
+        one per action (the first key bound to it), as Textual's footer has
+        them — none while a dialog covers this screen (its keys are not the
+        ones that work then, and a click cannot reach them), and none that
+        the focused text field would type instead (Textual misses ``/``)."""
+        screen = self.screen
+        if not screen.is_active:  # a dialog is on top of it
+            return ()
+        focused = screen.focused
         shown: dict[str, ShownKey] = {}
-        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+        for _node, binding, enabled, tooltip in screen.active_bindings.values():
             if not binding.show or binding.action in shown:
+                continue
+            if focused is not None and focused.check_consume_key(
+                binding.key, typed_character(binding.key)
+            ):
                 continue
             known = BY_ID.get(binding.id or "")
             shown[binding.action] = ShownKey(
@@ -136,18 +157,23 @@ class DashboardFooter(Widget):
 
     # ------------------------------------------------------------ drawing
     def render(self) -> Text:
+        """The keys that fit, each whole: a key that does not fit is left out
+        (F1 lists them all), never cut in the middle of its word."""
         key_style = self.get_component_rich_style("footer-key--key")
         label_style = self.get_component_rich_style("footer-key--description")
         hover_style = self.get_component_rich_style("footer-key--hover")
         dim = Style(dim=True)
+        width = self.content_region.width or 10_000
         text = Text(no_wrap=True, overflow="crop")
         self._spans = []
         for key in self._keys:
-            start = text.cell_len
             if self.compact:  # "^p Commands", a space between keys
                 parts = [(key.display, key_style), (f" {key.label}", label_style)]
             else:  # " ^p Commands "
                 parts = [(f" {key.display} ", key_style), (f"{key.label} ", label_style)]
+            start = text.cell_len
+            if start + sum(cell_len(part) for part, _ in parts) > width:
+                break
             for part, style in parts:
                 if key is self._hover:
                     style = style + hover_style

@@ -251,6 +251,9 @@ async def test_h_opens_the_fleet_view_where_dashboard_keys_do_nothing():
         await pilot.press("h")
         await pilot.pause()
         assert type(app.screen).__name__ == "DashboardScreen"
+        summary = app.screen.query_one("#fleet-summary")
+        await wait_until(pilot, lambda: "1 ok" in str(summary.render()))
+        assert str(summary.render()).startswith("1 profile ·")  # the demo alone: singular
         await pilot.press("f5")  # "send" belongs to the main screen
         await app.workers.wait_for_complete()
         assert app.workspace.builtin.server is None or not app.workspace.builtin.server.messages

@@ -178,6 +178,7 @@ async def test_the_footer_follows_the_focus_and_its_keys_are_clicked():
         app.screen.query_one("#composer-to", Input).focus()
         await wait_until(pilot, lambda: ("f4", "Preview DATA") in shown())
         assert ("q", "Quit") not in shown()  # typed as text in a field
+        assert ("slash", "Filter") not in shown()  # so is "/"
         before = shown()
         await pilot.press("tab")
         await pilot.pause()
@@ -186,6 +187,14 @@ async def test_the_footer_follows_the_focus_and_its_keys_are_clicked():
         app.screen.query_one("#transcript-view").focus()
         await wait_until(pilot, lambda: ("end", "Follow") in shown())
         assert ("q", "Quit") in shown() and ("f4", "Preview DATA") not in shown()
+        app.screen.query_one("#reference-table").focus()
+        await wait_until(pilot, lambda: ("f", "Follow") in shown())
+        # a dialog on top: its keys are not these, and a click cannot reach them
+        await pilot.press("i")
+        await wait_until(pilot, lambda: isinstance(app.screen, InboxScreen))
+        await wait_until(pilot, lambda: shown() == [])
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: ("q", "Quit") in shown())
         await pilot.press("l")
         await wait_until(pilot, lambda: ("q", "退出") in shown())
         assert "Quit" not in str(footer.render())
@@ -196,3 +205,20 @@ async def test_the_footer_follows_the_focus_and_its_keys_are_clicked():
         x = text.index("Help")
         await pilot.click(DashboardFooter, offset=(x, 0))
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+
+
+async def test_the_footer_leaves_out_keys_that_do_not_fit_instead_of_cutting_one():
+    from smtptui.ui.footer import DashboardFooter
+
+    app = SmtpTuiApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        footer = app.screen.query_one(DashboardFooter)
+        drawn = str(footer.render()).rstrip()
+        assert len(drawn) <= 80
+        labels = [label for _key, label in footer.shown]
+        whole = [label for label in labels if f" {label}" in drawn]
+        assert whole == labels[: len(whole)] and len(whole) < len(labels)  # some left out
+        # and what is drawn ends with a whole label, not a cut one
+        assert drawn.endswith(whole[-1])

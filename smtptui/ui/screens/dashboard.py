@@ -30,7 +30,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.widgets.data_table import RowDoesNotExist
 from textual.worker import Worker, WorkerState
 
-from smtptui.i18n import t
+from smtptui.i18n import t, tn
 from smtptui.ui.footer import DashboardFooter
 from smtptui.ui.keys import BY_ID, bindings
 from smtptui.ui.messages import OpenProfile, SwaksRequested
@@ -236,7 +236,7 @@ class DashboardScreen(Screen[None]):
         busy = sum(1 for r in rows if r.busy)
         # (text, style): the colour follows the count it shows, never the words
         parts = [
-            (self._t("summary.profiles", n=len(rows)), ""),
+            (tn("fleet.summary.profiles", len(rows), self.lang), ""),
             (self._t("summary.ok", n=len(done) - failed), "green"),
         ]
         if failed:

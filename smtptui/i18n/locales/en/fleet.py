@@ -8,6 +8,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "fleet.no_profiles_match": "No profiles match {query!r}; clear the filter (/) or create one (n)",
     "fleet.notify_title": "fleet",
     "fleet.summary.profiles": "{n} profiles",
+    "fleet.summary.profiles.one": "{n} profile",
     "fleet.summary.ok": "{n} ok",
     "fleet.summary.failed": "{n} failed",
     "fleet.summary.checking": "{n} checking",

@@ -7,6 +7,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "fleet.no_profiles_match": "没有配置匹配“{query}”；请清除筛选（/）或新建一个（n）",
     "fleet.notify_title": "批量检查",
     "fleet.summary.profiles": "{n} 个配置",
+    "fleet.summary.profiles.one": "{n} 个配置",
     "fleet.summary.ok": "{n} 个正常",
     "fleet.summary.failed": "{n} 个失败",
     "fleet.summary.checking": "{n} 个检查中",

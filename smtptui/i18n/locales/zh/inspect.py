@@ -48,8 +48,8 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.cert.sans": "     名称：    {names}",
     "inspect.cert.key": "     密钥：    {key}；签名算法 {sig}",
     "inspect.cert.bits": "{bits} 位",
-    "inspect.cert.sha256": "     SHA-256 指纹：{fp}",
-    "inspect.cert.spki": "     公钥 SHA-256（SPKI）：{fp}",
+    "inspect.cert.sha256": "     SHA-256 指纹： {fp}",
+    "inspect.cert.spki": "     公钥 SHA-256（SPKI）： {fp}",
     # -- 验证 ------------------------------------------------------------------------------
     "inspect.verify.ok": "已验证：证书链通向 {anchor}，它受{trust}信任，且证书包含服务器的名称",
     "inspect.verify.cert_n": "证书 #{n}",
