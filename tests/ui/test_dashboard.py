@@ -139,6 +139,9 @@ async def test_rows_appear_at_once_and_fill_in_live_with_failures_flagged(fleet)
         assert float(cell(screen, "slow-0", "ph-banner")) >= 250  # 0.3 s reply delay
         summary = str(screen.query_one("#fleet-summary", Static).render())
         assert "21 profiles" in summary and "19 ok" in summary and "2 failed" in summary
+        legend = screen.query_one("#fleet-legend", Static)
+        wrapped = legend.get_content_height(legend.size, legend.size, legend.content_size.width)
+        assert legend.content_size.height == wrapped > 1  # the whole legend, not its start
         shown = str(screen.query_one("HeaderTitle").render())  # the header's words
         assert "Fleet health" in shown and "21 profiles" not in shown  # the summary once, not twice
 

@@ -86,7 +86,7 @@ class DashboardScreen(Screen[None]):
     DashboardScreen #fleet-detail-box {
         height: auto; max-height: 9; border-top: solid $panel-lighten-2; padding: 0 1;
     }
-    DashboardScreen #fleet-legend { height: auto; max-height: 2; color: $text-muted; padding: 0 1; }
+    DashboardScreen #fleet-legend { height: auto; max-height: 4; color: $text-muted; padding: 0 1; }
     DashboardScreen.-short #fleet-summary, DashboardScreen.-short #fleet-legend { display: none; }
     DashboardScreen.-short #fleet-detail-box { max-height: 6; }
     """
