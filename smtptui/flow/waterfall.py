@@ -6,6 +6,11 @@ MAIL, RCPT, DATA (the 354) and end of data (sending the message until the
 final reply).  A row can have several segments (EHLO before and after TLS; one
 RCPT per recipient) and pipelined commands overlap, as they do on the wire.
 
+Time with nothing on the wire longer than :data:`IDLE_BREAK_MS` (a person
+who connects, reads the greeting and sends a minute later) is taken out of
+the axis and reported as an :class:`Idle` stretch, so the phases stay
+readable; the total still counts it.
+
 Built from a session's events (each reply's ``elapsed_ms`` ends at its
 ``at``), or from a fleet check result: with its events when it has them,
 otherwise from the saved per-phase totals laid one after another.  The bar
@@ -26,7 +31,9 @@ if TYPE_CHECKING:
     from smtptui.fleet.results import CheckResult
 
 __all__ = [
+    "IDLE_BREAK_MS",
     "ROWS",
+    "Idle",
     "Segment",
     "Waterfall",
     "WaterfallRow",
@@ -82,24 +89,60 @@ class WaterfallRow:
         return max(s.end_ms for s in self.segments)
 
 
+#: Longer than this with nothing on the wire, and the stretch is left out of the axis.
+IDLE_BREAK_MS = 1000.0
+
+
+@dataclass(frozen=True, slots=True)
+class Idle:
+    """``ms`` with nothing on the wire, taken out of the axis at ``at_ms``."""
+
+    at_ms: float
+    ms: float
+
+
 @dataclass(frozen=True, slots=True)
 class Waterfall:
     """The rows that happened (phases that did not are left out), and the
-    time from the first to the last thing measured.  ``sequential`` says the
-    segments are saved totals laid end to end, not measured positions."""
+    time from the first to the last thing measured (``total_ms``, idle
+    stretches included).  Segments are placed on an axis without the idle
+    stretches (``idle``), ``axis_ms`` long.  ``sequential`` says the segments
+    are saved totals laid end to end, not measured positions."""
 
     rows: tuple[WaterfallRow, ...]
     total_ms: float
     sequential: bool = False
+    idle: tuple[Idle, ...] = ()
 
     def row(self, phase: str) -> WaterfallRow | None:
         return next((r for r in self.rows if r.phase == phase), None)
 
+    @property
+    def axis_ms(self) -> float:
+        return self.total_ms - sum(i.ms for i in self.idle)
+
 
 def _build(found: dict[str, list[Segment]], *, sequential: bool = False) -> Waterfall:
-    rows = tuple(WaterfallRow(p, tuple(found[p])) for p in ROWS if found.get(p))
-    total = max((r.end_ms for r in rows), default=0.0)
-    return Waterfall(rows, total, sequential)
+    # idle stretches: gaps between everything measured, longer than the break
+    idle: list[Idle] = []
+    shifts: list[tuple[float, float]] = []  # (from this start on, move left by)
+    removed = 0.0
+    covered = 0.0
+    for seg in sorted((s for segs in found.values() for s in segs), key=lambda s: s.start_ms):
+        if seg.start_ms - covered > IDLE_BREAK_MS:
+            gap = seg.start_ms - covered
+            idle.append(Idle(covered - removed, gap))
+            removed += gap
+            shifts.append((seg.start_ms, removed))
+        covered = max(covered, seg.end_ms)
+
+    def moved(seg: Segment) -> Segment:
+        by = next((r for start, r in reversed(shifts) if seg.start_ms >= start), 0.0)
+        return Segment(seg.start_ms - by, seg.ms) if by else seg
+
+    rows = tuple(WaterfallRow(p, tuple(moved(s) for s in found[p])) for p in ROWS if found.get(p))
+    axis = max((r.end_ms for r in rows), default=0.0)
+    return Waterfall(rows, axis + removed, sequential, tuple(idle))
 
 
 def from_events(events: Iterable[ev.Event]) -> Waterfall:

@@ -98,3 +98,30 @@ def test_ticks_are_round_numbers():
     for total in (0.3, 7, 42, 999, 12_345):
         ticks = nice_ticks(total)
         assert ticks[0] == 0 and ticks[-1] <= total and 2 <= len(ticks) <= 6
+
+
+async def test_a_pause_before_the_next_command_is_left_out_of_the_axis(demo):
+    """A learner reads the greeting and types EHLO 1.3 s later: the phases stay
+    readable (the pause is not 90 % of the axis), the pause is reported, and
+    the total still counts it."""
+    import asyncio
+
+    from smtptui.flow.waterfall import IDLE_BREAK_MS
+    from smtptui.ui.widgets.waterfall_view import WaterfallView
+
+    session, events = await demo()
+    await session.connect()
+    await asyncio.sleep(1.3)
+    await session.raw("EHLO learner.example")
+    await session.quit()
+    w = from_events(events)
+    assert len(w.idle) == 1 and w.idle[0].ms >= 1250
+    assert w.axis_ms < IDLE_BREAK_MS  # the phases alone
+    assert w.total_ms >= w.axis_ms + w.idle[0].ms - 1e-6
+    banner, ehlo = w.row("banner"), w.row("ehlo")
+    assert ehlo.start_ms - banner.end_ms < 5  # drawn next to each other
+    assert w.idle[0].at_ms <= ehlo.start_ms
+    for row in w.rows:
+        assert row.end_ms <= w.axis_ms + 1e-6
+    view = WaterfallView([("learner", w)], lang="en")
+    assert view.axis_ms == w.axis_ms

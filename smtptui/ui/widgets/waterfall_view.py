@@ -29,10 +29,19 @@ NUMBER_WIDTH = 10
 PALETTE = ("dns", "connect", "banner", "ehlo", "tls", "auth", "mail", "rcpt", "data", "data_end")
 
 
+def marks(at: list[float], total_ms: float, width: int, char: str = "⋯") -> str:
+    """``width`` cells with ``char`` at each of the ``at`` places on the axis."""
+    cells = [" "] * width
+    for ms in at:
+        col = min(width - 1, round(ms / total_ms * (width - 1))) if total_ms else 0
+        cells[col] = char
+    return "".join(cells)
+
+
 def label_width(lang: str | None) -> int:
     """The label column: the longest phase name in ``lang``, a space either
     side (a label never touches its bar)."""
-    names = (t(f"flow.wf.{phase}", lang) for phase in (*PALETTE, "total"))
+    names = (t(f"flow.wf.{phase}", lang) for phase in (*PALETTE, "idle", "total"))
     return max(cell_len(name) for name in names) + 2
 
 
@@ -87,8 +96,9 @@ class WaterfallView(Widget):
         return self.get_component_rich_style(f"waterfall--{name}", partial=True)
 
     @property
-    def total_ms(self) -> float:
-        return max((w.total_ms for _, w in self.waterfalls), default=0.0)
+    def axis_ms(self) -> float:
+        """The common axis: the longest waterfall, idle stretches left out."""
+        return max((w.axis_ms for _, w in self.waterfalls), default=0.0)
 
     def render(self) -> Text:
         lang = self.lang
@@ -98,7 +108,7 @@ class WaterfallView(Widget):
             return out
         label_cells = label_width(lang)
         width = max(10, self.content_region.width - label_cells - NUMBER_WIDTH)
-        total = self.total_ms
+        total = self.axis_ms
         for n, (title, waterfall) in enumerate(self.waterfalls):
             if n:
                 out.append("\n")
@@ -112,6 +122,14 @@ class WaterfallView(Widget):
                 colour = "abc"[PALETTE.index(row.phase) % 3] if row.phase in PALETTE else "a"
                 out.append(bar(row.segments, total, width), self._style(f"bar-{colour}"))
                 out.append(format_ms(row.ms).rjust(NUMBER_WIDTH) + "\n", self._style("number"))
+            if waterfall.idle:  # where the quiet time was taken out, and how long it was
+                label = set_cell_size(" " + t("flow.wf.idle", lang), label_cells)
+                out.append(label, self._style("label"))
+                out.append(
+                    marks([i.at_ms for i in waterfall.idle], total, width), self._style("axis")
+                )
+                idle_ms = sum(i.ms for i in waterfall.idle)
+                out.append(format_ms(idle_ms).rjust(NUMBER_WIDTH) + "\n", self._style("number"))
             label = set_cell_size(" " + t("flow.wf.total", lang), label_cells)
             out.append(label, self._style("label"))
             out.append(
@@ -119,6 +137,8 @@ class WaterfallView(Widget):
                 self._style("number"),
             )
         out.append(" " * label_cells + self._axis(total, width), self._style("axis"))
+        if any(w.idle for _, w in self.waterfalls):
+            out.append("\n" + " " * label_cells + t("flow.wf.idle_note", lang), self._style("note"))
         return out
 
     @staticmethod
@@ -140,4 +160,6 @@ class WaterfallView(Widget):
     def get_content_height(self, container, viewport, width: int) -> int:
         if not any(w.rows for _, w in self.waterfalls):
             return 1
-        return sum(len(w.rows) + 2 for _, w in self.waterfalls) + len(self.waterfalls)
+        idle = sum(1 for _, w in self.waterfalls if w.idle)
+        note = 1 if idle else 0
+        return sum(len(w.rows) + 2 for _, w in self.waterfalls) + len(self.waterfalls) + idle + note

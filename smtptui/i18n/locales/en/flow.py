@@ -43,6 +43,8 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "flow.wf.data": "DATA",
     "flow.wf.data_end": "end of data",
     "flow.wf.total": "total",
+    "flow.wf.idle": "idle",
+    "flow.wf.idle_note": "⋯ time with nothing on the wire (over 1 s), left out of the axis",
     "flow.wf.empty": "No timings yet: connect first.",
     "flow.wf.sequential": "saved totals, drawn one after another",
     "flow.wf.title": "Where the time went",

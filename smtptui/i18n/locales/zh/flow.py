@@ -42,6 +42,8 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "flow.wf.data": "DATA 命令",
     "flow.wf.data_end": "邮件内容结束",
     "flow.wf.total": "合计",
+    "flow.wf.idle": "空闲",
+    "flow.wf.idle_note": "⋯ 线路上没有任何数据的时间（超过 1 秒），未计入时间轴",
     "flow.wf.empty": "还没有耗时数据：请先连接。",
     "flow.wf.sequential": "保存的各阶段合计，依次排列",
     "flow.wf.title": "时间都花在哪里",
