@@ -185,7 +185,7 @@ class Conversation:
         elif isinstance(event, ev.TlsEstablished):
             before = self.state
             self.state = before.after_tls()
-            if before.state is State.TLS_HANDSHAKE:
+            if self.history and before.state is State.TLS_HANDSHAKE:
                 self.transitions.append(
                     Transition(State.TLS_HANDSHAKE, "handshake", self.state.state)
                 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from smtptui.flow.conversation import Conversation, Exchange, Phase, phase_of
 from smtptui.i18n import t
@@ -121,8 +122,7 @@ class Flow:
     def index_of_line(self, line: int) -> int | None:
         """The item shown for transcript line ``line`` (the last item starting
         at or before it), or ``None`` before the first item."""
-        starts = [item.line for item in self.items]
-        i = bisect.bisect_right(starts, line) - 1
+        i = bisect.bisect_right(self.items, line, key=attrgetter("line")) - 1
         return i if i >= 0 else None
 
 

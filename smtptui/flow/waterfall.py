@@ -162,7 +162,7 @@ def from_events(events: Iterable[ev.Event]) -> Waterfall:
         start = max(0.0, (end - origin) * 1000 - ms)
         found.setdefault(row, []).append(Segment(start, ms))
 
-    conversation = Conversation()
+    conversation = Conversation(history=False)  # only each exchange as it completes
     for event in events:
         exchange = conversation.feed(event)
         if isinstance(event, ev.Connected):

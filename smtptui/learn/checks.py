@@ -202,14 +202,10 @@ def _dots(rule: str, message: ReceivedMessage, typed: list[str]) -> Verdict:
     body = _body_lines(message)
     if rule == "dot_lost":
         single = [line for line in typed if line.startswith(".") and not line.startswith("..")]
-        if not single:
-            return verdict(Outcome.REFUSE, "lesson.refuse.no_dot_line")
         if not any(line[1:] in body and line not in body for line in single):
             return verdict(Outcome.REFUSE, "lesson.refuse.no_dot_line")
         return verdict(Outcome.PASS)
     double = [line for line in typed if line.startswith("..")]
-    if not double:
-        return verdict(Outcome.REFUSE, "lesson.refuse.no_stuffing")
     if not any(line[1:] in body for line in double):
         return verdict(Outcome.REFUSE, "lesson.refuse.no_stuffing")
     return verdict(Outcome.PASS)

@@ -8,6 +8,8 @@ and its local domain ``demo.local``; anything else is relayed only after AUTH.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from smtptui.learn.model import AuthAnswer, Command, Lesson, Message, Reach, Step
 from smtptui.reference.states import State
 
@@ -32,6 +34,12 @@ EHLO_TLS = Step(
     ("EHLO learner.example",),
     when=(S.CONNECTED, S.GREETED),
     show="capabilities",
+)
+MAIL = Step(
+    "mail",
+    Command(("MAIL",), (250,), pattern=rf"MAIL FROM:\s*{_ADDRESS}.*"),
+    ("MAIL FROM:<demo@demo.local>",),
+    when=(S.GREETED,),
 )
 _PREPARE_ANSWER = ("MAIL FROM:<demo@demo.local>", "RCPT TO:<friend@demo.local>", "DATA")
 
@@ -65,12 +73,7 @@ ENVELOPE = Lesson(
     "envelope",
     (
         EHLO,
-        Step(
-            "mail",
-            Command(("MAIL",), (250,), pattern=rf"MAIL FROM:\s*{_ADDRESS}.*"),
-            ("MAIL FROM:<demo@demo.local>",),
-            when=(S.GREETED,),
-        ),
+        MAIL,
         Step(
             "rcpt",
             Command(("RCPT",), (250, 251), pattern=rf"RCPT TO:\s*{_ADDRESS}.*"),
@@ -165,13 +168,7 @@ DOTS = Lesson(
 STARTTLS_LESSON = Lesson(
     "starttls",
     (
-        Step(
-            "ehlo",
-            EHLO.check,
-            EHLO.answer,
-            when=_START,
-            show="capabilities",
-        ),
+        replace(EHLO, show="capabilities"),
         Step("starttls", STARTTLS.check, STARTTLS.answer, when=(S.GREETED,), show="tls"),
         EHLO_TLS,
         Step("quit", Command(("QUIT",), (221,), tls=True), ("QUIT",), when=(S.GREETED,)),
@@ -240,12 +237,7 @@ ADDRESS_ERRORS = Lesson(
     "address_errors",
     (
         EHLO,
-        Step(
-            "mail",
-            Command(("MAIL",), (250,), pattern=rf"MAIL FROM:\s*{_ADDRESS}.*"),
-            ("MAIL FROM:<demo@demo.local>",),
-            when=(S.GREETED,),
-        ),
+        MAIL,
         Step(
             "unknown",
             Command(("RCPT",), (550,)),

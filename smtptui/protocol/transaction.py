@@ -212,18 +212,20 @@ def _data_accepted(replies: list[Reply]) -> bool:
 
 
 @functools.lru_cache(maxsize=8)
-def _lockstep_steps(
-    sender: str, recipients: tuple[str, ...], params: tuple[str, ...], payload: bytes
-) -> list[Step]:
-    """The steps of one transaction (the same for every copy a bulk sender
-    sends, so they are built once)."""
+def _envelope_steps(
+    sender: str, recipients: tuple[str, ...], params: tuple[str, ...]
+) -> tuple[Step, ...]:
+    """MAIL, RCPT… and DATA of one transaction (the same for every copy a
+    bulk sender sends, so they are built once).  The message is not part of
+    the key: hashing and comparing it would read the whole payload twice per
+    message, more work than building its step."""
     last = len(recipients) - 1
-    steps = [Step.lines([" ".join((f"MAIL FROM:<{sender}>", *params))], _mail_accepted)]
-    steps += [
+    mail = Step.lines([" ".join((f"MAIL FROM:<{sender}>", *params))], _mail_accepted)
+    rcpts = [
         Step.lines([f"RCPT TO:<{a}>"], _any_recipient if i == last else None)
         for i, a in enumerate(recipients)
     ]
-    return [*steps, Step.lines(["DATA"], _data_accepted), Step.message(payload)]
+    return (mail, *rcpts, Step.lines(["DATA"], _data_accepted))
 
 
 async def _in_lockstep(
@@ -234,7 +236,8 @@ async def _in_lockstep(
     refusals are handled exactly as in the step-by-step path."""
     recipients = envelope.recipients
     last = len(recipients) - 1
-    replies = await exchange(session, _lockstep_steps(envelope.sender, recipients, params, payload))
+    steps = _envelope_steps(envelope.sender, recipients, params)
+    replies = await exchange(session, [*steps, Step.message(payload)])
     mail = replies[0]
     if not mail.ok:
         raise _refused(session, Phase.MAIL, "the server refused the sender (MAIL FROM)", mail)
@@ -372,7 +375,7 @@ async def send_stream(
             rcpts = tuple(zip(envelope.recipients, rcpt_replies, strict=True))
             refusal = (
                 None
-                if data.code == 354 and mail.ok and any(r.ok for r in rcpt_replies)
+                if _group_accepted(replies)
                 else await _unwind_refused_group(session, mail, rcpt_replies, data)
             )
             if refusal is not None:
