@@ -206,20 +206,29 @@ def write_profiles(folder: Path, ports: list[int]) -> list[str]:
 
 
 # ------------------------------------------------------------------ runs
-def run_cli(env: dict[str, str], cpu: int | None, tag: str) -> dict[str, dict[str, Any]]:
+def _smtptui(
+    label: str, args: list[str], env: dict[str, str], cpu: int | None, timeout: float
+) -> str:
+    """The output of ``smtptui ARGS`` (pinned to ``cpu`` when given); exit 1
+    only says a check failed, which the verdicts judge."""
     done = subprocess.run(
-        [*SMTPTUI, "check", "--all", "--tag", tag, "--json"],
+        [*SMTPTUI, *args],
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
         preexec_fn=(lambda: pin({cpu})) if cpu is not None else None,
     )
     if done.returncode not in (0, 1):
-        raise RuntimeError(f"check --all failed ({done.returncode}): {done.stderr[-800:]}")
+        raise RuntimeError(f"{label} failed ({done.returncode}): {done.stderr[-800:]}")
+    return done.stdout
+
+
+def run_cli(env: dict[str, str], cpu: int | None, tag: str) -> dict[str, dict[str, Any]]:
+    out = _smtptui("check --all", ["check", "--all", "--tag", tag, "--json"], env, cpu, 300)
     found = {}
-    for line in done.stdout.splitlines():
+    for line in out.splitlines():
         data = json.loads(line)
         found[data["profile"]] = {"ok": data["ok"], "latencies": data["latency_ms"]}
     return found
@@ -274,18 +283,8 @@ def run_dashboard(
 
 
 def run_compare(env: dict[str, str], cpu: int | None) -> dict[str, Any]:
-    done = subprocess.run(
-        [*SMTPTUI, "compare", "bench-00", "bench-01", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        preexec_fn=(lambda: pin({cpu})) if cpu is not None else None,
-    )
-    if done.returncode not in (0, 1):
-        raise RuntimeError(f"compare failed ({done.returncode}): {done.stderr[-800:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    out = _smtptui("compare", ["compare", "bench-00", "bench-01", "--json"], env, cpu, 120)
+    return json.loads(out.strip().splitlines()[-1])
 
 
 # ------------------------------------------------------------------ verdicts

@@ -32,12 +32,8 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve()
-sys.path.insert(0, str(HERE.parent))
-
-from common import machine_facts, table  # noqa: E402
+from common import machine_facts, table
 
 TARGET_SECONDS = 5.0
 TESTSSL_ANCHOR = 47.0

@@ -416,18 +416,16 @@ def proc_status_mb(pid: int, key: str) -> float:
 
 
 def percentile(values: list[float], pct: float) -> float:
-    """The ``pct``-th percentile (nearest rank) of ``values``."""
+    """The ``pct``-th percentile (nearest rank) of ``values``; NaN for none."""
+    if not values:
+        return math.nan
     ordered = sorted(values)
     rank = max(1, math.ceil(pct / 100 * len(ordered)))
     return ordered[rank - 1]
 
 
 def p95(values: list[float]) -> float:
-    """Nearest-rank 95th percentile."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+    return percentile(values, 95)
 
 
 def read_status(path: Path) -> dict[str, Any]:
@@ -803,7 +801,7 @@ def report(paint: PaintRuns | None, runs: list[TranscriptRun]) -> tuple[list[str
                     "newest line after the ingest (End was pressed before measuring)"
                 )
         rep = big.repaint_ms()
-        p99 = percentile(rep, 99) if rep else math.nan
+        p99 = percentile(rep, 99)
         passed = bool(rep) and p99 <= REPAINT_P99_TARGET_MS and not big.problems
         ok &= passed
         verdicts.append(

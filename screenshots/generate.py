@@ -89,17 +89,23 @@ def freeze_time(setattr=setattr) -> None:
     )
 
 
+def fixed_client_port(event):
+    """``event`` with CLIENT_PORT as the client's port if it is a ``Connected``."""
+    from smtptui.protocol import events as ev
+
+    if isinstance(event, ev.Connected):
+        return replace(event, local=(event.local[0], CLIENT_PORT))
+    return event
+
+
 def fixed_local_port(setattr=setattr) -> None:
     """The client's ephemeral port is the one random number left on screen."""
-    from smtptui.protocol import events as ev
     from smtptui.workspace.session import SessionController
 
     original = SessionController._on_event
 
     def on_event(self, event):
-        if isinstance(event, ev.Connected):
-            event = replace(event, local=(event.local[0], CLIENT_PORT))
-        original(self, event)
+        original(self, fixed_client_port(event))
 
     setattr(SessionController, "_on_event", on_event)
 
@@ -230,6 +236,14 @@ async def connected(pilot, name: str = "demo") -> None:
         await pilot.pause(0.05)
 
 
+async def connect_and_send(pilot) -> None:
+    """Enter on the selected demo profile, then F5: a whole session, settled."""
+    await pilot.press("enter")
+    await connected(pilot)
+    await pilot.press("f5")
+    await settle(pilot)
+
+
 async def until_screen(pilot, kind) -> None:
     """Until the app shows a screen of ``kind`` (bounded)."""
     for _ in range(100):
@@ -246,17 +260,7 @@ class Shooter:
         self.written: list[Path] = []
 
     def app(self, **kw):
-        from smtptui.builtin import BuiltinServer
-        from smtptui.server import ServerConfig
-        from smtptui.ui.app import SmtpTuiApp
-
-        app = SmtpTuiApp(profiles_dir=str(self.work / "profiles"), **kw)
-        app.workspace.builtin = BuiltinServer(
-            ServerConfig(
-                port=DEMO_PORT, tls_port=DEMO_TLS_PORT, cert_file=self.cert, key_file=self.key
-            )
-        )
-        return app
+        return demo_app(self.work, self.cert, self.key, **kw)
 
     def save(self, app, name: str) -> None:
         path = self.out / f"{name}.svg"
@@ -269,10 +273,7 @@ class Shooter:
         app = self.app()
         async with app.run_test(size=(120, 40)) as pilot:
             await ready(pilot)
-            await pilot.press("enter")
-            await connected(pilot)
-            await pilot.press("f5")
-            await settle(pilot)
+            await connect_and_send(pilot)
             self.save(app, "dashboard")
 
     async def auth_login(self) -> None:
@@ -282,10 +283,7 @@ class Shooter:
         app = self.app()
         async with app.run_test(size=(140, 44)) as pilot:
             await ready(pilot)
-            await pilot.press("enter")
-            await connected(pilot)
-            await pilot.press("f5")
-            await settle(pilot)
+            await connect_and_send(pilot)
             await pilot.press("d")
             await settle(pilot)
             view = app.query_one(TranscriptView)
@@ -357,10 +355,7 @@ class Shooter:
         app = self.app()
         async with app.run_test(size=(120, 40)) as pilot:
             await ready(pilot)
-            await pilot.press("enter")
-            await connected(pilot)
-            await pilot.press("f5")
-            await settle(pilot)
+            await connect_and_send(pilot)
             await pilot.press("v")
             await until_screen(pilot, FlowScreen)
             await pilot.press("home", *("down",) * 9)
@@ -389,15 +384,12 @@ class Shooter:
         """smtptui learn in Chinese: the envelope lesson done, the blind copy shown."""
         from smtptui.builtin import BuiltinServer
         from smtptui.learn.progress import ProgressStore
-        from smtptui.protocol import events as ev
         from smtptui.server import ServerConfig
         from smtptui.ui.learn_app import LearnApp
         from smtptui.ui.screens.lesson import LessonScreen
 
         def shown(self, event, original=LessonScreen._event):  # the client port, on screen only
-            if isinstance(event, ev.Connected):
-                event = replace(event, local=(event.local[0], CLIENT_PORT))
-            original(self, event)
+            original(self, fixed_client_port(event))
 
         LessonScreen._event = shown
         server = ServerConfig(port=DEMO_PORT, tls_port=None, cert_file=self.cert, key_file=self.key)

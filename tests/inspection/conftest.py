@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,22 @@ async def serve():
     yield start
     for server in servers:
         await server.stop()
+
+
+class BackgroundServer:
+    """The built-in server on its own loop, for CLI tests (click runs its own);
+    with ``cert``/``key``, serving that chain."""
+
+    def __init__(self, cert: str | None = None, key: str | None = None) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.server = DemoServer(
+            ServerConfig(host="127.0.0.1", port=0, cert_file=cert, key_file=key)
+        )
+        self.loop.run_until_complete(self.server.start())
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)

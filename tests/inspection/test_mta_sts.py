@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 
 import dns.resolver
 import pytest
@@ -21,7 +20,7 @@ from smtptui.inspection.sts import evaluate, lookup_published, mx_check, sts_lin
 from smtptui.inspection.tlsrpt import parse_tlsrpt
 from smtptui.protocol.config import SessionConfig, TlsConfig
 
-from .conftest import MX, MX_NAME, TXT, A, StubResolver
+from .conftest import MX, MX_NAME, TXT, A, BackgroundServer, StubResolver
 from .policy_server import PolicyServer, Reply, policy
 
 DOMAIN = "example.test"
@@ -241,29 +240,9 @@ def test_tlsrpt_records_as_rfc_8460_reads_them():
 # ------------------------------------------------------------------ smtptui tls @domain
 
 
-class _Background:
-    """The built-in server with a trustme chain on its own loop (click runs its own)."""
-
-    def __init__(self, cert: str, key: str) -> None:
-        from smtptui.server import DemoServer, ServerConfig
-
-        self.loop = asyncio.new_event_loop()
-        self.server = DemoServer(
-            ServerConfig(host="127.0.0.1", port=0, cert_file=cert, key_file=key)
-        )
-        self.loop.run_until_complete(self.server.start())
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-
-
 @pytest.fixture
 def mx_server(chains):
-    bg = _Background(*chains.leaf("valid"))
+    bg = BackgroundServer(*chains.leaf("valid"))
     yield bg.server
     bg.stop()
 

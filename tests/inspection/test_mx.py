@@ -4,10 +4,8 @@ that works."""
 
 from __future__ import annotations
 
-import asyncio
 import random
 import socket
-import threading
 
 import pytest
 from click.testing import CliRunner
@@ -21,7 +19,7 @@ from smtptui.protocol import events as ev
 from smtptui.protocol.config import SessionConfig
 from smtptui.protocol.transaction import Plan
 
-from .conftest import MX, A, StubResolver
+from .conftest import MX, A, BackgroundServer, StubResolver
 
 DOMAIN = "example.test"
 
@@ -144,27 +142,9 @@ async def test_a_refusal_after_the_greeting_is_the_answer_not_a_reason_to_go_on(
     assert routed.outcome is not None and routed.outcome.exit_code == 26
 
 
-class _Background:
-    """The built-in server on its own loop, for CLI tests (click runs its own)."""
-
-    def __init__(self) -> None:
-        from smtptui.server import DemoServer, ServerConfig
-
-        self.loop = asyncio.new_event_loop()
-        self.server = DemoServer(ServerConfig(host="127.0.0.1", port=0))
-        self.loop.run_until_complete(self.server.start())
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-
-
 @pytest.fixture
 def background():
-    bg = _Background()
+    bg = BackgroundServer()
     yield bg.server
     bg.stop()
 

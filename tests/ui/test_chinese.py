@@ -12,7 +12,6 @@ Notifications are recorded as the app raises them.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -32,6 +31,7 @@ from smtptui.protocol.capabilities import EXTENSIONS
 from smtptui.ui.app import SmtpTuiApp
 from smtptui.ui.screens.preview import DataView
 from smtptui.ui.widgets.transcript_view import TranscriptView
+from tests.ui.waiting import wait_until as _wait_until
 
 SIZE = (160, 56)  # tall enough for the whole profile form
 
@@ -194,12 +194,7 @@ class RecordingApp(SmtpTuiApp):
 
 
 async def wait_until(pilot, predicate, timeout: float = 15.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition never became true")
-        await pilot.pause(0.05)
+    await _wait_until(pilot, predicate, timeout)
 
 
 async def ready(pilot) -> None:

@@ -3,7 +3,6 @@ the built-in demo server."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from textual.widgets import Button, Input, Label, ProgressBar, Static, TextArea
@@ -14,17 +13,7 @@ from smtptui.ui.app import SmtpTuiApp
 from smtptui.ui.screens.preview import DataView, PreviewScreen
 from smtptui.ui.widgets.composer import ComposerPane
 from smtptui.workspace.draft import EMPTY_SUBJECT
-
-
-async def until(pilot, predicate, what: str, timeout: float = 20.0) -> None:
-    """Wait for ``predicate`` (the composer validates after a short delay;
-    a busy machine makes that delay longer, never a reason to fail)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"{what} never happened within {timeout} s")
-        await pilot.pause(0.05)
+from tests.ui.waiting import until
 
 
 async def _composer(pilot) -> ComposerPane:

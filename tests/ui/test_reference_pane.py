@@ -3,7 +3,6 @@ follows the conversation with the real built-in demo server."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 
@@ -14,17 +13,9 @@ from smtptui.protocol.reply import EnhancedCode, Reply
 from smtptui.ui.app import SmtpTuiApp
 from smtptui.ui.widgets.reference_pane import CodeTable, ReferencePane
 from smtptui.ui.widgets.transcript_view import TranscriptView
+from tests.ui.waiting import until
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-async def until(pilot, predicate, what: str, timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"{what} never happened within {timeout} s")
-        await pilot.pause(0.05)
 
 
 async def _pane(pilot) -> ReferencePane:

@@ -9,7 +9,6 @@ the report (``snapshot_report.html``) before you do.
 from __future__ import annotations
 
 import importlib.util
-import socket
 from pathlib import Path
 
 import pytest
@@ -24,19 +23,9 @@ _spec.loader.exec_module(generate)
 PORT, TLS_PORT = 35251, 35252
 
 
-def _free(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 @pytest.fixture
 def demo_app(tmp_path, monkeypatch):
-    if not (_free(PORT) and _free(TLS_PORT)):
+    if not (generate.port_free(PORT) and generate.port_free(TLS_PORT)):
         pytest.fail(
             f"snapshot tests need 127.0.0.1 ports {PORT} and {TLS_PORT} free (fixed, so pictures are stable)"
         )

@@ -10,8 +10,6 @@ accepts a deliberate change; look at the report before you do.
 from __future__ import annotations
 
 import importlib.util
-import socket
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,28 +25,10 @@ _spec.loader.exec_module(generate)
 PORT = 35261
 
 
-def _free(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def fixed_client_port(event):
-    from smtptui.protocol import events as ev
-
-    if isinstance(event, ev.Connected):
-        return replace(event, local=(event.local[0], generate.CLIENT_PORT))
-    return event
-
-
 @pytest.fixture
 def builtin(tmp_path, monkeypatch):
     """The built-in server on a fixed port with a fixed certificate, the clock frozen."""
-    if not _free(PORT):
+    if not generate.port_free(PORT):
         pytest.fail(
             f"snapshot tests need 127.0.0.1 port {PORT} free (fixed, so pictures are stable)"
         )
@@ -104,7 +84,7 @@ class SessionHost(App):
             await session.raw(line)
 
     def _event(self, event) -> None:
-        self.events.append(fixed_client_port(event))
+        self.events.append(generate.fixed_client_port(event))
         self.follow(self.events)
 
     async def on_unmount(self) -> None:
@@ -171,7 +151,7 @@ def test_lesson_in_chinese_80x24(snap_compare, builtin, tmp_path, monkeypatch):
     # the client port on screen only (the lesson finds its message by the real one)
     original = LessonScreen._event
     monkeypatch.setattr(
-        LessonScreen, "_event", lambda self, e: original(self, fixed_client_port(e))
+        LessonScreen, "_event", lambda self, e: original(self, generate.fixed_client_port(e))
     )
     app = LearnApp(
         lang="zh", lesson="envelope", builtin=builtin, store=ProgressStore(tmp_path / "p.json")
