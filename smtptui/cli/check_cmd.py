@@ -383,6 +383,7 @@ def _scan_cell(scan) -> tuple[str, dict[str, Any]]:
 def _scan_explanations(results) -> list[str]:
     """Under the table: each scanned profile's findings, worst first, in words."""
     from smtptui.i18n import t
+    from smtptui.inspection.findings import Finding
 
     lang = lang_option()
     out: list[str] = []
@@ -392,10 +393,10 @@ def _scan_explanations(results) -> list[str]:
         out.append("")
         heading = say("cli.check.scan_heading", profile=r.profile, address=r.address)
         out.append(click.style(f"=== {heading}", bold=True))
-        for key, rating, values in r.scan.findings:
-            title = t(f"inspect.finding.{key}.title", lang, **dict(values))
-            out.append(f"    [{t(f'inspect.rating.{rating}', lang)}] {title}")
-            out.append(f"      {t(f'inspect.finding.{key}.fix', lang, **dict(values))}")
+        for finding in (Finding(*saved) for saved in r.scan.findings):
+            rating = t(f"inspect.rating.{finding.rating}", lang)
+            out.append(f"    [{rating}] {finding.title(lang)}")
+            out.append(f"      {finding.fix(lang)}")
     return out
 
 

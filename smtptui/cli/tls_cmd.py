@@ -109,14 +109,8 @@ async def tls(target: str, **opts: Any) -> int:
     2 for bad input.  With --scan: 0 when the scan ran (its findings are in
     the output), 20 when the server could not be reached at all.
     """
-    from smtptui.inspection.errors import InspectionError
-    from smtptui.inspection.mx import domain_of
-
     lang = lang_option()
-    try:
-        domain = domain_of(target)
-    except InspectionError as exc:
-        raise CliFailure(exc.text(lang), exc.exit_code) from exc
+    domain = mx_cmd.target_domain(target)
     if domain is not None:
         return await _domain(domain, opts, lang)
     profile = load_profile(target, opts["profiles_dir"])
@@ -284,13 +278,13 @@ async def _host(
     it could not be checked))."""
     from smtptui.i18n.sentence import Sentence
     from smtptui.inspection.errors import InspectionError
-    from smtptui.inspection.mx import addresses
+    from smtptui.inspection.mx import host_addresses
     from smtptui.profiles.model import Profile
 
     if not opts["json_mode"]:
         click.echo(click.style(f"=== MX {host.preference} {host.name}", bold=True))
     try:
-        found = await addresses(resolver, host.name, opts.get("family") or "auto")
+        found = await host_addresses(resolver, host, opts.get("family") or "auto")
     except InspectionError as exc:
         found, reason = [], exc.text(lang)
     else:

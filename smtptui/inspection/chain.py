@@ -248,15 +248,9 @@ def verify_chain(
     leaf = crypto.X509.from_cryptography(certs[0])
     rest = [crypto.X509.from_cryptography(c) for c in certs[1:]]
     context = crypto.X509StoreContext(store, leaf, rest)
-    chain_ok, reason, position, detail, subject, issuer, anchor = (
-        True,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-    )
+    chain_ok = True
+    reason = detail = subject = issuer = anchor = None
+    position: int | None = None
     try:
         built = context.get_verified_chain()
         anchor = (

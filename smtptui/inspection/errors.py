@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from smtptui.i18n.sentence import Sentence
+
 
 class InspectionError(Exception):
     """Something the inspector could not do, as ``inspect.error.<key>``.
@@ -18,6 +20,11 @@ class InspectionError(Exception):
         self.values = values
         self.exit_code = exit_code
         super().__init__(self.text("en"))
+
+    @property
+    def sentence(self) -> Sentence:
+        """The failure unrendered, for a report read later in any language."""
+        return Sentence.of(f"inspect.error.{self.key}", **self.values)
 
     def text(self, lang: str | None = None) -> str:
         from smtptui.i18n import t

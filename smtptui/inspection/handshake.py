@@ -279,8 +279,7 @@ async def inspect_handshake(
         if subscriber:
             session.subscribe(subscriber)
         try:
-            greeting = await session.connect()
-            del greeting
+            await session.connect()
             if ehlo:
                 reply = await session.ehlo()
                 if reply.code != 250:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import inspect
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from smtptui.inspection.errors import InspectionError
@@ -28,6 +28,9 @@ class MxHost:
     preference: int
     name: str
     implicit: bool = False  # no MX records: the domain's own address
+    #: The implicit MX's addresses (any family), which :func:`mx_route` had to
+    #: look up to know it exists: :func:`host_addresses` does not ask again.
+    known: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +128,9 @@ async def mx_route(domain: str, resolver: Any, *, rng: random.Random | None = No
             chooser.shuffle(names)
             hosts.extend(MxHost(pref, n) for n in names)
         return MxRoute(domain, tuple(hosts), ignored_null=len(real) != len(records))
-    if await addresses(resolver, domain):
-        return MxRoute(domain, (MxHost(0, domain, implicit=True),))
+    found = await addresses(resolver, domain)
+    if found:
+        return MxRoute(domain, (MxHost(0, domain, implicit=True, known=tuple(found)),))
     raise InspectionError("no_mx", domain=domain)
 
 
@@ -142,6 +146,18 @@ async def addresses(resolver: Any, host: str, family: str = "auto") -> list[str]
             if text not in out:
                 out.append(text)
     return out
+
+
+async def host_addresses(resolver: Any, host: MxHost, family: str = "auto") -> list[str]:
+    """:func:`addresses` of an MX host, without looking up again what
+    :func:`mx_route` already found (the implicit MX's), filtered by ``family``."""
+    if host.known is None:
+        return await addresses(resolver, host.name, family)
+    if family == "ipv4":
+        return [a for a in host.known if ":" not in a]
+    if family == "ipv6":
+        return [a for a in host.known if ":" in a]
+    return list(host.known)
 
 
 def txt_strings(answer: Any | None) -> list[str]:

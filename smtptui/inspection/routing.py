@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from smtptui.i18n import t
-from smtptui.inspection.mx import MxHost, MxRoute, addresses, mx_route
+from smtptui.inspection.mx import MxHost, MxRoute, host_addresses, mx_route
 from smtptui.protocol import events as ev
 from smtptui.protocol.connect import host_label
 from smtptui.protocol.errors import ConnectError, Phase, SmtpError, SmtpTimeout
@@ -149,7 +149,7 @@ async def _route(
     make = session_factory or Session
     for host in route.hosts:
         try:
-            found = await addresses(resolver, host.name, cfg.family)
+            found = await host_addresses(resolver, host, cfg.family)
         except Exception as exc:  # an InspectionError: one sentence, next host
             reason = exc.text(lang) if hasattr(exc, "text") else str(exc)
             skipped.append(Skipped(host, None, reason))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from smtptui.inspection import ciphers as cs
-from smtptui.inspection.findings import Finding, findings_for
+from smtptui.inspection.findings import Finding, findings_for, worst_rating
 from smtptui.inspection.handshake import (
     CURVES,
     EVERYTHING,
@@ -102,8 +102,6 @@ class ScanReport:
 
     @property
     def worst(self) -> str | None:
-        from smtptui.inspection.findings import worst_rating
-
         return worst_rating(self.findings)
 
     def to_dict(self) -> dict[str, Any]:

@@ -185,9 +185,7 @@ def _said(error: Any) -> Sentence:
     """An error as a sentence in any language."""
     from smtptui.inspection.errors import InspectionError
 
-    if isinstance(error, InspectionError):
-        return Sentence.of(f"inspect.error.{error.key}", **error.values)
-    if isinstance(error, DiscoveryError) and error.sentence is not None:
+    if isinstance(error, InspectionError | DiscoveryError) and error.sentence is not None:
         return error.sentence
     return Sentence.of("inspect.sts.raw", text=str(error) or type(error).__name__)
 

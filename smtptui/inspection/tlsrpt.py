@@ -77,5 +77,5 @@ async def lookup_tlsrpt(resolver: Any, domain: str) -> TlsRpt:
     try:
         answer = await query(resolver, record_name(domain), "TXT")
     except InspectionError as exc:
-        return TlsRpt("error", why=Sentence.of(f"inspect.error.{exc.key}", **exc.values))
+        return TlsRpt("error", why=exc.sentence)
     return parse_tlsrpt(txt_strings(answer))
