@@ -344,15 +344,11 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             self.sub_title = ""
             return
         controller = self.workspace.current_session
-        status = controller.badge.status if controller is not None else "idle"
-        tls = " · TLS" if controller is not None and controller.badge.tls else ""
+        badge = controller.badge if controller is not None else None
+        status = badge.status if badge is not None else "idle"
+        tls = " · TLS" if badge is not None and badge.tls else ""
         state = t(f"app.status.{status}", lang)
-        if controller is not None and controller.where is not None:
-            where = controller.where
-        elif profile.builtin_server:
-            where = t("app.builtin_where", lang)
-        else:
-            where = profile.address
+        where = self.where_label(profile)
         self.sub_title = f"{profile.name} ({where} {profile.security}) · {state}{tls}"
         title = t("pane.transcript.title_for", lang, name=profile.name)
         session = controller.session if controller is not None else None
@@ -360,6 +356,16 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             title += f" · {session.tls_info.version}"
         if (pane := self.panes.transcript) is not None:
             pane.set_title(title)
+
+    def where_label(self, profile: Profile) -> str:
+        """Where ``profile``'s session talks to, as the title and the palette
+        say it: the real address once known, else the profile's (the built-in
+        server's port is chosen when it starts)."""
+        controller = self.workspace.sessions.get(profile.name)
+        where = controller.where if controller is not None else None
+        if where is not None:
+            return where
+        return t("app.builtin_where", self.lang) if profile.builtin_server else profile.address
 
     # ------------------------------------------------------ session events
     def _session_changed(self, controller: SessionController, new_lines) -> None:
@@ -584,7 +590,9 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
     def on_open_profile(self, message: OpenProfile) -> None:
         """From the fleet view: the profile's session, showing the check's
         conversation when no session of it is live."""
-        controller = self._session(message.name)
+        # Shown once, after the check's conversation is in place (not also
+        # before it, as self._session would).
+        controller = self.workspace.session(message.name)
         if controller is None:
             self.notify(t("app.profile_gone", self.lang, name=message.name), severity="warning")
             return

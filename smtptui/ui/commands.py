@@ -26,14 +26,9 @@ class ProfileCommands(Provider):
 
     def _commands(self):
         app = self.app
-        workspace = app.workspace
-        lang = workspace.settings.lang
-        for profile in workspace.profiles:
-            controller = workspace.sessions.get(profile.name)
-            where = controller.where if controller is not None else None
-            if where is None:
-                where = t("app.builtin_where", lang) if profile.builtin_server else profile.address
-            where = f"{where} {profile.security}"
+        lang = app.lang
+        for profile in app.workspace.profiles:
+            where = f"{app.where_label(profile)} {profile.security}"
             name = profile.name
             yield (
                 "connect",

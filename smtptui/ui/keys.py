@@ -27,7 +27,6 @@ class KeyAction:
     group: str
     show: bool = True
     palette: bool = False
-    priority: bool = False
 
     def label(self, lang: str) -> str:
         return t(f"keys.{self.id}.label", lang)
@@ -204,7 +203,6 @@ def bindings(group: str, *, exclude: tuple[str, ...] = ()) -> list[Binding]:
             show=k.show,
             id=k.id,
             tooltip=k.help("en"),
-            priority=k.priority,
         )
         for k in KEYS
         if k.group == group and k.id not in exclude

@@ -15,7 +15,6 @@ from textual.message import Message
 if TYPE_CHECKING:
     from smtptui.message import BuiltMessage
     from smtptui.profiles import Profile
-    from smtptui.protocol.capabilities import Capabilities
     from smtptui.workspace.draft import ComposerFields
 
 
@@ -60,7 +59,6 @@ class SwaksRequested(Message):
 
 __all__ = [
     "AuthHelperRequested",
-    "Capabilities",
     "DraftChanged",
     "OpenProfile",
     "PreviewRequested",

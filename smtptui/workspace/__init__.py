@@ -5,7 +5,8 @@
 * :class:`~smtptui.workspace.session.SessionController` — one profile's live
   session, transcript and learner state, and the lifecycle rules (bring a
   session to what its profile requires before a transaction);
-* :mod:`~smtptui.workspace.draft` — the composer's fields as values and their checks.
+* :mod:`~smtptui.workspace.draft` — the composer's fields as values and their checks;
+* :mod:`~smtptui.workspace.steps` — step mode's commands and the line each button sends.
 
 The modules are imported by name (``from smtptui.workspace.model import
 Workspace``): the session module loads the SMTP engine, which the dashboard's

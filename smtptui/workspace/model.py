@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class Reloaded:
     missing: str | None = None  # a profile asked for by name that does not exist
     closed: tuple[SessionController, ...] = ()  # sessions of profiles that are gone
     selected: str | None = None
-    refreshed: tuple[str, ...] = field(default=())  # idle sessions given their edited profile
+    refreshed: tuple[str, ...] = ()  # idle sessions given their edited profile
 
 
 class Workspace:
@@ -171,13 +171,13 @@ class Workspace:
         return f"{name} {n}"
 
     # ------------------------------------------------------------ sessions
-    def session(self, name: str | None, *, create: bool = True) -> SessionController | None:
+    def session(self, name: str | None) -> SessionController | None:
         """``name``'s session controller (made on first use), or ``None`` when
         there is no such profile."""
         if name is None:
             return None
         controller = self.sessions.get(name)
-        if controller is None and create:
+        if controller is None:
             from smtptui.workspace.session import SessionController  # the engine, on first use
 
             profile = self.profile(name)
@@ -261,7 +261,3 @@ class Workspace:
 
     def keep_draft(self, name: str, fields: ComposerFields) -> None:
         self.drafts[name] = fields
-
-    def reset_draft(self, name: str) -> ComposerFields | None:
-        self.drafts.pop(name, None)
-        return self.draft(name)

@@ -189,16 +189,15 @@ class SessionController:
             self.last_latency_ms = exchange.reply.elapsed_ms
             if not exchange.reply.unsolicited:
                 self._answered[id(reply)] = (exchange.line, exchange.before)
+        elif isinstance(event, ev.Connecting):
+            self._connected_at = event.at  # each connection's lines count from its start
         elif isinstance(event, ev.Failed):
             self.error = event.reason
-            if (
-                self._connecting is None
-            ):  # while connecting, the outcome decides (an MX may be next)
+            # while connecting, the outcome decides (an MX may be next)
+            if self._connecting is None:
                 self.status = "error"
         elif isinstance(event, ev.Closed) and self.status != "error":
             self.status = "closed"
-        if isinstance(event, ev.Connecting):
-            self._connected_at = event.at  # each connection's lines count from its start
         start = self._connected_at if self._connected_at is not None else event.at
         new_lines = event_lines(event, start=start)
         self.lines.extend(new_lines)
@@ -228,10 +227,7 @@ class SessionController:
     # -------------------------------------------------------------- commands
     async def target_config(self) -> SessionConfig:
         """Where and how this session connects (the built-in server started
-        and pointed at, for the demo) — for a second look such as the TLS view."""
-        return await self._config()
-
-    async def _config(self) -> SessionConfig:
+        and pointed at, for the demo) — also for a second look such as the TLS view."""
         cfg = self.profile.session_config()
         if self.profile.builtin_server and self.builtin is not None:
             cfg = await self.builtin.retarget(cfg)
@@ -282,7 +278,7 @@ class SessionController:
         self._changed()
         creds = await self._credentials(credentials) if handshake else None
         try:
-            cfg = await self._config()
+            cfg = await self.target_config()
         except Exception as exc:  # the built-in server could not start
             self.fail(f"cannot start the built-in server: {exc}")
             raise
