@@ -125,20 +125,18 @@ class StsProblem:
     def sentence(self) -> Sentence:
         return Sentence(f"inspect.sts.problem.{self.key}", self.values)
 
+    @property
+    def fix_sentence(self) -> Sentence:
+        return Sentence(f"inspect.sts.fix.{self.key}", self.values)
+
     def text(self, lang: str | None = None) -> str:
         return self.sentence.text(lang)
 
     def fix(self, lang: str | None = None) -> str:
-        return Sentence(f"inspect.sts.fix.{self.key}", self.values).text(lang)
+        return self.fix_sentence.text(lang)
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.sentence.to_dict(), "broken": self.broken, "fix": self.fix("en")}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> StsProblem:
-        sentence = Sentence.from_dict(data)
-        key = sentence.key.removeprefix("inspect.sts.problem.")
-        return cls(key, sentence.values, bool(data.get("broken", True)))
 
 
 def _reason(error: DiscoveryError) -> str | Sentence:

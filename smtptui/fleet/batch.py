@@ -28,7 +28,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from smtptui.fleet.health import check_profile, explain_result, unusable
+from smtptui.fleet.health import DEFAULT_TIMEOUT, check_profile, explain_result, unusable
 from smtptui.fleet.results import CheckResult
 
 if TYPE_CHECKING:
@@ -186,7 +186,6 @@ async def _check_many(
                         early.cancel()
                     raise
                 if lookups is not None:
-                    from smtptui.fleet.health import DEFAULT_TIMEOUT
                     from smtptui.fleet.transport import transport_facts
 
                     facts = await transport_facts(

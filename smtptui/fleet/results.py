@@ -358,20 +358,16 @@ class CheckResult:
         return " ".join(parts)
 
     def status_text(self, lang: str | None = "en") -> str:
-        """:attr:`status` for a person reading ``lang``: the words translated,
-        the reply code and SMTP verbs (``ehlo 550``) as they are."""
+        """:attr:`status` for a person reading ``lang``: the words translated
+        (``fleet.status.<word>``), the reply code and SMTP verbs (``ehlo 550``)
+        as they are."""
         from smtptui.i18n import has, t
 
-        if self.ok:
-            return t("fleet.status.ok", lang)
-        phase = self.phase or "failed"
-        key = f"fleet.status.{phase}"
-        parts = [t(key, lang) if has(key) else phase]
-        if self.reply is not None:
-            parts.append(str(self.reply.code))
-        elif self.timed_out:
-            parts.append(t("fleet.status.timeout", lang))
-        return " ".join(parts)
+        def said(word: str) -> str:
+            key = f"fleet.status.{word}"
+            return t(key, lang) if has(key) else word
+
+        return " ".join(said(word) for word in self.status.split(" "))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe; the shape of ``check --all --json`` lines and saved files."""

@@ -18,7 +18,6 @@ Kept fast:
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -71,7 +70,7 @@ class TransportLookups:
                 make = self._resolver_factory or (lambda: default_resolver(self.timeout))
                 self._resolver = make()
             except InspectionError as exc:
-                self._resolver_error = Sentence.of(f"inspect.error.{exc.key}", **exc.values)
+                self._resolver_error = exc.sentence
         return self._resolver
 
     @property
@@ -121,16 +120,12 @@ def dns_name(profile: Profile, cfg: SessionConfig) -> str | None:
     ``None`` when there is none to look up."""
     if profile.builtin_server:
         return None
+    from smtptui.profiles.schema import is_ip_address
+
     name = (cfg.tls.server_hostname or cfg.host).strip("[]").rstrip(".").lower()
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        pass
-    else:
+    if is_ip_address(name) or name == "localhost" or name.endswith(".localhost"):
         return None
-    if name == "localhost" or name.endswith(".localhost") or "." not in name:
-        return None
-    return name
+    return name if "." in name else None
 
 
 def _na(key: str) -> Sentence:
@@ -190,9 +185,14 @@ async def transport_facts(
 ) -> TransportFacts:
     """The facts for one checked profile; never raises (a failure is a fact).
     ``early``: :func:`start_early`'s task for this profile, if it was started."""
+    published: asyncio.Future[Published] | None = None
     try:
         async with asyncio.timeout(timeout):
-            return await _facts(profile, result, cfg, lookups, builtin, early)
+            name = dns_name(profile, cfg)
+            if profile.mail_domain and name:
+                # what MTA-STS needs from DNS and HTTPS starts now, while we handshake
+                published = asyncio.ensure_future(lookups.published(profile.mail_domain))
+            return await _verdicts(profile, result, cfg, lookups, builtin, early, published, name)
     except TimeoutError:
         why = Sentence.of("inspect.fleet.too_slow", seconds=f"{timeout:g}")
         return TransportFacts(chain="error", chain_why=why, dane="error", dane_why=(why,))
@@ -200,34 +200,12 @@ async def transport_facts(
         why = _raw(f"{type(exc).__name__}: {exc}"[:200])
         return TransportFacts(chain="error", chain_why=why)
     finally:
-        if early is not None and not early.done():
-            early.cancel()
-
-
-async def _facts(
-    profile: Profile,
-    result: CheckResult,
-    cfg: SessionConfig,
-    lookups: TransportLookups,
-    builtin: BuiltinServer | None,
-    early: asyncio.Task[Early] | None,
-) -> TransportFacts:
-    name = dns_name(profile, cfg)
-    domain = profile.mail_domain
-    facts = TransportFacts(mail_domain=domain)
-    # -- what MTA-STS needs from DNS and HTTPS starts now, while we handshake
-    published = None
-    if domain and name:
-        published = asyncio.ensure_future(lookups.published(domain))
-    try:
-        return await _verdicts(facts, profile, result, cfg, lookups, builtin, early, published)
-    finally:
-        if published is not None and not published.done():
-            published.cancel()
+        for pending in (early, published):
+            if pending is not None and not pending.done():
+                pending.cancel()
 
 
 async def _verdicts(
-    facts: TransportFacts,
     profile: Profile,
     result: CheckResult,
     cfg: SessionConfig,
@@ -235,11 +213,12 @@ async def _verdicts(
     builtin: BuiltinServer | None,
     early: asyncio.Task[Early] | None,
     published: asyncio.Future[Published] | None,
+    name: str | None,
 ) -> TransportFacts:
-    name = dns_name(profile, cfg)
     uses_tls = cfg.security in ("starttls", "tls")
     reached = uses_tls and result.tls is not None
     domain = profile.mail_domain
+    facts = TransportFacts(mail_domain=domain)
     # -- the chain
     verification, chain, tlsa = None, (), None
     if not uses_tls:
@@ -309,7 +288,7 @@ async def _tlsa(lookups: TransportLookups, name: str, port: int) -> Any:
     try:
         return await lookup_tlsa(resolver, name, port)
     except InspectionError as exc:
-        return Sentence.of(f"inspect.error.{exc.key}", **exc.values)
+        return exc.sentence
 
 
 def _load_tls_libraries() -> None:
@@ -382,8 +361,7 @@ def _mta_sts(
         why.append((published.lookup_error, None))
     for problem in report.problems:
         if problem.broken:
-            fix = Sentence(f"inspect.sts.fix.{problem.key}", problem.values)
-            why.append((problem.sentence, fix))
+            why.append((problem.sentence, problem.fix_sentence))
     rpt = published.tlsrpt
     return replace(
         facts,

@@ -23,7 +23,7 @@ class Sentence:
     values: tuple[tuple[str, str | Sentence], ...] = ()
 
     @classmethod
-    def of(cls, key: str, **values: object) -> Sentence:
+    def of(cls, key: str, /, **values: object) -> Sentence:
         """``Sentence.of("inspect.x", host="mx")``; values other than
         sentences become strings."""
         return cls(

@@ -8,40 +8,25 @@ TUI can highlight the file and the CLI can print ``str(error)`` as-is.
 Messages never contain a password: the code that builds them never formats a
 value read from ``auth.password``.
 
-A message is either a plain English sentence or a :class:`Sentence` — a
-catalogue key and its values — so the profile form and ``--lang zh`` say it in
-the reader's language (``error.text(lang)``) while ``str(error)`` stays the
-English one scripts and logs see.
+A message is either a plain English sentence or a
+:class:`~smtptui.i18n.sentence.Sentence` — a catalogue key and its values —
+so the profile form and ``--lang zh`` say it in the reader's language
+(``error.text(lang)``) while ``str(error)`` stays the English one scripts and
+logs see.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from smtptui.i18n import t
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """A catalogue sentence not yet put into words: its key and its values (a
-    value may itself be a :class:`Sentence`, said in the same language)."""
-
-    key: str
-    values: tuple[tuple[str, object], ...] = ()
-
-    def text(self, lang: str | None = "en") -> str:
-        return t(
-            self.key,
-            lang,
-            **{k: v.text(lang) if isinstance(v, Sentence) else v for k, v in self.values},
-        )
+from smtptui.i18n.sentence import Sentence
 
 
 def sentence(key: str, /, **values: object) -> Sentence:
-    return Sentence(key, tuple(values.items()))
+    return Sentence.of(key, **values)
 
 
 class ProfileError(Exception):
@@ -103,29 +88,16 @@ class ProfileError(Exception):
         )
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'host'?)`` for the closest choice, or an empty string."""
-    hint = did_you_mean_sentence(word, choices)
-    return hint.text("en") if isinstance(hint, Sentence) else hint
-
-
-def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The choice that looks most like ``word`` (case-insensitive), if any does."""
-    lowered = {c.lower(): c for c in choices}
-    matches = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[matches[0]] if matches else None
-
-
 def did_you_mean_sentence(word: str, choices: Iterable[str], *, prefix: str = "") -> Sentence | str:
-    """:func:`did_you_mean` as a sentence for the catalogue (``""`` for none);
-    ``prefix`` goes before the suggestion (``auth.`` + ``username``)."""
-    match = closest(word, choices)
-    return sentence("profile.hint.did_you_mean", name=prefix + match) if match else ""
+    """`` (did you mean 'host'?)`` for the closest choice, as a sentence for the
+    catalogue (``""`` for none); ``prefix`` goes before the suggestion
+    (``auth.`` + ``username``)."""
+    match = close_names(word, choices, n=1, cutoff=0.6)
+    return sentence("profile.hint.did_you_mean", name=prefix + match[0]) if match else ""
 
 
-def close_names(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+def close_names(word: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
     """Up to *n* choices that look like *word*, best first (case-insensitive)."""
     lowered = {c.lower(): c for c in choices}
-    return [
-        lowered[m] for m in difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.5)
-    ]
+    matches = difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=cutoff)
+    return [lowered[m] for m in matches]

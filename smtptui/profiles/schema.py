@@ -70,21 +70,14 @@ def _fail(key: str, problem: str, **values: object) -> ProfileError:
     return ProfileError(sentence("profile.error", key=key, problem=said), key=key)
 
 
+#: TOML value types by the name the catalogue gives them (``profile.kind.*``);
+#: bool before int, since a bool is an int to Python.
+_KINDS = ((bool, "bool"), (int, "int"), (float, "float"), (str, "str"), (list, "list"),
+          (dict, "table"))  # fmt: skip
+
+
 def _kind(value: object) -> Sentence:
-    if isinstance(value, bool):
-        kind = "bool"
-    elif isinstance(value, int):
-        kind = "int"
-    elif isinstance(value, float):
-        kind = "float"
-    elif isinstance(value, str):
-        kind = "str"
-    elif isinstance(value, list):
-        kind = "list"
-    elif isinstance(value, dict):
-        kind = "table"
-    else:
-        kind = "datetime"
+    kind = next((name for cls, name in _KINDS if isinstance(value, cls)), "datetime")
     return sentence(f"profile.kind.{kind}")
 
 
@@ -162,11 +155,8 @@ def normalize_host(text: str) -> str | None:
     host = text.strip()
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
-    try:
-        ipaddress.ip_address(host)
+    if is_ip_address(host):
         return host
-    except ValueError:
-        pass
     host = host.rstrip(".")
     if not host or len(host) > 253:
         return None
@@ -195,12 +185,13 @@ def _mail_domain(data: Mapping[str, Any]) -> str | None:
     if value is None:
         return None
     domain = normalize_host(value.strip().lstrip("@"))
-    if domain is None or "." not in domain or _is_ip(domain):
+    if domain is None or "." not in domain or is_ip_address(domain):
         raise _fail("mail_domain", "mail_domain", value=repr(value))
     return domain.lower()
 
 
-def _is_ip(text: str) -> bool:
+def is_ip_address(text: str) -> bool:
+    """``text`` is an IPv4 or IPv6 address (no brackets)."""
     try:
         ipaddress.ip_address(text)
     except ValueError:

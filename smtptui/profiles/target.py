@@ -8,11 +8,9 @@ a plausible host name is an error listing the close profile names.
 
 from __future__ import annotations
 
-import ipaddress
-
 from smtptui.profiles.errors import ProfileError, sentence
 from smtptui.profiles.model import Profile, security_for_port
-from smtptui.profiles.schema import normalize_host
+from smtptui.profiles.schema import is_ip_address, normalize_host
 from smtptui.profiles.store import ProfileStore
 
 
@@ -35,14 +33,6 @@ def _port(text: str, target: str) -> int:
     return int(text)
 
 
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
 def resolve_target(target: str, store: ProfileStore) -> Profile:
     """The profile named *target* (or its slug), else an ad-hoc profile for a host.
 
@@ -58,7 +48,7 @@ def resolve_target(target: str, store: ProfileStore) -> Profile:
     host, port = _split_host_port(target)
     normal = normalize_host(host) if host else None
     plausible = normal is not None and (
-        port is not None or "." in normal or _is_ip(normal) or normal.lower() == "localhost"
+        port is not None or "." in normal or is_ip_address(normal) or normal.lower() == "localhost"
     )
     if not plausible:
         unknown = store.unknown(target)

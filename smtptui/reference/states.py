@@ -287,15 +287,10 @@ class SessionState:
             for verb in ("STARTTLS", "AUTH", "MAIL")
             if verb in legal
         ]
+        sep = t("ui.sep", lang)
         if not upcoming:
-            return t("state.greeted.blocked", lang, done=t("ui.sep", lang).join(done))
-        return t(
-            "state.greeted.text",
-            lang,
-            done=t("ui.sep", lang).join(done),
-            next=t("state.or", lang).join(
-                [t("ui.sep", lang).join(upcoming[:-1]), upcoming[-1]]
-                if len(upcoming) > 1
-                else upcoming
-            ),
-        )
+            return t("state.greeted.blocked", lang, done=sep.join(done))
+        # "a, b or c": the last choice joined with "or"
+        *first, last = upcoming
+        options = t("state.or", lang).join([sep.join(first), last]) if first else last
+        return t("state.greeted.text", lang, done=sep.join(done), next=options)

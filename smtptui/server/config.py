@@ -32,9 +32,8 @@ class ServerConfig:
     ``port``/``tls_port`` 0 pick a free port; ``tls_port`` None means no
     implicit-TLS listener.  No ``cert_file``/``key_file`` means a self-signed
     certificate is generated at start.  ``reply_delay`` delays every reply
-    (greeting included, unless ``greeting_delay`` says otherwise) to imitate a
-    slow server; ``refuse_greeting`` greets with ``554 5.3.2`` to imitate a
-    server that turns clients away.
+    (greeting included) to imitate a slow server; ``refuse_greeting`` greets
+    with ``554 5.3.2`` to imitate a server that turns clients away.
     ``require_auth`` answers MAIL with ``530 5.7.0`` until the client has
     authenticated (a submission server's policy).  ``mailboxes``, when given,
     are the only addresses of the local domains that exist: RCPT to another
@@ -54,7 +53,6 @@ class ServerConfig:
     max_messages: int = 1000
     maildir: str | Path | None = None
     reply_delay: float = 0.0
-    greeting_delay: float | None = None
     refuse_greeting: bool = False
     timeout: float = 300.0
     require_auth: bool = False
@@ -67,8 +65,8 @@ class ServerConfig:
             raise ValueError("max_messages must be at least 1")
         if self.size_limit < 1:
             raise ValueError("size_limit must be positive")
-        if self.reply_delay < 0 or (self.greeting_delay or 0) < 0:
-            raise ValueError("reply_delay and greeting_delay cannot be negative")
+        if self.reply_delay < 0:
+            raise ValueError("reply_delay cannot be negative")
         object.__setattr__(
             self, "local_domains", tuple(d.lower().strip() for d in self.local_domains)
         )

@@ -231,11 +231,8 @@ class DemoSMTP(SMTP):
     async def push(self, status: str | bytes) -> None:
         line = status.encode("utf-8") if isinstance(status, str) else status
         line = with_enhanced_code(line, self._command)
-        delay = self._config.reply_delay
-        if self._command is None and self._config.greeting_delay is not None:
-            delay = self._config.greeting_delay  # nothing asked yet: this is the greeting
-        if delay and not self._mid_reply:
-            await asyncio.sleep(delay)
+        if self._config.reply_delay and not self._mid_reply:
+            await asyncio.sleep(self._config.reply_delay)
         self._mid_reply = line[3:4] == b"-"
         await super().push(line)
 

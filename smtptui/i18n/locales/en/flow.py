@@ -24,7 +24,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "flow.view.title": "Flow: {server}",
     "flow.view.empty": "Nothing yet: connect, and every command and reply appears here as an arrow.",
     "flow.view.tls": "TLS",
-    "flow.view.legend": "→ command  ← reply  green 2xx · blue 3xx · yellow 4xx · red 5xx  ║ inside TLS",
     "flow.view.detail.empty": "Move along the diagram (↑/↓ or click) to see one step in full.",
     "flow.view.detail.latency": "answered in {ms}",
     "flow.view.detail.sequence": "Out of sequence: the protocol has no such step here.",
@@ -55,7 +54,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "flow.sm.any": "QUIT (from any state)",
     "flow.sm.stays": "also here: {verbs}",
     "flow.sm.missing": "✗ {verb} in {state}: there is no such edge — the server said {code} {text}",
-    "flow.sm.last": "last step: {token} ({source} → {target})",
     "flow.sm.keys": "←→ choose an edge · enter send it · click an edge",
     "flow.sm.none": "Not connected: no edge can be taken.",
 }

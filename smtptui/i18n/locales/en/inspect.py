@@ -13,8 +13,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.error.several_domains": "the recipients are in several domains ({domains}); with no TARGET, MX routing needs them all in one domain: send once per domain",
     "inspect.error.no_target": "name a TARGET (a profile, host[:port] or @domain), or give --to so its domain's MX hosts are used",
     "inspect.error.tls_refused": "the TLS handshake with {target} failed: {reason}",
-    "inspect.error.plain": "{target} is set up without TLS (security plain); use --security starttls or tls",
-    "inspect.error.dane_port": "DANE for SMTP (RFC 7672) is about port 25; --dane looks up _{port}._tcp.{host} as asked",
     # -- MX routing (transcript notes) --------------------------------------------
     "inspect.route.list": "MX for {domain}: {hosts} (preference, host; tried in this order)",
     "inspect.route.implicit": "{domain} has no MX records: its own address is the implicit MX (RFC 5321 §5.1)",

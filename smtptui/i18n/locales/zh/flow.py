@@ -23,7 +23,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "flow.view.title": "流程图：{server}",
     "flow.view.empty": "还没有内容：连接之后，每条命令和回复都会在这里显示为一个箭头。",
     "flow.view.tls": "TLS 加密",
-    "flow.view.legend": "→ 命令  ← 回复  绿色 2xx · 蓝色 3xx · 黄色 4xx · 红色 5xx  ║ 已加密（TLS）",
     "flow.view.detail.empty": "沿着流程图移动（↑/↓ 或鼠标点击），查看某一步的完整内容。",
     "flow.view.detail.latency": "{ms} 后收到回复",
     "flow.view.detail.sequence": "顺序错误：协议在这里没有这一步。",
@@ -54,7 +53,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "flow.sm.any": "QUIT（任何状态下）",
     "flow.sm.stays": "在此状态还可以：{verbs}",
     "flow.sm.missing": "✗ 在 {state} 状态发送 {verb}：图中没有这条边——服务器回复 {code} {text}",
-    "flow.sm.last": "上一步：{token}（{source} → {target}）",
     "flow.sm.keys": "←→ 选择一条边 · 回车 发送 · 也可以用鼠标点击",
     "flow.sm.none": "未连接：没有可走的边。",
 }

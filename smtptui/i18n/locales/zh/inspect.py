@@ -13,8 +13,6 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "inspect.error.several_domains": "收件人分属多个域名（{domains}）；不指定 TARGET 时，MX 路由要求所有收件人在同一个域名：请按域名分别发送",
     "inspect.error.no_target": "请指定 TARGET（配置名、host[:port] 或 @域名），或者给出 --to，以便使用其域名的 MX 主机",
     "inspect.error.tls_refused": "与 {target} 的 TLS 握手失败：{reason}",
-    "inspect.error.plain": "{target} 配置为不使用 TLS（security plain）；请用 --security starttls 或 tls",
-    "inspect.error.dane_port": "SMTP 的 DANE（RFC 7672）针对 25 端口；--dane 按要求查询 _{port}._tcp.{host}",
     # -- MX 路由（会话记录中的说明） ------------------------------------------------
     "inspect.route.list": "{domain} 的 MX：{hosts}（优先级、主机；按此顺序尝试）",
     "inspect.route.implicit": "{domain} 没有 MX 记录：按 RFC 5321 §5.1，它自己的地址就是隐式 MX",
