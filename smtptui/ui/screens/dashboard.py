@@ -153,11 +153,12 @@ class DashboardScreen(Screen[None]):
             )
             self._start(list(self.rows), exclusive=True)
         else:
-            if self.query_text:
-                empty = self._t("no_profiles_match", query=self.query_text)
-            else:
-                empty = self._t("no_profiles")
-            self.query_one("#fleet-summary", Static).update(empty)
+            self._show_no_rows()
+
+    def _show_no_rows(self) -> None:
+        """The summary line when the filter leaves no profile (or there is none)."""
+        key = "no_profiles_match" if self.query_text else "no_profiles"
+        self.query_one("#fleet-summary", Static).update(self._t(key, query=self.query_text))
 
     def _header_tooltip(self) -> None:
         """Textual's header icon says "Open the command palette" in English."""
@@ -180,8 +181,7 @@ class DashboardScreen(Screen[None]):
         if self.rows:
             self._update_summary()
         else:
-            key = "no_profiles_match" if self.query_text else "no_profiles"
-            self.query_one("#fleet-summary", Static).update(self._t(key, query=self.query_text))
+            self._show_no_rows()
         self._show_detail()
         self.query_one("#fleet-legend", Static).update(legend(self.lang))
         for footer in self.query(DashboardFooter):

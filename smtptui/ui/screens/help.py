@@ -20,35 +20,37 @@ from textual.widgets import Static
 from smtptui.i18n import t
 from smtptui.ui.keys import GROUPS, KEYS, group_title
 
+#: Textual key names shown as the key cap a person presses.
+_KEY_NAMES = {
+    "question_mark": "?",
+    "colon": ":",
+    "slash": "/",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "space": "space",
+    "escape": "Esc",
+    "enter": "Enter",
+    "delete": "Del",
+    "pageup": "PgUp",
+    "left": "←",
+    "at": "@",
+    "right": "→",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "up": "↑",
+    "down": "↓",
+    "tab": "Tab",
+}
+
 
 def key_display(keys: str) -> str:
     """``"f1,question_mark"`` → ``"F1  ?"`` (what a person presses)."""
-    names = {
-        "question_mark": "?",
-        "colon": ":",
-        "slash": "/",
-        "left_square_bracket": "[",
-        "right_square_bracket": "]",
-        "space": "space",
-        "escape": "Esc",
-        "enter": "Enter",
-        "delete": "Del",
-        "pageup": "PgUp",
-        "left": "←",
-        "at": "@",
-        "right": "→",
-        "pagedown": "PgDn",
-        "home": "Home",
-        "end": "End",
-        "up": "↑",
-        "down": "↓",
-        "tab": "Tab",
-    }
     shown = []
     for key in keys.split(","):
         key = key.strip()
-        if key in names:
-            shown.append(names[key])
+        if key in _KEY_NAMES:
+            shown.append(_KEY_NAMES[key])
         elif key.startswith("f") and key[1:].isdigit():
             shown.append(key.upper())
         elif "+" in key:

@@ -82,13 +82,21 @@ class ComposerPane(Vertical):
     class SendRequested(Message):
         """The Send button was pressed (the app runs the same as F5)."""
 
-    #: (field key, catalogue label, right-hand column) of the one-line inputs.
+    #: (field key, in the right-hand column) of the one-line inputs, row by row.
     _ROWS = (
         (("from", False), ("to", True)),
         (("cc", False), ("bcc", True)),
         (("subject", False),),
     )
-    _FIELDS = ("from", "to", "cc", "bcc", "subject", "attachments")
+    #: Each one-line input's field key -> its :class:`ComposerFields` attribute.
+    _FIELDS: ClassVar[dict[str, str]] = {
+        "from": "sender",
+        "to": "to",
+        "cc": "cc",
+        "bcc": "bcc",
+        "subject": "subject",
+        "attachments": "attachments",
+    }
 
     def __init__(self, *, lang: str = "en", id: str | None = None) -> None:
         super().__init__(id=id)
@@ -198,30 +206,20 @@ class ComposerPane(Vertical):
         """What is in the fields now."""
         if not self._ready:
             return ComposerFields()
-        get = lambda key: self.query_one(f"#composer-{key}", Input).value  # noqa: E731
         return ComposerFields(
-            sender=get("from"),
-            to=get("to"),
-            cc=get("cc"),
-            bcc=get("bcc"),
-            subject=get("subject"),
+            **{
+                attr: self.query_one(f"#composer-{key}", Input).value
+                for key, attr in self._FIELDS.items()
+            },
             body=self.query_one("#composer-body", TextArea).text,
             headers=self.query_one("#composer-headers", TextArea).text,
-            attachments=get("attachments"),
         )
 
     def set_values(self, values: ComposerFields, *, check_now: bool = False) -> None:
         # not typing: no "changed" round (a second check, the same draft
         # handed back to the workspace, the session panel redrawn for it)
         with self.prevent(Input.Changed, TextArea.Changed):
-            for key, attr in (
-                ("from", "sender"),
-                ("to", "to"),
-                ("cc", "cc"),
-                ("bcc", "bcc"),
-                ("subject", "subject"),
-                ("attachments", "attachments"),
-            ):
+            for key, attr in self._FIELDS.items():
                 self.query_one(f"#composer-{key}", Input).value = getattr(values, attr)
             self.query_one("#composer-body", TextArea).text = values.body
             self.query_one("#composer-headers", TextArea).text = values.headers

@@ -83,6 +83,8 @@ _TRANSPORT_STYLE = {
     "inconsistent": "bold red",
     "error": "red",
 }
+#: A TLS scan's worst rating -> its cell's colour (none found: green).
+_SCAN_STYLE = {"critical": "bold red", "high": "bold red", "medium": AMBER, "low": AMBER}
 
 
 def column_title(key: str, lang: str = "en") -> str:
@@ -141,20 +143,17 @@ def cert_cell(tls: TlsFacts | None, lang: str = "en") -> Text:
 def scan_cell(row: FleetRow, lang: str = "en") -> Text:
     """The newest TLS scan known for the row (``check --all --scan`` saves
     it): the worst rating and what was found, coloured by the rating."""
-    results = (row.result, *reversed(row.checked), *reversed(row.saved))
-    scan = next((r.scan for r in results if r is not None and r.scan is not None), None)
+    scan = next((r.scan for r in row.newest_first if r.scan is not None), None)
     if scan is None:
         return Text("—", style="dim")
-    style = {"critical": "bold red", "high": "bold red", "medium": AMBER, "low": AMBER}
     if scan.error:
         return Text(scan.cell_text(lang), style="red")
-    return Text(scan.cell_text(lang), style=style.get(scan.worst or "", "green"))
+    return Text(scan.cell_text(lang), style=_SCAN_STYLE.get(scan.worst or "", "green"))
 
 
 def newest_transport(row: FleetRow) -> TransportFacts | None:
     """The newest chain/DANE/MTA-STS facts known for the row."""
-    results = (row.result, *reversed(row.checked), *reversed(row.saved))
-    return next((r.transport for r in results if r is not None and r.transport), None)
+    return next((r.transport for r in row.newest_first if r.transport), None)
 
 
 def transport_cell(row: FleetRow, column: str, lang: str = "en") -> Text:
@@ -297,6 +296,14 @@ class FleetRow:
     def history(self) -> list[float | None]:
         """Total milliseconds of every known check, oldest first (the sparkline)."""
         return [r.latencies.total for r in (*self.saved, *self.checked)]
+
+    @property
+    def newest_first(self) -> list[CheckResult]:
+        """Every check known for the row, newest first: the current one, those
+        since the screen opened, then the saved ones (the scan and transport
+        cells show the newest that has them)."""
+        results = (self.result, *reversed(self.checked), *reversed(self.saved))
+        return [r for r in results if r is not None]
 
     @property
     def busy(self) -> bool:

@@ -251,27 +251,14 @@ class SessionPanel(Vertical):
             self._state.update(ui_text(lang, "no_session"))
             self._next.update(f"{ui_text(lang, 'next')} {ui_text(lang, 'next_connect')}")
             self._mode = "command"
-        elif c is None:  # a profile never connected yet: its session starts on CONNECT
-            label = SessionState().label(lang)
-            text = SessionState().describe(lang)
-            rest = text[len(label) :] if text.startswith(label) else f" · {text}"
-            self._state.update(
-                Content.from_markup("[b $accent]$label[/]$rest", label=label, rest=rest)
-            )
-            self._next.update(f"{ui_text(lang, 'next')} {ui_text(lang, 'next_connect')}")
-            self._mode = "command"
         else:
-            state = c.state
+            # no controller: a profile never connected yet, its session starts on CONNECT
+            state = c.state if c is not None else SessionState()
             label = state.label(lang)
             text = state.describe(lang)
             rest = text[len(label) :] if text.startswith(label) else f" · {text}"
-            caps = state.caps or c.capabilities
-            if (
-                c.connected
-                and caps is not None
-                and caps.auth_mechanisms
-                and not state.authenticated
-            ):
+            caps = (state.caps or c.capabilities) if c is not None and c.connected else None
+            if caps is not None and caps.auth_mechanisms and not state.authenticated:
                 rest = rest.replace(
                     " — ",
                     f" · {ui_text(lang, 'auth_offered', mechs=' '.join(caps.auth_mechanisms))} — ",
@@ -302,8 +289,8 @@ class SessionPanel(Vertical):
             ],
         )
 
-    def _next_words(self, c: SessionController) -> str:
-        if not c.connected:
+    def _next_words(self, c: SessionController | None) -> str:
+        if c is None or not c.connected:
             return ui_text(self.lang, "next_connect")
         legal = c.legal_commands()
         if legal == ("*",):

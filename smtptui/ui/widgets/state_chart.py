@@ -138,36 +138,45 @@ class StateChartView(Widget, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"chart--{name}", partial=True)
 
-    def _tag_style(self, tag: Tag) -> Style:
-        if tag is None:
-            return self._style("line")
-        kind, value = tag
+    def _chosen(self) -> str | None:
+        """The token under the cursor (shown only while the chart has the focus)."""
+        choices = self.choices
+        return choices[self._choice] if choices and self.has_focus else None
+
+    def _tag_styles(self) -> Callable[[Tag], Style]:
+        """The style of each tag of the drawing, for the chart as it is now
+        (what is legal, chosen and last is worked out once per drawing)."""
         chart_ = self.chart
-        if kind == "node":
-            return self._style("current" if value is _node(chart_.current) else "node")
+        current = _node(chart_.current)
         legal = {edge_tag(s, token) for s, token in chart_.legal}
-        chosen = self.choices[self._choice] if self.choices and self.has_focus else None
+        chosen = self._chosen()
+        chosen_tag = edge_tag(current, chosen) if chosen is not None else None
         last = edge_tag(*chart_.last) if chart_.last else None
-        style = self._style("edge")
-        if tag == last:
-            style = self._style("last")
-        if tag in legal:
-            style = self._style("legal")
-            if chosen is not None and tag == edge_tag(_node(chart_.current), chosen):
-                style = self._style("chosen")
+
+        def style(tag: Tag) -> Style:
+            if tag is None:
+                return self._style("line")
+            kind, value = tag
+            if kind == "node":
+                return self._style("current" if value is current else "node")
+            if tag in legal:
+                return self._style("chosen" if tag == chosen_tag else "legal")
+            return self._style("last" if tag == last else "edge")
+
         return style
 
     def render(self) -> Text:
         out = Text(no_wrap=True, overflow="crop")
+        tag_style = self._tag_styles()
         for row in self._canvas.rows:
             run_text, run_tag = "", None
             for char, tag in row:
                 if tag != run_tag and run_text:
-                    out.append(run_text, self._tag_style(run_tag))
+                    out.append(run_text, tag_style(run_tag))
                     run_text = ""
                 run_tag = tag
                 run_text += char
-            out.append(run_text.rstrip() if run_tag is None else run_text, self._tag_style(run_tag))
+            out.append(run_text.rstrip() if run_tag is None else run_text, tag_style(run_tag))
             out.append("\n")
         out.append_text(self._status())
         return out
@@ -183,7 +192,7 @@ class StateChartView(Widget, can_focus=True):
         if stays:
             out.append("\n")
             out.append(t("flow.sm.stays", lang, verbs=""), self._style("edge"))
-            chosen = self.choices[self._choice] if self.choices and self.has_focus else None
+            chosen = self._chosen()
             for i, verb in enumerate(stays):
                 if i:
                     out.append(" · ", self._style("edge"))
