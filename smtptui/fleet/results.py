@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from smtptui.fleet.transport_facts import TransportFacts
+from smtptui.inspection.chain import EXPIRY_WARNING_DAYS
 from smtptui.protocol import events as ev
 from smtptui.protocol.capabilities import Capabilities
 from smtptui.protocol.reply import EnhancedCode
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 
 #: Phase names of :class:`PhaseLatencies`, in conversation order.
 PHASES = ("dns", "connect", "banner", "ehlo", "tls", "auth")
-#: A certificate expiring within this many days deserves a warning colour.
-EXPIRY_WARNING_DAYS = 14
 FORMAT_VERSION = 1
 
 

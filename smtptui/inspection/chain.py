@@ -19,6 +19,10 @@ from typing import Any
 
 from smtptui.protocol.text import escape_text
 
+#: A certificate expiring within this many days deserves a warning (the TLS
+#: report, the fleet table and ``check``'s certificate column all use it).
+EXPIRY_WARNING_DAYS = 14
+
 #: OpenSSL's X509_V_ERR_* numbers -> our reason keys (``inspect.verify.<key>``).
 _REASONS: dict[int, str] = {
     2: "unknown_issuer",  # unable to get issuer certificate

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from smtptui.i18n import t
 from smtptui.i18n.sentence import Sentence
-from smtptui.inspection.chain import Chain, Verification, describe_chain, verify_chain
+from smtptui.inspection.chain import (
+    EXPIRY_WARNING_DAYS,
+    Chain,
+    Verification,
+    describe_chain,
+    verify_chain,
+)
 from smtptui.inspection.dane import DaneReport
 from smtptui.inspection.findings import RATINGS
 from smtptui.inspection.handshake import Handshake, Offer, inspect_handshake
@@ -27,9 +33,6 @@ if TYPE_CHECKING:
     from smtptui.inspection.scan import ScanReport
     from smtptui.protocol import events as ev
     from smtptui.protocol.config import SessionConfig
-
-#: Days before expiry that deserve a warning (as in the fleet table).
-EXPIRY_WARNING_DAYS = 14
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,11 +154,13 @@ class ProfileStore:
         """True when a file was added, removed or edited since *token* was taken."""
         return self.token() != token
 
-    def _load_user(self) -> tuple[list[tuple[Profile, Path]], list[ProfileError]]:
+    def _load_user(
+        self, files: list[Path]
+    ) -> tuple[list[tuple[Profile, Path]], list[ProfileError]]:
         loaded: list[tuple[Profile, Path]] = []
         errors: list[ProfileError] = []
         seen: dict[str, Path] = {}
-        for path in self.files():
+        for path in files:
             try:
                 profile = Profile.from_file(path)
             except ProfileError as exc:
@@ -181,15 +183,14 @@ class ProfileStore:
 
     def load(self) -> LoadResult:
         """Read every profile file now; broken files go to ``errors``."""
-        loaded, errors = self._load_user()
+        files = self.files()  # the folder is listed once
+        loaded, errors = self._load_user(files)
         profiles = [p for p, _ in loaded]
         if self.with_builtin:
             from smtptui.profiles.bundled import bundled_profile
 
             demo = bundled_profile("demo")
-            taken = {p.name.casefold() for p in profiles} | {
-                p.stem.casefold() for p in self.files()
-            }
+            taken = {p.name.casefold() for p in profiles} | {p.stem.casefold() for p in files}
             if demo is not None and demo.name.casefold() not in taken:
                 profiles.append(demo)
         return LoadResult(profiles=profiles, errors=errors)
@@ -261,7 +262,7 @@ class ProfileStore:
             raise ProfileError(
                 sentence("profile.save.no_folder", folder=self.folder, reason=exc.strerror)
             ) from None
-        loaded, _ = self._load_user()
+        loaded, _ = self._load_user(self.files())
         own = self._file_of(previous_name or profile.name, loaded)
         other = self._file_of(profile.name, loaded)
         if other is not None and other != own:

@@ -159,6 +159,30 @@ class SessionController:
     def legal_commands(self) -> tuple[str, ...]:
         return self.state.legal_commands(self.capabilities)
 
+    def step_is_legal(self, verb: str) -> bool:
+        """Whether the step ``verb`` (a step button: CONNECT, EHLO … QUIT) may
+        go now: CONNECT only while disconnected, DATA also to finish the
+        message already started, the others when the state machine allows."""
+        if not self.connected:
+            return verb == "CONNECT"
+        if verb == "DATA" and self.state.state is State.DATA:
+            return True
+        return verb in self.legal_commands()
+
+    @property
+    def can_log_in(self) -> bool:
+        """The profile names a user to AUTH as (else AUTH asks for one)."""
+        return bool(self.profile.auth.enabled and self.profile.auth.username)
+
+    def challenge_wants_secret(self) -> bool:
+        """In an AUTH exchange, whether the answer to the last challenge is a
+        secret: anything but the user name (a password, a PLAIN token or a
+        digest may follow), judged from the server's decoded challenge."""
+        for event in reversed(self.transcript.events):
+            if isinstance(event, ev.Received):
+                return "user" not in (event.annotation or "").lower()
+        return True
+
     def expect(self, line: str) -> Expectation:
         """What the state machine predicts for ``line`` (warnings before sending)."""
         return self.state.expect(line, self.capabilities)

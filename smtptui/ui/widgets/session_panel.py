@@ -20,7 +20,6 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Static
 
 from smtptui.i18n import t
-from smtptui.protocol import events as ev
 from smtptui.reference.states import SessionState, State
 from smtptui.ui.messages import AuthHelperRequested
 from smtptui.ui.widgets.raw_command import CommandSuggester, RawCommandInput, carries_secret
@@ -279,7 +278,8 @@ class SessionPanel(Vertical):
         self._suggester.lines = tuple(
             lines[v] for v in ("EHLO", "MAIL", "RCPT", "VRFY") if v in lines
         )
-        secret = self._mode == "auth" and self._challenge_wants_secret()
+        # in an AUTH exchange, typing is hidden unless the server asked for the user name
+        secret = self._mode == "auth" and c is not None and c.challenge_wants_secret()
         if self._raw.password != secret:
             self._raw.password = secret
         self._raw.placeholder = ui_text(
@@ -307,22 +307,7 @@ class SessionPanel(Vertical):
 
     def _step_is_legal(self, verb: str) -> bool:
         c = self.controller
-        if c is None or not c.connected:
-            return verb == "CONNECT"
-        if verb == "DATA" and c.state.state is State.DATA:
-            return True
-        return verb in c.legal_commands()
-
-    def _challenge_wants_secret(self) -> bool:
-        """In an AUTH exchange, hide the typing unless the server asked for the
-        user name (a password, a PLAIN token or a digest may follow)."""
-        c = self.controller
-        if c is None:
-            return False
-        for event in reversed(c.transcript.events):
-            if isinstance(event, ev.Received):
-                return "user" not in (event.annotation or "").lower()
-        return True
+        return c.step_is_legal(verb) if c is not None else verb == "CONNECT"
 
     def _update_hint(self) -> None:
         if self._armed is not None:
@@ -404,12 +389,7 @@ class SessionPanel(Vertical):
         first says what will likely happen and is sent on a second press."""
         self._sync()
         c = self.controller
-        if (
-            verb == "AUTH"
-            and c is not None
-            and c.connected
-            and not (c.profile.auth.enabled and c.profile.auth.username)
-        ):
+        if verb == "AUTH" and c is not None and c.connected and not c.can_log_in:
             self.post_message(AuthHelperRequested())
             self.notify(ui_text(self.lang, "no_credentials"), timeout=4)
             return
