@@ -7,57 +7,39 @@ arrived *and* what is wrong with it (no blank line after the headers, bare LFs,
 8-bit bytes without MIME headers...).  Only the stdlib ``email`` package is used.
 
 Callers import from here; the submodules are :mod:`.addresses` (field checks),
-:mod:`.build` (drafts to bytes) and :mod:`.received` (bytes to a summary).
+:mod:`.build` (drafts to bytes) and :mod:`.received` (bytes to a summary).  Each
+is loaded when one of its names is first used: checking an address must not
+pay for the ``email`` package (the composer's first drawing does not need it).
 """
 
 from __future__ import annotations
 
-from smtptui.message.addresses import (
-    MessageError,
-    is_internationalised,
-    parse_address_list,
-    parse_header_line,
-    parse_mailbox,
-    validate_address,
-)
-from smtptui.message.build import (
-    DEFAULT_BODY,
-    POLICY_7BIT,
-    POLICY_UTF8,
-    AddressField,
-    BuiltMessage,
-    MessageDraft,
-    build_message,
-)
-from smtptui.message.received import (
-    DEFECT_TEXT,
-    Attachment,
-    Defect,
-    ReceivedSummary,
-    html_to_text,
-    parse_received,
-)
-from smtptui.protocol.envelope import Envelope
+from smtptui.protocol.lazy import lazy_exports
 
-__all__ = [
-    "DEFAULT_BODY",
-    "DEFECT_TEXT",
-    "POLICY_7BIT",
-    "POLICY_UTF8",
-    "AddressField",
-    "Attachment",
-    "BuiltMessage",
-    "Defect",
-    "Envelope",
-    "MessageDraft",
-    "MessageError",
-    "ReceivedSummary",
-    "build_message",
-    "html_to_text",
-    "is_internationalised",
-    "parse_address_list",
-    "parse_header_line",
-    "parse_mailbox",
-    "parse_received",
-    "validate_address",
-]
+#: name -> module that defines it, loaded on first access.
+_EXPORTS: dict[str, str] = {
+    "AddressField": "smtptui.message.build",
+    "Attachment": "smtptui.message.received",
+    "BuiltMessage": "smtptui.message.build",
+    "DEFAULT_BODY": "smtptui.message.build",
+    "DEFECT_TEXT": "smtptui.message.received",
+    "Defect": "smtptui.message.received",
+    "Envelope": "smtptui.protocol.envelope",
+    "MessageDraft": "smtptui.message.build",
+    "MessageError": "smtptui.message.addresses",
+    "POLICY_7BIT": "smtptui.message.build",
+    "POLICY_UTF8": "smtptui.message.build",
+    "ReceivedSummary": "smtptui.message.received",
+    "build_message": "smtptui.message.build",
+    "html_to_text": "smtptui.message.received",
+    "is_internationalised": "smtptui.message.addresses",
+    "parse_address_list": "smtptui.message.addresses",
+    "parse_header_line": "smtptui.message.addresses",
+    "parse_mailbox": "smtptui.message.addresses",
+    "parse_received": "smtptui.message.received",
+    "validate_address": "smtptui.message.addresses",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -17,16 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smtptui.i18n import t
-from smtptui.message import (
-    MessageDraft,
-    MessageError,
-    build_message,
-    parse_address_list,
-    parse_header_line,
-)
+from smtptui.message.addresses import MessageError, parse_address_list, parse_header_line
 from smtptui.units import format_bytes
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from smtptui.message.build import MessageDraft
     from smtptui.profiles import Profile
 
 _ADDRESS_FIELDS = ("from", "to", "cc", "bcc")
@@ -115,9 +112,13 @@ def check_attachment(path: Path) -> Problem:
     return Problem.note("message.note.attachment", name=path.name, size=format_bytes(info.st_size))
 
 
-def find_problems(values: ComposerFields) -> dict[str, list[Problem]]:
+def find_problems(values: ComposerFields, *, build: bool = True) -> dict[str, list[Problem]]:
     """Every field's problems, keyed by field (``from``, ``to`` … ``attachments``,
-    and ``message`` for what belongs to no single field)."""
+    and ``message`` for what belongs to no single field).
+
+    ``build=False`` leaves out the one slow check, a trial build of the message
+    (it loads the ``email`` package): the fields' own rules only, for a first
+    drawing that is followed by the full check a moment later."""
     problems: dict[str, list[Problem]] = {}
 
     def add(key: str, problem: Problem) -> None:
@@ -150,9 +151,26 @@ def find_problems(values: ComposerFields) -> dict[str, list[Problem]]:
     for path in values.attachment_paths():
         add("attachments", check_attachment(path))
 
-    # Everything else the builder checks (control characters, header rules,
-    # encoding) is found by building the message once, without attachments,
-    # with stand-in addresses where the user's are still wrong.
+    if build:
+        _trial_build(values, valid, headers, add)
+    if not values.subject.strip() and "subject" not in problems:
+        add("subject", Problem.note(EMPTY_SUBJECT))
+    if not values.body.strip() and "body" not in problems:
+        add("body", Problem.note(EMPTY_BODY))
+    return problems
+
+
+def _trial_build(
+    values: ComposerFields,
+    valid: dict[str, str],
+    headers: list[tuple[str, str]],
+    add: Callable[[str, Problem], None],
+) -> None:
+    """Everything else the builder checks (control characters, header rules,
+    encoding) is found by building the message once, without attachments,
+    with stand-in addresses where the user's are still wrong."""
+    from smtptui.message.build import MessageDraft, build_message
+
     trial = MessageDraft(
         from_=valid.get("from", _TRIAL_SENDER),
         to=valid.get("to", ""),
@@ -173,11 +191,6 @@ def find_problems(values: ComposerFields) -> dict[str, list[Problem]]:
             add("headers", Problem.of(exc))
         else:
             add("message", Problem.of(exc))
-    if not values.subject.strip() and "subject" not in problems:
-        add("subject", Problem.note(EMPTY_SUBJECT))
-    if not values.body.strip() and "body" not in problems:
-        add("body", Problem.note(EMPTY_BODY))
-    return problems
 
 
 def blocking(problems: dict[str, list[Problem]]) -> list[Problem]:
@@ -189,6 +202,8 @@ def message_draft(
 ) -> MessageDraft:
     """The draft the builder turns into the message; ``date`` and
     ``message_id`` are None for now and a fresh one."""
+    from smtptui.message.build import MessageDraft
+
     return MessageDraft(
         from_=values.sender,
         to=values.to,

@@ -26,8 +26,11 @@ async def _composer(pilot) -> ComposerPane:
 
 
 def _hint(composer: ComposerPane, key: str) -> str:
-    hint = composer.query_one(f"#composer-{key}-hint", Static)
-    return str(hint.render()) if hint.display else ""
+    """The sentence under ``key``'s row ("" when none is shown: a field gets
+    its hint the first time it has something to say)."""
+    hints = composer.query(f"#composer-{key}-hint").results(Static)
+    hint = next(hints, None)
+    return str(hint.render()) if hint is not None and hint.display else ""
 
 
 def _send_button(composer: ComposerPane) -> Button:
@@ -98,6 +101,33 @@ async def test_no_recipient_at_all_is_an_error_but_an_empty_subject_is_only_a_no
         composer.query_one("#composer-bcc", Input).value = "hidden@demo.local"
         await until(pilot, lambda: not _send_button(composer).disabled, "Send enabled")
         assert _hint(composer, "to") == ""
+
+
+async def test_hints_appear_under_their_own_row_in_field_order() -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        # the right-hand field first: its hint must still come after the left one's
+        composer.query_one("#composer-to", Input).value = "not an address"
+        await until(pilot, lambda: _hint(composer, "to") != "", "the To: hint")
+        composer.query_one("#composer-from", Input).value = "also not"
+        composer.query_one("#composer-bcc", Input).value = "nor this"
+        await until(
+            pilot,
+            lambda: _hint(composer, "from") != "" and _hint(composer, "bcc") != "",
+            "the From: and Bcc: hints",
+        )
+        order = [w.id for w in composer.children]
+        assert order[:5] == [
+            "composer-from-row",
+            "composer-from-hint",
+            "composer-to-hint",
+            "composer-cc-row",
+            "composer-bcc-hint",
+        ]
+        # each shown hint is drawn on the line right under its row
+        from_row = composer.query_one("#composer-from-row").region
+        assert composer.query_one("#composer-from-hint").region.y == from_row.bottom
 
 
 async def test_a_line_break_in_the_subject_is_refused_before_anything_is_sent() -> None:
@@ -288,9 +318,9 @@ async def test_progress_bar_shows_bytes_only_while_sending() -> None:
     app = SmtpTuiApp()
     async with app.run_test(size=(120, 40)) as pilot:
         composer = await _composer(pilot)
-        bar = composer.query_one("#composer-progress", ProgressBar)
-        assert not bar.display
+        assert not composer.query("#composer-progress")  # made on the first send
         composer.start_progress(2_000_000)
+        bar = composer.query_one("#composer-progress", ProgressBar)
         composer.set_progress(500_000, 2_000_000)
         await until(pilot, lambda: bar.display, "the progress bar")
         assert bar.display and bar.progress == 500_000 and bar.total == 2_000_000

@@ -23,12 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Label, ProgressBar, Static, TextArea
 
 from smtptui.i18n import t, tn
-from smtptui.message import (
-    BuiltMessage,
-    MessageError,
-    build_message,
-    parse_address_list,
-)
+from smtptui.message.addresses import MessageError, parse_address_list
 from smtptui.ui.keys import bindings
 from smtptui.ui.messages import DraftChanged, PreviewRequested
 from smtptui.units import format_bytes
@@ -41,6 +36,7 @@ from smtptui.workspace.draft import (
 )
 
 if TYPE_CHECKING:
+    from smtptui.message.build import BuiltMessage
     from smtptui.profiles import Profile
 
 _VALIDATE_DELAY = 0.15
@@ -88,6 +84,19 @@ class ComposerPane(Vertical):
         (("cc", False), ("bcc", True)),
         (("subject", False),),
     )
+    #: Every field that may show a hint under its row, in the order they appear.
+    _HINTED = ("from", "to", "cc", "bcc", "subject", "headers", "attachments", "body")
+    #: Each field -> the first field of its row (the row is ``#composer-<that>-row``).
+    _ROW_OF: ClassVar[dict[str, str]] = {
+        "from": "from",
+        "to": "from",
+        "cc": "cc",
+        "bcc": "cc",
+        "subject": "subject",
+        "headers": "headers",
+        "attachments": "attachments",
+        "body": "body",
+    }
     #: Each one-line input's field key -> its :class:`ComposerFields` attribute.
     _FIELDS: ClassVar[dict[str, str]] = {
         "from": "sender",
@@ -111,6 +120,9 @@ class ComposerPane(Vertical):
         self._ready = False
         self._sending = False
         self._timer: Timer | None = None
+        #: the hints made so far (a field gets one the first time it has something to say)
+        self._hints: dict[str, Static] = {}
+        self._progress: tuple[ProgressBar, Label] | None = None  # made on the first send
         self._previewed: tuple[tuple, BuiltMessage] | None = None
 
     # ---------------------------------------------------------------- layout
@@ -131,11 +143,12 @@ class ComposerPane(Vertical):
                 select_on_focus=False,
             )
 
+        # Hints and the progress bar are made when first needed: a pane that
+        # has nothing to say is a dozen widgets cheaper to build and draw.
         for row in self._ROWS:
-            with Horizontal(classes="composer-row"):
+            with Horizontal(classes="composer-row", id=f"composer-{row[0][0]}-row"):
                 for key, right in row:
                     yield from field(key, right=right)
-            yield from self._hints(*(key for key, _ in row))
         with Horizontal(classes="composer-row", id="composer-headers-row"):
             yield Label(
                 self._text("label.headers"), classes="composer-label", id="composer-headers-label"
@@ -148,10 +161,8 @@ class ComposerPane(Vertical):
                 highlight_cursor_line=False,
                 placeholder=self._text("placeholder.headers"),
             )
-        yield from self._hints("headers")
-        with Horizontal(classes="composer-row"):
+        with Horizontal(classes="composer-row", id="composer-attachments-row"):
             yield from field("attachments")
-        yield from self._hints("attachments")
         with Horizontal(id="composer-body-row"):
             yield Label(
                 self._text("label.body"), classes="composer-label", id="composer-body-label"
@@ -163,18 +174,32 @@ class ComposerPane(Vertical):
                 highlight_cursor_line=False,
                 placeholder=self._text("placeholder.body"),
             )
-        yield from self._hints("body")
         with Horizontal(id="composer-actions"):
             yield Button(self._text("preview"), id="composer-preview", compact=True)
             yield Button(self._text("send"), id="composer-send", compact=True, variant="primary")
             yield Static("", id="composer-status")
-            yield ProgressBar(id="composer-progress", show_eta=False)
-            yield Label("", id="composer-bytes")
 
-    @staticmethod
-    def _hints(*keys: str) -> ComposeResult:
-        for key in keys:
-            yield Static("", id=f"composer-{key}-hint", classes="composer-hint", markup=False)
+    def _show_hint(self, key: str, text: str, *, shown: bool, note: bool) -> None:
+        """Show (or hide) the sentence under ``key``'s row, making it the first time."""
+        hint = self._hints.get(key)
+        if hint is None:
+            if not shown:
+                return
+            hint = Static(text, id=f"composer-{key}-hint", classes="composer-hint", markup=False)
+            self._hints[key] = hint
+            # under its row, after the hints of the fields left of it
+            row = self._ROW_OF[key]
+            before = [k for k in self._HINTED if self._ROW_OF[k] == row]
+            before = before[: before.index(key)]
+            anchor = next(
+                (self._hints[k] for k in reversed(before) if k in self._hints),
+                self.query_one(f"#composer-{row}-row"),
+            )
+            self.mount(hint, after=anchor)
+        else:
+            hint.update(text)
+        hint.set_class(shown, "-shown")
+        hint.set_class(note, "-note")
 
     def on_mount(self) -> None:
         self.border_title = self._text("title")
@@ -225,7 +250,10 @@ class ComposerPane(Vertical):
             self.query_one("#composer-headers", TextArea).text = values.headers
         self._previewed = None
         if check_now:
-            self.validate_now()
+            # the fields' own rules before the pane is drawn; the trial build
+            # (the email package, a few milliseconds) follows, as after typing
+            self.validate_now(build=False)
+            self._timer = self.set_timer(_VALIDATE_DELAY, self.validate_now)
         else:  # checked once the fields are drawn (the checks build a trial message)
             self.call_after_refresh(self.validate_now)
 
@@ -269,28 +297,27 @@ class ComposerPane(Vertical):
         self.validate_now()
         self.post_message(DraftChanged(self.values))
 
-    def validate_now(self) -> dict[str, list[Problem]]:
-        """Check every field and show the result; returns the problems found."""
+    def validate_now(self, *, build: bool = True) -> dict[str, list[Problem]]:
+        """Check every field and show the result; returns the problems found.
+        ``build=False`` leaves out the trial build (see :func:`find_problems`)."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if not self._ready:
             return {}
         values = self.values
-        self.problems = find_problems(values)
-        for key in ("from", "to", "cc", "bcc", "subject", "headers", "attachments", "body"):
+        self.problems = find_problems(values, build=build)
+        for key in self._HINTED:
             found = self.problems.get(key, [])
             errors = [p for p in found if p.level == "error"]
-            hint = self.query_one(f"#composer-{key}-hint", Static)
             shown = errors or found
             if not errors and key in ("subject", "body") and not getattr(values, key):
                 shown = []  # the empty field's placeholder already says it
             if key == "attachments" and not errors and found:
-                hint.update(" · ".join(p.text(self.lang) for p in found))
+                text = " · ".join(p.text(self.lang) for p in found)
             else:
-                hint.update("\n".join(p.text(self.lang) for p in shown[:2]))
-            hint.set_class(bool(shown), "-shown")
-            hint.set_class(not errors, "-note")
+                text = "\n".join(p.text(self.lang) for p in shown[:2])
+            self._show_hint(key, text, shown=bool(shown), note=not errors)
             self.query_one(f"#composer-{key}-label", Label).set_class(bool(errors), "-bad")
         bad = blocking(self.problems)
         general = self.problems.get("message", [])
@@ -327,11 +354,8 @@ class ComposerPane(Vertical):
             self._status(error, bad=True)
             return
         text = error.text(self.lang)
-        if error.field in ("from", "to", "cc", "bcc", "subject", "headers", "attachments", "body"):
-            hint = self.query_one(f"#composer-{error.field}-hint", Static)
-            hint.update(text)
-            hint.set_class(True, "-shown")
-            hint.set_class(False, "-note")
+        if error.field in self._HINTED:
+            self._show_hint(error.field, text, shown=True, note=False)
         self._status(text, bad=True)
 
     # ----------------------------------------------------------------- build
@@ -362,6 +386,8 @@ class ComposerPane(Vertical):
         if problems:
             first = problems[0]
             raise first.error or MessageError(first.key, **dict(first.values))
+        from smtptui.message.build import build_message
+
         return build_message(
             message_draft(values, date=self.fixed_date, message_id=self.fixed_message_id)
         )
@@ -398,19 +424,22 @@ class ComposerPane(Vertical):
         self._sending = True
         if not self._ready:
             return
+        if self._progress is None:  # the first send: the bar joins the action row
+            self._progress = (
+                ProgressBar(id="composer-progress", show_eta=False),
+                Label("", id="composer-bytes"),
+            )
+            self.query_one("#composer-actions").mount_all(self._progress)
         self.add_class("-sending")
         self.query_one("#composer-send", Button).disabled = True
         self.set_progress(0, total_bytes)
 
     def set_progress(self, sent: int, total: int) -> None:
-        if not self._ready:
+        if not self._ready or self._progress is None:
             return
-        self.query_one("#composer-progress", ProgressBar).update(
-            total=max(total, 1), progress=min(sent, total)
-        )
-        self.query_one("#composer-bytes", Label).update(
-            f"{format_bytes(sent)} / {format_bytes(total)}"
-        )
+        bar, size = self._progress
+        bar.update(total=max(total, 1), progress=min(sent, total))
+        size.update(f"{format_bytes(sent)} / {format_bytes(total)}")
 
     def stop_progress(self) -> None:
         self._sending = False
