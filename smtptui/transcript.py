@@ -8,14 +8,18 @@ redacted by default: passwords are never in an event at all, and with
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from smtptui.protocol import events as ev
-from smtptui.protocol.connect import host_label
-from smtptui.protocol.text import escape_text
+from smtptui.protocol.lazy import lazy_module
+from smtptui.protocol.text import escape_text, host_label
 from smtptui.units import format_ms
+
+if TYPE_CHECKING:
+    from smtptui.protocol import events as ev
+else:  # an empty transcript (the dashboard's first drawing) needs no event class
+    ev = lazy_module("smtptui.protocol.events")
 
 #: swaks' markers: server, client, the same inside TLS, notes, errors.
 MARKERS = {
@@ -204,6 +208,8 @@ def export_markdown(
 
 
 def export_jsonl(events: Iterable[ev.Event], *, redact: bool = True) -> str:
+    import json
+
     events = list(events)
     start = events[0].at if events else 0.0
     return "".join(

@@ -136,6 +136,31 @@ def test_the_dashboard_path_does_not_load_click():
     assert out.stdout.strip() == "False"
 
 
+def test_the_dashboard_panes_leave_the_email_package_and_event_classes_for_later():
+    # what the first drawing of every pane needs, and what it must not pay for:
+    # the email package (a trial build follows it) and the event classes
+    # (an empty transcript has none) -- then both work when first used
+    code = (
+        "import sys, smtptui.ui.app\n"
+        "from smtptui.ui.widgets import composer, reference_pane, session_panel, transcript_pane\n"
+        "events = sys.modules['smtptui.protocol.events']\n"
+        "print('email.message' in sys.modules, type(events).__name__ == 'module')\n"
+        "from smtptui.transcript import event_lines\n"
+        "from smtptui.protocol.events import Note\n"
+        "print(event_lines(Note(text='hello'), start=0.0)[0].text)\n"
+        "from smtptui.workspace.draft import ComposerFields, find_problems\n"
+        "f = ComposerFields(sender='a@b.example', to='c@d.example', subject='s\\x07', body='b')\n"
+        "print(sorted(find_problems(f, build=False)), sorted(find_problems(f)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    loaded, text, problems = out.stdout.splitlines()
+    assert loaded == "False False"
+    assert text.endswith("hello")
+    # the trial build is the check that finds a control character in the subject
+    assert problems == "[] ['subject']"
+
+
 # -- no terminal, no dashboard ---------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from smtptui.protocol.config import SessionConfig
 from smtptui.protocol.errors import ConnectError, Phase, SmtpTimeout
 from smtptui.protocol.stream import ReplyStream
+from smtptui.protocol.text import host_label
 
 _FAMILIES = {"ipv4": socket.AF_INET, "ipv6": socket.AF_INET6}
 
@@ -35,10 +36,6 @@ class Stream:
     dns_ms: float | None  # None: an IP address, nothing was looked up
     connect_ms: float
     connected_at: float  # time.monotonic() when the TCP handshake was seen to finish
-
-
-def host_label(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 async def open_stream(cfg: SessionConfig, protocol: Callable[[], ReplyStream]) -> Stream:

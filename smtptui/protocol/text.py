@@ -27,3 +27,8 @@ def escape_bytes(data: bytes) -> str:
     """Decode server bytes for display: UTF-8 where valid, ``\\xNN`` elsewhere,
     control characters escaped."""
     return escape_text(data.decode("utf-8", "backslashreplace"))
+
+
+def host_label(host: str, port: int) -> str:
+    """``host:port``, with an IPv6 address in brackets (``[::1]:25``)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

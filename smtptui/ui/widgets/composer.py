@@ -20,7 +20,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Button, Input, Label, ProgressBar, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from smtptui.i18n import t, tn
 from smtptui.message.addresses import MessageError, parse_address_list
@@ -36,6 +36,8 @@ from smtptui.workspace.draft import (
 )
 
 if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
+
     from smtptui.message.build import BuiltMessage
     from smtptui.profiles import Profile
 
@@ -425,6 +427,8 @@ class ComposerPane(Vertical):
         if not self._ready:
             return
         if self._progress is None:  # the first send: the bar joins the action row
+            from textual.widgets import ProgressBar
+
             self._progress = (
                 ProgressBar(id="composer-progress", show_eta=False),
                 Label("", id="composer-bytes"),

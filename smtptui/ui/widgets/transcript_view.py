@@ -8,7 +8,7 @@ the model); switching sessions just points the view at another list.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -23,10 +23,15 @@ from textual.selection import Selection
 from textual.strip import Strip
 
 from smtptui.i18n import t
-from smtptui.protocol import events as ev
+from smtptui.protocol.lazy import lazy_module
 from smtptui.transcript import Line, format_ms
 from smtptui.ui.compat import grow_virtual_height
 from smtptui.ui.keys import bindings
+
+if TYPE_CHECKING:
+    from smtptui.protocol import events as ev
+else:  # loaded with the first event shown
+    ev = lazy_module("smtptui.protocol.events")
 
 LOCK = "🔒"
 _TIME_WIDTH = 10  # "  12.345s "
