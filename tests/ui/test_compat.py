@@ -234,3 +234,37 @@ async def test_page_up_and_down_while_an_option_list_is_rebuilt_do_nothing():
         choices.action_page_down()
         await pilot.pause()
         assert app.is_running and app.return_code is None
+
+
+class Styled(compat.TextualAppHooks, App):
+    CSS = ".-hot { color: red; } .-hidden { display: none; }"
+
+    def compose(self):
+        from textual.widgets import Button
+
+        built = Button("early", id="early")
+        built.add_class("-hot")  # classes given while it is built, before mounting
+        built.disabled = True
+        yield built
+        yield Static("later", id="later")
+
+
+async def test_classes_given_before_mounting_still_style_the_widget_and_later_ones_too():
+    """The app skips restyling widgets not yet in the DOM (mounting styles
+    them): what they were given before mounting must still show, and a class
+    changed afterwards must restyle at once."""
+    from textual.widgets import Button
+
+    app = Styled()
+    async with app.run_test(size=(40, 10)) as pilot:
+        early = app.query_one("#early", Button)
+        assert early.styles.color.rgb == (255, 0, 0)
+        assert early.has_pseudo_class("disabled")
+        later = app.query_one("#later", Static)
+        assert later.display
+        later.add_class("-hidden")
+        await pilot.pause()
+        assert not later.display
+        assert not later.region  # laid out as hidden
+        early.remove_class("-hot")
+        assert early.styles.color.rgb != (255, 0, 0)
