@@ -22,6 +22,7 @@ import weakref
 from collections.abc import Callable
 
 from textual.message import Message
+from textual.screen import Screen
 from textual.widget import MountError, Widget
 
 _scheduled: weakref.WeakSet[Widget] = weakref.WeakSet()  # screens with a replacement due
@@ -57,7 +58,15 @@ class Deferred(Widget):
         screen = self.screen
         if screen not in _scheduled:
             _scheduled.add(screen)
-            self.call_after_refresh(replace_all, screen)
+            screen.screen_layout_refresh_signal.subscribe(self, self._laid_out, immediate=True)
+
+    def _laid_out(self, screen: Screen) -> None:
+        """The screen has been laid out and drawn with the placeholders: build
+        now.  Not "after the next refresh": the first frame's own follow-ups
+        (a list measuring its lines, the notification rack) would each wait
+        for a frame tick first, and they are laid out with the batch instead."""
+        screen.screen_layout_refresh_signal.unsubscribe(self)
+        screen.call_later(replace_all, screen)
 
     async def replace(self) -> bool:
         """Mount the real widget in this one's place; False when the app is
