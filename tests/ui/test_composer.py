@@ -180,6 +180,28 @@ async def test_bad_header_lines_and_missing_attachments_are_shown_inline(tmp_pat
         await until(pilot, lambda: not _send_button(composer).disabled, "Send enabled")
 
 
+async def test_a_saved_body_only_the_builder_refuses_is_flagged_soon_after_start() -> None:
+    # the first drawing checks the fields' own rules; the trial build (which
+    # finds the NUL byte) follows it, and Send waits for its verdict
+    ProfileStore().save(
+        Profile(
+            name="aaa-bell",  # sorts first: the profile shown at start
+            host="127.0.0.1",
+            port=2525,
+            message=MessageDefaults(
+                sender="me@bell.example", to=("you@bell.example",), body="ding\x00dong"
+            ),
+        )
+    )
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        assert composer.profile_name == "aaa-bell"
+        await until(pilot, lambda: _hint(composer, "body") != "", "the Body hint")
+        assert _send_button(composer).disabled
+        assert composer.query_one("#composer-body-label").has_class("-bad")
+
+
 async def test_each_profile_keeps_its_own_draft() -> None:
     ProfileStore().save(
         Profile(

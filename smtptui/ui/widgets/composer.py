@@ -253,9 +253,9 @@ class ComposerPane(Vertical):
         self._previewed = None
         if check_now:
             # the fields' own rules before the pane is drawn; the trial build
-            # (the email package, a few milliseconds) follows, as after typing
+            # (it loads the email package) follows the drawing, as after typing
             self.validate_now(build=False)
-            self._timer = self.set_timer(_VALIDATE_DELAY, self.validate_now)
+            self.call_after_refresh(self._check_soon)
         else:  # checked once the fields are drawn (the checks build a trial message)
             self.call_after_refresh(self.validate_now)
 
@@ -293,6 +293,10 @@ class ComposerPane(Vertical):
     def _next_field(self, event: Input.Submitted) -> None:
         event.stop()
         self.screen.focus_next()
+
+    def _check_soon(self) -> None:
+        if self._timer is None:  # not when typing has already asked for a check
+            self._timer = self.set_timer(_VALIDATE_DELAY, self.validate_now)
 
     def _settled(self) -> None:
         """The typing paused: check the fields and let the workspace keep the draft."""
