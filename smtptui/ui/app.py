@@ -24,7 +24,6 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
 from smtptui.i18n import t
@@ -32,6 +31,7 @@ from smtptui.protocol.errors import SmtpError
 from smtptui.ui.compat import TextualAppHooks
 from smtptui.ui.deferred import Deferred
 from smtptui.ui.footer import DashboardFooter
+from smtptui.ui.header import DashboardHeader
 from smtptui.ui.keys import KEYS, bindings
 from smtptui.ui.layout import ResponsiveLayout
 from smtptui.ui.messages import (
@@ -116,7 +116,7 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
     def compose(self) -> ComposeResult:
         # Only the profiles list is in the first frame; everything else is built
         # right after it (first paint is a feature).
-        yield Deferred(lambda: Header(icon="✉"))
+        yield Deferred(lambda: DashboardHeader(icon="✉", lang=self.lang))
         with Horizontal(id="main"):
             yield ProfilesPane(lang=self.lang, id="profiles")
             yield Deferred(self._transcript_pane, built=self._pane_built)
@@ -155,6 +155,11 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
 
     def on_mount(self) -> None:
         self.reload_profiles(select=self.start_profile)
+        # The profile the list shows first is current before the panes are
+        # built: they are drawn showing it, not drawn empty and switched to it
+        # when the list's Highlighted message arrives a layout later.
+        if self.workspace.current is None and (name := self.highlighted) is not None:
+            self.switch_to(name)
         self.call_after_refresh(self._load_keymap)
         self.set_interval(1.0, self._watch_idle_sessions)
         self._exit_on_signals()
@@ -179,7 +184,6 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
                 self.panes.composer.validate_now()
         # the session panel is built showing the current session and draft
         self._update_titles()
-        self._header_tooltip()
 
     def on_deferred_drawn(self, message: Deferred.Drawn) -> None:
         """The whole dashboard is drawn: the collector may run again."""
@@ -284,7 +288,8 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         return self.profiles_pane.highlighted_name
 
     def on_profiles_pane_highlighted(self, message: ProfilesPane.Highlighted) -> None:
-        self.switch_to(message.name)
+        if message.name != self.workspace.current:  # the panes show it already
+            self.switch_to(message.name)
 
     def on_profiles_pane_chosen(self, message: ProfilesPane.Chosen) -> None:
         self.connect(message.name)
@@ -330,12 +335,6 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
         if not sub_title:
             return Content(title)
         return Content.assemble(f"{title} ", ("— ", "dim"), Content(sub_title).stylize("dim"))
-
-    def _header_tooltip(self) -> None:
-        """The header's ✉ opens the palette; say so in the app's language
-        (Textual's own tooltip is English)."""
-        for icon in self.screen_stack[0].query("HeaderIcon"):
-            icon.tooltip = t("keys.app.palette.help", self.lang)
 
     def _update_titles(self) -> None:
         lang = self.lang
@@ -926,7 +925,8 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
             footer.set_language(lang)
         self.set_tab_labels(lang)
         self._update_titles()
-        self._header_tooltip()
+        for header in self.screen_stack[0].query(DashboardHeader):
+            header.set_language(lang)
         self.notify(t("app.language_now", lang), timeout=2)
 
     def action_toggle_theme(self) -> None:

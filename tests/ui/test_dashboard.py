@@ -17,6 +17,7 @@ from smtptui.profiles import AuthSettings, PasswordSource, ProfileStore
 from smtptui.protocol import Secret
 from smtptui.server import DemoServer
 from smtptui.ui.app import SmtpTuiApp
+from smtptui.ui.header import DashboardHeader
 from smtptui.ui.screens.compare import CompareScreen
 from smtptui.ui.screens.dashboard import (
     DashboardScreen,
@@ -142,7 +143,7 @@ async def test_rows_appear_at_once_and_fill_in_live_with_failures_flagged(fleet)
         legend = screen.query_one("#fleet-legend", Static)
         wrapped = legend.get_content_height(legend.size, legend.size, legend.content_size.width)
         assert legend.content_size.height == wrapped > 1  # the whole legend, not its start
-        shown = str(screen.query_one("HeaderTitle").render())  # the header's words
+        shown = screen.query_one(DashboardHeader).render().plain  # the header's words
         assert "Fleet health" in shown and "21 profiles" not in shown  # the summary once, not twice
 
         await highlight(pilot, screen, "expired")

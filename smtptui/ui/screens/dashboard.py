@@ -26,12 +26,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from smtptui.i18n import t, tn
 from smtptui.ui.footer import DashboardFooter
+from smtptui.ui.header import DashboardHeader
 from smtptui.ui.keys import BY_ID, bindings
 from smtptui.ui.messages import OpenProfile, SwaksRequested
 from smtptui.ui.widgets.fleet_cells import (
@@ -123,7 +124,7 @@ class DashboardScreen(Screen[None]):
         return t(f"fleet.{key}", self.lang, **values)
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="✉")
+        yield DashboardHeader(icon="✉", lang=self.lang)
         yield Static("", id="fleet-summary", markup=False)
         yield DataTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="fleet-detail-box"):
@@ -134,7 +135,6 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = self._t("title")
         self.sub_title = self._t("subtitle")  # the counts are on the line below
-        self.call_after_refresh(self._header_tooltip)
         table = self.table
         table.fixed_columns = 2
         for key in COLUMNS:
@@ -160,12 +160,6 @@ class DashboardScreen(Screen[None]):
         key = "no_profiles_match" if self.query_text else "no_profiles"
         self.query_one("#fleet-summary", Static).update(self._t(key, query=self.query_text))
 
-    def _header_tooltip(self) -> None:
-        """Textual's header icon says "Open the command palette" in English."""
-        for icon in self.query("HeaderIcon"):  # not exported by textual.widgets
-            if icon.tooltip is not None:
-                icon.tooltip = t("keys.app.palette.help", self.lang)
-
     async def action_toggle_language(self) -> None:
         await self.app.run_action("toggle_language")
         self._apply_language()
@@ -186,7 +180,8 @@ class DashboardScreen(Screen[None]):
         self.query_one("#fleet-legend", Static).update(legend(self.lang))
         for footer in self.query(DashboardFooter):
             footer.set_language(self.lang)
-        self._header_tooltip()
+        for header in self.query(DashboardHeader):
+            header.set_language(self.lang)
         self.table.refresh()
 
     def on_resize(self, event) -> None:
