@@ -284,9 +284,11 @@ class ReferencePane(Vertical):
             keys.append(str(i))
             cells.append(render.row_cells(row))
         table.clear(columns=True)
-        table.add_column("code", width=self._code_width + 1, key="code")
-        table.add_column("kind", width=2, key="kind")
-        table.add_column("title", width=self._title_width, key="title")
+        # labels as Text: a str would be parsed as markup (and load rich's
+        # emoji table) for a header that is never shown
+        table.add_column(Text("code"), width=self._code_width + 1, key="code")
+        table.add_column(Text("kind"), width=2, key="kind")
+        table.add_column(Text("title"), width=self._title_width, key="title")
         if not cells:
             keys.append("h:none")
             cells.append(
