@@ -24,9 +24,13 @@ over SSH perceives it.  Programs:
   profile rows and the same words, with a Down binding that shows the same
   words the dashboard's header does — launched with the same Python and
   detected the same way;
-- ``smtptui --profiles-dir DIR``, the venv's console script.
+- ``smtptui --profiles-dir DIR``, the venv's console script;
+- for information, stock Textual drawing the dashboard's widgets: the same
+  panes and widget kinds (a 50-row option list, a 180-row table, the
+  composer's inputs and text areas, twelve step buttons, …) in one compose,
+  with no smtptui code — what Textual alone needs for this screen.
 
-They take turns (the order flips every round) after one untimed launch each
+They take turns (each goes first in turn) after one untimed launch each
 (disk cache, bytecode); medians of ``--repeat`` launches.  Target: smtptui ≤
 1.8 × the baseline (stretch 1.5 ×).  For information: when the profiles pane
 alone is drawn (the first frame).
@@ -133,6 +137,105 @@ class Minimal(App):
 
 
 Minimal().run()
+'''
+
+
+#: For information: what Textual alone needs to draw the dashboard's widgets.
+#: The same panes, borders and widget kinds as smtptui's first full screen
+#: (header, 50-row option list, transcript, a 180-row table, the composer's
+#: inputs and text areas, twelve step buttons, the raw line, a footer line),
+#: built from stock Textual widgets in one compose: no smtptui code at all.
+TEXTUAL_TREE_APP = '''\
+"""Stock Textual, the dashboard's widget tree (no smtptui code)."""
+import sys
+from pathlib import Path
+
+from textual.app import App
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.widgets import (
+    Button, Checkbox, DataTable, Input, Label, OptionList, Static, TextArea,
+)
+
+LINES = Path(sys.argv[1]).read_text(encoding="utf-8").splitlines()[1:]
+ROWS = ["\\n".join(LINES[i : i + 2]) for i in range(0, len(LINES), 2)]  # two lines a profile
+STEPS = "CONNECT EHLO STARTTLS AUTH MAIL RCPT DATA RSET NOOP VRFY HELP QUIT".split()
+
+
+class Tree(App):
+    CSS = """
+    #header { dock: top; height: 1; background: $panel; content-align: center middle; }
+    #footer { dock: bottom; height: 1; background: $footer-background; }
+    #main { height: 2fr; }
+    #bottom { height: 1fr; }
+    .pane { border: round $primary; width: 1fr; }
+    #profiles { width: 28; }
+    #composer { width: 50; }
+    .row { height: 1; }
+    .row Label { width: 9; }
+    .row Input { border: none; height: 1; padding: 0; width: 1fr; }
+    #headers { height: 1; }
+    #body-row { height: 1fr; }
+    Grid { grid-size: 6; grid-columns: 1fr; grid-rows: 1; grid-gutter: 1 1; height: auto; }
+    #steps Button { width: 1fr; min-width: 6; height: 1; }
+    """
+
+    def compose(self):
+        yield Static("smtptui", id="header")
+        with Horizontal(id="main"):
+            with Vertical(id="profiles", classes="pane"):
+                yield Input(placeholder="filter")
+                yield OptionList(*ROWS, id="list")
+            with Vertical(classes="pane"):
+                yield Label("Transcript")
+                yield VerticalScroll(Static(""))
+                yield Input(placeholder="filter")
+            with Vertical(classes="pane"):
+                yield Input(placeholder="code or words")
+                yield DataTable(id="codes", show_header=False, cursor_type="row")
+                with VerticalScroll():
+                    yield Static("")
+        with Horizontal(id="bottom"):
+            with Vertical(id="composer", classes="pane"):
+                for row in (("From", "To"), ("Cc", "Bcc"), ("Subject",), ("Attach",)):
+                    with Horizontal(classes="row"):
+                        for label in row:
+                            yield Label(label)
+                            yield Input(compact=True)
+                with Horizontal(classes="row"):
+                    yield Label("Headers")
+                    yield TextArea(compact=True, id="headers")
+                with Horizontal(id="body-row"):
+                    yield Label("Body")
+                    yield TextArea(compact=True)
+                with Horizontal(classes="row"):
+                    yield Button("Preview DATA", compact=True)
+                    yield Button("Send", compact=True)
+                    yield Static("")
+            with Vertical(classes="pane"):
+                yield Static("")
+                yield Static("")
+                with Grid(id="steps"):
+                    for step in STEPS:
+                        yield Button(step, compact=True)
+                with Horizontal(classes="row"):
+                    yield Checkbox("handshake", True, compact=True)
+                    yield Button("AUTH helper", compact=True)
+                yield Input()
+                yield Static("")
+        yield Static("F1 Help  ^p Commands  q Quit", id="footer")
+
+    def on_mount(self):
+        table = self.query_one("#codes", DataTable)
+        table.add_columns("code", "kind", "title")
+        table.add_rows([(str(200 + i), "·", "Service ready") for i in range(180)])
+        self.query_one("#list", OptionList).focus()
+
+    def on_option_list_option_highlighted(self, event):
+        name = str(event.option.prompt).split()[1]
+        self.query_one("#header", Static).update(f"smtptui — {name} (")
+
+
+Tree().run()
 '''
 
 
@@ -271,6 +374,7 @@ class PaintRuns:
     baseline: list[float] = field(default_factory=list)  # ready: drawn and a key answered
     app: list[float] = field(default_factory=list)  # ready: drawn and a key answered
     first: list[float] = field(default_factory=list)  # smtptui's first frame (profiles pane)
+    tree: list[float] = field(default_factory=list)  # stock Textual, the same widgets (info)
 
 
 def make_profiles(folder: Path) -> str:
@@ -324,26 +428,35 @@ def measure_paint(
     smtptui = Path(sys.executable).parent / "smtptui"
     if not smtptui.exists():
         smtptui = Path(shutil.which("smtptui") or "smtptui")
+    tree_script = work / "textual_tree_app.py"
+    tree_script.write_text(TEXTUAL_TREE_APP, encoding="utf-8")
     base_argv = [sys.executable, str(baseline_script), str(text_file)]
+    tree_argv = [sys.executable, str(tree_script), str(text_file)]
     app_argv = [str(smtptui), "--profiles-dir", str(profiles)]
 
     log("full dashboard: one untimed launch each")
     launch_once(env, base_argv, name="the minimal app")
+    launch_once(env, tree_argv, name="the stock-Textual tree")
     launch_once(env, app_argv, name="smtptui")
     runs = PaintRuns()
     for round_ in range(args.repeat):
-        order = ("baseline", "app") if round_ % 2 == 0 else ("app", "baseline")
+        order = ("baseline", "tree", "app")
+        order = order[round_ % 3 :] + order[: round_ % 3]  # each goes first in turn
         for who in order:
             if who == "baseline":
                 _, ready = launch_once(env, base_argv, name="the minimal app")
                 runs.baseline.append(ready)
+            elif who == "tree":
+                _, ready = launch_once(env, tree_argv, name="the stock-Textual tree")
+                runs.tree.append(ready)
             else:
                 first, ready = launch_once(env, app_argv, name="smtptui")
                 runs.app.append(ready)
                 runs.first.append(first)
         log(
             f" round {round_ + 1}/{args.repeat}: baseline {runs.baseline[-1] * 1000:.0f} ms, "
-            f"smtptui {runs.app[-1] * 1000:.0f} ms (first frame {runs.first[-1] * 1000:.0f} ms)"
+            f"smtptui {runs.app[-1] * 1000:.0f} ms (first frame {runs.first[-1] * 1000:.0f} ms), "
+            f"stock-Textual tree {runs.tree[-1] * 1000:.0f} ms"
         )
     return runs
 
@@ -669,6 +782,7 @@ def report(paint: PaintRuns | None, runs: list[TranscriptRun]) -> tuple[list[str
         base = median(paint.baseline)
         app = median(paint.app)
         first = median(paint.first)
+        tree = median(paint.tree)
         pairs = [a / b for a, b in zip(paint.app, paint.baseline, strict=True)]
         rows = [
             [
@@ -688,6 +802,12 @@ def report(paint: PaintRuns | None, runs: list[TranscriptRun]) -> tuple[list[str
                 f"{first * 1000:.0f}",
                 f"{min(paint.first) * 1000:.0f}–{max(paint.first) * 1000:.0f}",
                 f"{first / base:.2f}×",
+            ],
+            [
+                "stock Textual, the dashboard's widgets, no smtptui code (info)",
+                f"{tree * 1000:.0f}",
+                f"{min(paint.tree) * 1000:.0f}–{max(paint.tree) * 1000:.0f}",
+                f"{tree / base:.2f}×",
             ],
         ]
         out += [
