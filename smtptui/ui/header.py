@@ -28,6 +28,10 @@ RIGHT_WIDTH = 10
 """Empty cells on the right (where Textual's header keeps its clock)."""
 
 
+def _blank(cells: int) -> Content:
+    return Content(" " * max(0, cells)).stylize("not italic")
+
+
 class DashboardHeader(Widget):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"header--icon-hover"}
 
@@ -78,9 +82,12 @@ class DashboardHeader(Widget):
         return app.format_title(title, sub_title)
 
     def render(self) -> Content:
+        # The icon, the title and the blanks around them are separate runs of
+        # text (their styles differ, invisibly): an SVG screenshot places a
+        # run by its first cell, and a run that began with blanks or held the
+        # ✉ (wider in the SVG's font) drew the title off its cells.
         width = self.size.width
-        icon = Content(f" {self.icon}")
-        icon = icon.pad_right(max(0, ICON_WIDTH - icon.cell_length))
+        icon = Content(self.icon).stylize("not bold")
         if self._over_icon:
             icon = icon.stylize(self.get_visual_style("header--icon-hover"))
         room = max(0, width - ICON_WIDTH - RIGHT_WIDTH)
@@ -88,8 +95,16 @@ class DashboardHeader(Widget):
         if title.cell_length > room:
             title = title.truncate(room, ellipsis=True)
         left = (room - title.cell_length) // 2
-        title = title.pad_left(left).pad_right(room - left - title.cell_length)
-        return Content.assemble(icon, title, " " * RIGHT_WIDTH)
+        right = room - left - title.cell_length
+        icon_blank = ICON_WIDTH - 1 - icon.cell_length
+        if self._over_icon:  # the whole icon cell is highlighted, blanks included
+            hover = self.get_visual_style("header--icon-hover")
+            before, after = _blank(1).stylize(hover), _blank(icon_blank).stylize(hover)
+        else:
+            before, after = _blank(1), _blank(icon_blank)
+        return Content.assemble(
+            before, icon, after, _blank(left), title, _blank(right + RIGHT_WIDTH)
+        )
 
     # -------------------------------------------------------------- mouse
     def on_mouse_move(self, event: events.MouseMove) -> None:
