@@ -86,22 +86,17 @@ class DashboardHeader(Widget):
         # text (their styles differ, invisibly): an SVG screenshot places a
         # run by its first cell, and a run that began with blanks or held the
         # ✉ (wider in the SVG's font) drew the title off its cells.
-        width = self.size.width
         icon = Content(self.icon).stylize("not bold")
-        if self._over_icon:
-            icon = icon.stylize(self.get_visual_style("header--icon-hover"))
-        room = max(0, width - ICON_WIDTH - RIGHT_WIDTH)
+        before, after = _blank(1), _blank(ICON_WIDTH - 1 - icon.cell_length)
+        if self._over_icon:  # the icon's whole part is highlighted, blanks included
+            hover = self.get_visual_style("header--icon-hover")
+            before, icon, after = (part.stylize(hover) for part in (before, icon, after))
+        room = max(0, self.size.width - ICON_WIDTH - RIGHT_WIDTH)
         title = self.title_text
         if title.cell_length > room:
             title = title.truncate(room, ellipsis=True)
         left = (room - title.cell_length) // 2
         right = room - left - title.cell_length
-        icon_blank = ICON_WIDTH - 1 - icon.cell_length
-        if self._over_icon:  # the whole icon cell is highlighted, blanks included
-            hover = self.get_visual_style("header--icon-hover")
-            before, after = _blank(1).stylize(hover), _blank(icon_blank).stylize(hover)
-        else:
-            before, after = _blank(1), _blank(icon_blank)
         return Content.assemble(
             before, icon, after, _blank(left), title, _blank(right + RIGHT_WIDTH)
         )
