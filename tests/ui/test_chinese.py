@@ -545,8 +545,10 @@ async def test_pressing_l_turns_the_dashboard_and_the_fleet_view_chinese(three_s
         await pilot.press("escape")
         await pilot.pause()
         reader.read("the dashboard after l")
+        assert app.profiles_pane.border_title == t("pane.profiles.title", "zh")
         await pilot.press("l")
         await pilot.pause()
         assert app.lang == "en"
         assert t("pane.composer.title", "en") == app.panes.composer.border_title
+        assert app.profiles_pane.border_title == "Profiles"
     reader.assert_all_chinese()

@@ -107,8 +107,12 @@ class ProfilesPane(Vertical):
         )
         yield ProfileList(id="profile-list")
 
+    def on_mount(self) -> None:
+        self.border_title = t("pane.profiles.title", self.lang)
+
     def set_language(self, lang: str) -> None:
         self.lang = lang
+        self.border_title = t("pane.profiles.title", lang)
         for field in self.query("#profile-filter").results(Input):
             field.placeholder = t("pane.profiles.filter", lang)
         if self.profiles:
