@@ -200,6 +200,9 @@ async def test_a_saved_body_only_the_builder_refuses_is_flagged_soon_after_start
         await until(pilot, lambda: _hint(composer, "body") != "", "the Body hint")
         assert _send_button(composer).disabled
         assert composer.query_one("#composer-body-label").has_class("-bad")
+        # the short status line beside the buttons says it, whole when hovered
+        status = composer.query_one("#composer-status", Static)
+        assert str(status.render()) == status.tooltip == "1 problem to fix"
 
 
 async def test_each_profile_keeps_its_own_draft() -> None:

@@ -349,6 +349,8 @@ class ComposerPane(Vertical):
         status = self.query_one("#composer-status", Static)
         status.update(text)
         status.set_class(bad, "-bad")
+        # the line beside the buttons is short: hovering it shows the whole sentence
+        status.tooltip = text or None
 
     def show_error(self, error: MessageError | str) -> None:
         """A build or send error: a :class:`MessageError` is shown under the
