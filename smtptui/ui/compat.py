@@ -10,7 +10,9 @@ It also holds workarounds for Textual behaviour that would crash or hang the
 dashboard: ``pop_screen`` on the last screen, a click on a widget that was
 just removed, ``OptionList._on_click`` on an option that no longer exists and
 page up/down in an empty OptionList (both patched when this module is
-imported).
+imported).  And one for a drawing defect, patched the same way:
+``Compositor._render_chops`` turned a wide (Chinese) character under an
+overlay into two spaces where a pane's edge fell beneath it (textual#6357).
 
 The uses:
 
@@ -143,6 +145,71 @@ def _guard_option_list_clicks() -> None:
 
 
 _guard_option_list_clicks()
+
+
+def _keep_wide_characters_whole() -> None:
+    """``Compositor._render_chops`` cuts every line of every widget at the
+    edges of all the widgets on the screen, front to back, and a double-width
+    character that straddles such an edge becomes two spaces.  Under an
+    overlay (a tooltip, a notification, a dropdown) the edges are those of the
+    panes beneath it, so Chinese tooltips and notifications lost characters
+    ("对每个会话发送 QUIT 后退出" drawn as "对每个会话发   QUIT 后  出";
+    upstream textual#6357).  Here a line is divided only where another widget
+    owns the cells on one side: across the edges of cells it draws on both
+    sides of, its line stays whole (the buckets it spans hold an empty strip,
+    so nothing behind claims them).  A partial update of the screen that
+    starts inside such a run leaves the run as the terminal shows it: the
+    widget in front did not change there (when it changes, it is redrawn from
+    its own first cell)."""
+    from textual._compositor import Compositor
+    from textual.geometry import Region
+    from textual.strip import Strip
+
+    original = Compositor._render_chops
+    if getattr(original, "smtptui_guarded", False):
+        return
+    spanned = Strip([])  # a cut whose cells the strip before it already draws
+
+    def _render_chops(self: Compositor, crop: Region, is_rendered_line: Any) -> Any:
+        cuts = self.cuts
+        chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+        for region, clip, strips in self._get_renders(crop):
+            render_region = Region.intersection(region, clip)
+            render_x = render_region.x
+            first_cut, last_cut = render_region.column_span
+            for y, strip in zip(render_region.line_range, strips, strict=False):
+                if not is_rendered_line(y):
+                    continue
+                line = chops[y]
+                final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
+                buckets = final_cuts[:-1]  # the cells between two edges; the last edge ends it
+                if len(buckets) == 1:  # most lines of most widgets: nothing to keep whole
+                    if line.get(buckets[0]) is None:
+                        line[buckets[0]] = strip.divide([final_cuts[1] - render_x])[0]
+                    continue
+                if not buckets:
+                    continue
+                free = [line.get(cut) is None for cut in buckets]  # front to back: ours
+                # divide where the owner changes; keep whole across cells we draw
+                last = len(buckets) - 1
+                keep = [
+                    i for i in range(len(buckets)) if i == last or not (free[i] and free[i + 1])
+                ]
+                pieces = strip.divide([final_cuts[i + 1] - render_x for i in keep])
+                start = 0
+                for piece, end in zip(pieces, keep, strict=False):
+                    if free[start]:
+                        line[buckets[start]] = piece
+                        for i in range(start + 1, end + 1):
+                            line[buckets[i]] = spanned
+                    start = end + 1
+        return chops
+
+    _render_chops.smtptui_guarded = True  # type: ignore[attr-defined]
+    Compositor._render_chops = _render_chops  # type: ignore[method-assign]
+
+
+_keep_wide_characters_whole()
 
 
 def _clicks_a_removed_widget(app: Any, event: Any) -> bool:

@@ -268,3 +268,44 @@ async def test_classes_given_before_mounting_still_style_the_widget_and_later_on
         assert not later.region  # laid out as hidden
         early.remove_class("-hot")
         assert early.styles.color.rgb != (255, 0, 0)
+
+
+class Overlay(App):
+    """A one-line overlay across the edge between two panes."""
+
+    CSS = """
+    Screen { layers: base over; }
+    #left { width: 11; border: round red; }
+    #right { width: 1fr; border: round blue; }
+    #over { layer: over; offset: 2 1; width: 30; height: 1; }
+    """
+
+    def compose(self):
+        from textual.containers import Horizontal
+
+        with Horizontal():
+            yield Static("x", id="left")
+            yield Static("y", id="right")
+        yield Static("对每个会话发送QUIT后退出", id="over")
+
+
+async def test_an_overlay_across_a_pane_edge_keeps_its_wide_characters():
+    from textual._compositor import Compositor
+
+    assert getattr(Compositor._render_chops, "smtptui_guarded", False), (
+        "smtptui.ui.compat no longer replaces Textual's Compositor._render_chops: "
+        "wide characters under an overlay's pane edges turn into spaces again"
+    )
+    app = Overlay()
+    async with app.run_test(size=(40, 6)) as pilot:
+        await pilot.pause()
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert lines[1].startswith("│x对每个会话发送QUIT后退出"), lines[1]
+        # the panes behind it are drawn where it does not cover them
+        assert lines[0] == "╭─────────╮╭" + "─" * 27 + "╮"
+        assert lines[1].endswith("│") and len(lines[1]) == 40 - 10  # 10 wide characters
+        # and a change behind it (a partial update) leaves it whole
+        app.query_one("#left", Static).update("z")
+        await pilot.pause()
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert lines[1].startswith("│z对每个会话发送QUIT后退出"), lines[1]

@@ -62,3 +62,28 @@ def test_a_dropped_terminal_closes_sessions_and_leaves_only_the_private_demo_key
     session.drop()  # tmux hangs up the terminal, as a dropped SSH connection does
     session.assert_ends_within(3, "the terminal dropped")
     assert not list(session.scratch.iterdir()), "the demo server left files in TMPDIR"
+
+
+def test_chinese_tooltips_over_the_panes_edges_keep_every_character(terminals):
+    """A tooltip is drawn over the panes; where a pane's edge fell under a
+    Chinese character, Textual drew two spaces instead (textual#6357): the
+    footer's q said "对每个会话发   QUIT 后  出".  Hovered as a person would:
+    an SGR mouse move over the key."""
+    from rich.cells import cell_len
+
+    from smtptui.i18n import t
+
+    session = terminals(120, 40)
+    session.start("--lang", "zh")
+    screen = session.wait_for(t("pane.session.title", "zh"))
+    footer = screen.splitlines()[-1]
+    label = f"q {t('keys.app.quit.label', 'zh')}"
+    assert label in footer, footer
+    x = cell_len(footer[: footer.index(label)])  # the key's column, in cells
+    tip = t("keys.app.quit.help", "zh")
+    for dx in (0, 1):  # two moves: the tooltip follows the mouse once it stops
+        session.text(f"\x1b[<35;{x + 1 + dx};{session.height}M")
+    shown = session.wait_for_screen(
+        lambda s: tip.split()[0][:3] in s, "the q key's tooltip", timeout=10
+    )
+    assert tip.replace(" ", "") in shown.replace(" ", ""), shown
