@@ -165,8 +165,7 @@ def _keep_wide_characters_whole() -> None:
     from textual.geometry import Region
     from textual.strip import Strip
 
-    original = Compositor._render_chops
-    if getattr(original, "smtptui_guarded", False):
+    if getattr(Compositor._render_chops, "smtptui_guarded", False):
         return
     spanned = Strip([])  # a cut whose cells the strip before it already draws
 
@@ -183,11 +182,9 @@ def _keep_wide_characters_whole() -> None:
                 line = chops[y]
                 final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
                 buckets = final_cuts[:-1]  # the cells between two edges; the last edge ends it
-                if len(buckets) == 1:  # most lines of most widgets: nothing to keep whole
-                    if line.get(buckets[0]) is None:
+                if len(buckets) <= 1:  # most lines of most widgets: nothing to keep whole
+                    if buckets and line.get(buckets[0]) is None:
                         line[buckets[0]] = strip.divide([final_cuts[1] - render_x])[0]
-                    continue
-                if not buckets:
                     continue
                 free = [line.get(cut) is None for cut in buckets]  # front to back: ours
                 # divide where the owner changes; keep whole across cells we draw

@@ -33,6 +33,13 @@ def _hint(composer: ComposerPane, key: str) -> str:
     return str(hint.render()) if hint is not None and hint.display else ""
 
 
+def _save_profile(name: str, **message: str) -> None:
+    """A profile on the demo's port whose draft is from ``me@<name>.example``
+    to ``you@<name>.example``, with ``message``'s other defaults."""
+    defaults = MessageDefaults(sender=f"me@{name}.example", to=(f"you@{name}.example",), **message)
+    ProfileStore().save(Profile(name=name, host="127.0.0.1", port=2525, message=defaults))
+
+
 def _send_button(composer: ComposerPane) -> Button:
     return composer.query_one("#composer-send", Button)
 
@@ -183,16 +190,7 @@ async def test_bad_header_lines_and_missing_attachments_are_shown_inline(tmp_pat
 async def test_a_saved_body_only_the_builder_refuses_is_flagged_soon_after_start() -> None:
     # the first drawing checks the fields' own rules; the trial build (which
     # finds the NUL byte) follows it, and Send waits for its verdict
-    ProfileStore().save(
-        Profile(
-            name="aaa-bell",  # sorts first: the profile shown at start
-            host="127.0.0.1",
-            port=2525,
-            message=MessageDefaults(
-                sender="me@bell.example", to=("you@bell.example",), body="ding\x00dong"
-            ),
-        )
-    )
+    _save_profile("aaa-bell", body="ding\x00dong")  # sorts first: the profile shown at start
     app = SmtpTuiApp()
     async with app.run_test(size=(120, 40)) as pilot:
         composer = await _composer(pilot)
@@ -206,16 +204,7 @@ async def test_a_saved_body_only_the_builder_refuses_is_flagged_soon_after_start
 
 
 async def test_each_profile_keeps_its_own_draft() -> None:
-    ProfileStore().save(
-        Profile(
-            name="other",
-            host="127.0.0.1",
-            port=2525,
-            message=MessageDefaults(
-                sender="me@other.example", to=("you@other.example",), subject="Other"
-            ),
-        )
-    )
+    _save_profile("other", subject="Other")
     app = SmtpTuiApp()
     async with app.run_test(size=(120, 40)) as pilot:
         composer = await _composer(pilot)

@@ -86,19 +86,18 @@ class ComposerPane(Vertical):
         (("cc", False), ("bcc", True)),
         (("subject", False),),
     )
-    #: Every field that may show a hint under its row, in the order they appear.
-    _HINTED = ("from", "to", "cc", "bcc", "subject", "headers", "attachments", "body")
-    #: Each field -> the first field of its row (the row is ``#composer-<that>-row``).
-    _ROW_OF: ClassVar[dict[str, str]] = {
-        "from": "from",
-        "to": "from",
-        "cc": "cc",
-        "bcc": "cc",
-        "subject": "subject",
-        "headers": "headers",
-        "attachments": "attachments",
-        "body": "body",
-    }
+    #: Every field that may show a hint, row by row (a row is
+    #: ``#composer-<its first field>-row``; its hints go under it, in this order).
+    _HINT_ROWS = (
+        ("from", "to"),
+        ("cc", "bcc"),
+        ("subject",),
+        ("headers",),
+        ("attachments",),
+        ("body",),
+    )
+    _HINTED = tuple(key for row in _HINT_ROWS for key in row)
+    _ROW_OF: ClassVar[dict[str, tuple[str, ...]]] = {key: row for row in _HINT_ROWS for key in row}
     #: Each one-line input's field key -> its :class:`ComposerFields` attribute.
     _FIELDS: ClassVar[dict[str, str]] = {
         "from": "sender",
@@ -191,11 +190,9 @@ class ComposerPane(Vertical):
             self._hints[key] = hint
             # under its row, after the hints of the fields left of it
             row = self._ROW_OF[key]
-            before = [k for k in self._HINTED if self._ROW_OF[k] == row]
-            before = before[: before.index(key)]
             anchor = next(
-                (self._hints[k] for k in reversed(before) if k in self._hints),
-                self.query_one(f"#composer-{row}-row"),
+                (self._hints[k] for k in reversed(row[: row.index(key)]) if k in self._hints),
+                self.query_one(f"#composer-{row[0]}-row"),
             )
             self.mount(hint, after=anchor)
         else:

@@ -20,13 +20,21 @@ class IndentedText(Widget):
     def __init__(self, text: Text, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._text = text
+        self._wrapped: tuple[int, Text] | None = None  # the last width and its lines
 
     def update(self, text: Text) -> None:
         self._text = text
+        self._wrapped = None
         self.refresh(layout=True)
 
     def wrapped(self, width: int) -> Text:
-        """The text as drawn ``width`` cells wide."""
+        """The text as drawn ``width`` cells wide (a layout measures it and the
+        drawing then uses it: wrapped once for both)."""
+        if self._wrapped is None or self._wrapped[0] != width:
+            self._wrapped = (width, self._wrap(width))
+        return self._wrapped[1]
+
+    def _wrap(self, width: int) -> Text:
         out = Text(end="")
         console = self.app.console
         for n, line in enumerate(self._text.split("\n", allow_blank=True)):
