@@ -117,6 +117,9 @@ class ReferencePane(Vertical):
         & > #reference-filter { border: none; height: 1; padding: 0 1; background: $boost; }
         & > #reference-table {
             height: 2fr; min-height: 3; background: transparent; scrollbar-size-vertical: 1;
+            /* always there (the table is longer than the pane): a bar that
+               appeared once the table had its size laid the screen out twice */
+            overflow-y: scroll;
         }
         & > #reference-explanation-scroll {
             height: 3fr; min-height: 3; border-top: hkey $panel-lighten-2; scrollbar-size-vertical: 1;
