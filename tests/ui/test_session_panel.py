@@ -4,12 +4,13 @@ through the real app against the built-in demo server."""
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Button, Checkbox, Input, OptionList, Static
+from textual.widgets import Checkbox, Input, OptionList, Static
 
 from smtptui.reference.states import State
 from smtptui.ui.app import SmtpTuiApp
 from smtptui.ui.screens.auth_helper import AuthHelperScreen
 from smtptui.ui.widgets.session_panel import SessionPanel
+from smtptui.ui.widgets.step_bar import StepBar
 
 
 async def _panel(pilot) -> SessionPanel:
@@ -40,13 +41,16 @@ def _wire(app: SmtpTuiApp) -> list[str]:
     return [line.plain() for line in app.workspace.current_session.lines]
 
 
+async def click_step(pilot, verb: str) -> None:
+    """A mouse click in the middle of ``verb``'s cell of the step bar."""
+    bar = pilot.app.query_one(StepBar)
+    cell = bar.region_of(verb)
+    assert cell is not None, f"{verb} is not shown"
+    await pilot.click(bar, offset=(cell.x + cell.width // 2, cell.y))
+
+
 async def _step(pilot, verb: str) -> None:
-    button = pilot.app.query_one(f"#step-{verb.lower()}", Button)
-    for _ in range(20):  # a button ignores clicks during its own press animation
-        if not button.has_class("-active"):
-            break
-        await pilot.pause(0.05)
-    await pilot.click(button)
+    await click_step(pilot, verb)
     await _settle(pilot)
 
 
@@ -76,7 +80,7 @@ async def test_step_mode_from_greeting_to_quit_delivers_the_message() -> None:
         panel = await _connect_step_mode(pilot)
         assert not panel.query_one("#session-handshake", Checkbox).value
         assert "EHLO" in _text(panel, "#session-next")
-        assert panel.query_one("#step-ehlo", Button).variant == "primary"
+        assert panel.steps.kind("EHLO") == "legal"
 
         await _step(pilot, "EHLO")
         assert _state(panel).startswith("GREETED · unencrypted")
@@ -84,7 +88,8 @@ async def test_step_mode_from_greeting_to_quit_delivers_the_message() -> None:
 
         await _step(pilot, "STARTTLS")
         assert _state(panel).startswith("CONNECTED · TLS")
-        assert not panel.query_one("#step-connect", Button).display
+        assert panel.steps.kind("CONNECT") == "hidden"
+        assert "CONNECT" not in panel.steps.shown
 
         await _step(pilot, "EHLO")
         assert _state(panel).startswith("GREETED · TLS")
@@ -99,7 +104,7 @@ async def test_step_mode_from_greeting_to_quit_delivers_the_message() -> None:
 
         await _step(pilot, "RCPT")
         assert _state(panel).startswith("RCPT")
-        assert panel.query_one("#step-data", Button).variant == "primary"
+        assert panel.steps.kind("DATA") == "legal"
 
         await _step(pilot, "DATA")
         assert _state(panel).startswith("DATA")
@@ -112,7 +117,7 @@ async def test_step_mode_from_greeting_to_quit_delivers_the_message() -> None:
 
         await _step(pilot, "QUIT")
         assert _state(panel).startswith("CLOSED")
-        assert panel.query_one("#step-connect", Button).display
+        assert panel.steps.kind("CONNECT") == "legal"
 
         received = app.workspace.builtin.server.messages
         assert [m.subject for m in received] == ["Hello from smtptui"]
@@ -140,19 +145,70 @@ async def test_out_of_sequence_raw_rcpt_warns_before_sending_and_gets_503() -> N
         assert _state(panel).startswith("GREETED"), "a 503 leaves the state where it was"
 
 
+def _cell_style(bar: StepBar, verb: str):
+    """The style the middle of ``verb``'s cell is drawn in."""
+    cell = bar.region_of(verb)
+    x = 0
+    for segment in bar.render_line(cell.y):
+        if x <= cell.x + cell.width // 2 < x + len(segment.text):
+            return segment.style
+        x += len(segment.text)
+    raise AssertionError(f"{verb} is not drawn")
+
+
+async def test_step_buttons_are_coloured_by_what_is_legal_and_say_their_line_on_hover() -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await _connect_step_mode(pilot)
+        bar = panel.steps
+        assert bar.shown[0] == "EHLO", "CONNECT leaves the bar once connected"
+        legal, dim = _cell_style(bar, "EHLO"), _cell_style(bar, "DATA")
+        assert legal.bgcolor != dim.bgcolor and legal.bold and not dim.bold
+
+        cell = bar.region_of("EHLO")
+        await pilot.hover(bar, offset=(cell.x + 1, cell.y))
+        await pilot.pause()
+        assert str(bar.tooltip).startswith("EHLO "), bar.tooltip
+        assert bar.tooltip == bar.tooltip_of("EHLO")
+        assert _cell_style(bar, "EHLO").underline, "the hovered button is marked"
+        await pilot.hover(bar, offset=(cell.x, cell.y + 1))  # the gap between rows
+        await pilot.pause()
+        assert bar.tooltip is None
+
+
+async def test_step_buttons_are_one_tab_stop_moved_with_arrows_and_pressed_with_enter() -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await _connect_step_mode(pilot)
+        await pilot.press("colon", "escape", "tab")
+        await pilot.pause()
+        bar = panel.steps
+        assert app.focused is bar and bar.cursor_verb == "EHLO"
+        await pilot.press("right", "left", "left")
+        assert bar.cursor_verb == "QUIT", "the arrows wrap around"
+        await pilot.press("up")
+        assert bar.cursor_verb == "RCPT", "up: the same column of the row above"
+        await pilot.press("down", "left", "left", "left")
+        assert bar.cursor_verb == "NOOP"
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert _wire(app)[-2].endswith("NOOP") and "250" in _wire(app)[-1]
+        await pilot.press("tab")
+        assert app.focused is panel.query_one("#session-handshake"), "one stop for all twelve"
+
+
 async def test_out_of_sequence_step_button_explains_first_and_sends_on_second_press() -> None:
     app = SmtpTuiApp()
     async with app.run_test(size=(120, 40)) as pilot:
         panel = await _connect_step_mode(pilot)
         await _step(pilot, "EHLO")
-        data = panel.query_one("#step-data", Button)
-        assert data.variant != "primary" and data.has_class("-dim")
+        assert panel.steps.kind("DATA") == "dim"
         sent_before = len(_wire(app))
 
         await _step(pilot, "DATA")
         assert len(_wire(app)) == sent_before, "the first press only explains"
         assert "503" in panel.hint and "again" in panel.hint, panel.hint
-        assert data.variant == "warning"
+        assert panel.steps.kind("DATA") == "armed"
 
         await _step(pilot, "DATA")
         assert _wire(app)[-2].endswith("DATA"), (_wire(app)[-3:], panel.hint)
@@ -281,9 +337,10 @@ async def test_language_switch_and_the_80x24_layout() -> None:
         await pilot.pause()
         assert panel.region.width >= 76
         assert app.focused is panel.query_one("#raw-command")
-        for verb in ("connect", "ehlo", "quit"):
-            button = panel.query_one(f"#step-{verb}", Button)
-            assert panel.region.contains_region(button.region)
+        bar = panel.steps
+        for verb in ("CONNECT", "EHLO", "QUIT"):
+            cell = bar.region_of(verb).translate(bar.content_region.offset)
+            assert panel.region.contains_region(cell), verb
         await pilot.click("#session-handshake")
         await _step(pilot, "CONNECT")
         assert _state(panel).startswith("CONNECTED")

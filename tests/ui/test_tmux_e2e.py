@@ -6,6 +6,7 @@ private tmux server per test, with its own HOME and profiles folder.)"""
 from __future__ import annotations
 
 import stat
+import time
 
 import pytest
 
@@ -87,3 +88,33 @@ def test_chinese_tooltips_over_the_panes_edges_keep_every_character(terminals):
         lambda s: tip.split()[0][:3] in s, "the q key's tooltip", timeout=10
     )
     assert tip.replace(" ", "") in shown.replace(" ", ""), shown
+
+
+def test_the_step_buttons_answer_a_mouse_click_and_the_keyboard(terminals):
+    """The step buttons are one widget: a click on CONNECT's cell connects
+    (and CONNECT leaves the bar); tab reaches the bar from the session panel,
+    the arrows move between its buttons and enter presses one."""
+    from rich.cells import cell_len
+
+    session = terminals(120, 40)
+    session.start()
+    screen = session.wait_for("STARTTLS")
+    rows = [line for line in screen.splitlines() if "CONNECT" in line and "STARTTLS" in line]
+    assert len(rows) == 1, screen
+    y = screen.splitlines().index(rows[0])
+    x = cell_len(rows[0][: rows[0].index("CONNECT")]) + 3  # the middle of the word
+    session.click(x, y)
+    screen = session.wait_for("« Password: »")  # the handshake ran to AUTH
+    assert not any("CONNECT" in r and "STARTTLS" in r for r in screen.splitlines())
+    session.text(":")  # the raw line…
+    session.keys("Escape")  # …the session panel…
+    time.sleep(0.5)  # a key right after ESC would arrive as alt+key, as in any terminal
+    session.keys("Tab")  # …the step bar, on its first button (EHLO)
+    session.keys("Down", "Right", "Enter")  # the row below (RSET), then NOOP
+    screen = session.wait_for_screen(
+        lambda s: any(line.rstrip(" │").endswith("NOOP") for line in s.splitlines()),
+        "NOOP in the transcript",
+        timeout=10,
+    )
+    session.keys("q")
+    session.assert_ends_within(10, "q")

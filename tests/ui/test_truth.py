@@ -11,7 +11,7 @@ from smtptui.protocol import events as ev
 from smtptui.ui.app import SmtpTuiApp
 from smtptui.ui.screens.password import PasswordScreen
 from tests.ui.test_app import connect_demo, ready, transcript_text, wait_until
-from tests.ui.test_session_panel import _step
+from tests.ui.test_session_panel import _step, click_step
 
 
 async def _connect_greeting_only(pilot) -> None:
@@ -19,7 +19,7 @@ async def _connect_greeting_only(pilot) -> None:
     app = pilot.app
     await pilot.click("#session-handshake")
     assert app.workspace.settings.auto_handshake is False
-    await pilot.click("#step-connect")
+    await click_step(pilot, "CONNECT")
     await wait_until(pilot, lambda: app.workspace.sessions["demo"].status == "connected")
 
 

@@ -1,8 +1,9 @@
 """The session panel: step through SMTP one command at a time, or type it raw.
 
 It shows where the session is (the reference state machine's state, TLS and
-AUTH facts, the commands that make sense next), one button per command, and a
-raw command line (telnet mode) with history and completion.  Nothing here
+AUTH facts, the commands that make sense next), a step button per command (one
+:class:`~smtptui.ui.widgets.step_bar.StepBar` draws them all) and a raw
+command line (telnet mode) with history and completion.  Nothing here
 decides SMTP: the controller's state machine says what is legal and predicts
 what a line will get; the panel shows that prediction *before* anything is
 sent — and still sends an out-of-sequence command on a second press, because
@@ -14,7 +15,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Static
@@ -23,6 +24,7 @@ from smtptui.i18n import t
 from smtptui.reference.states import SessionState, State
 from smtptui.ui.messages import AuthHelperRequested
 from smtptui.ui.widgets.raw_command import CommandSuggester, RawCommandInput, carries_secret
+from smtptui.ui.widgets.step_bar import StepBar
 from smtptui.workspace.steps import STEP_VERBS
 
 if TYPE_CHECKING:
@@ -53,20 +55,7 @@ class SessionPanel(Vertical):
         /* fixed heights above the buttons: a shorter status never moves them */
         #session-state { height: 3; }
         #session-next { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
-        #session-steps {
-            height: auto;
-            grid-size: 6;  /* what on_resize picks for the panel's usual 70 columns */
-            grid-columns: 1fr;
-            grid-rows: 1;
-            grid-gutter: 1 1;
-            margin: 1 0 0 0;
-        }
-        #session-steps Button {
-            min-width: 6;
-            width: 1fr;
-            height: 1;
-        }
-        #session-steps Button.-dim { text-opacity: 60%; text-style: none; }
+        #session-steps { margin: 1 0 0 0; }
         #session-options { height: 1; margin: 1 0 0 0; }
         #session-handshake { width: 1fr; height: 1; }
         #session-helper { min-width: 13; width: auto; height: 1; }
@@ -125,9 +114,7 @@ class SessionPanel(Vertical):
         self._suggester = CommandSuggester()
         self._state = Static(id="session-state")
         self._next = Static(id="session-next")
-        self._buttons = {
-            verb: Button(verb, id=f"step-{verb.lower()}", compact=True) for verb in STEP_VERBS
-        }
+        self.steps = StepBar(STEP_VERBS, id="session-steps")
         self._handshake = Checkbox(
             ui_text(lang, "handshake"), handshake, id="session-handshake", compact=True
         )
@@ -141,14 +128,12 @@ class SessionPanel(Vertical):
         self._hint = Static(id="session-hint")
 
     def compose(self) -> ComposeResult:
-        # the first state is drawn into the buttons before they are mounted:
-        # restyling twelve mounted buttons costs a style update each
+        # the first state is drawn before anything is mounted
         self._apply_language()
         self._flush_state()
         yield self._state
         yield self._next
-        with Grid(id="session-steps"):
-            yield from self._buttons.values()
+        yield self.steps
         with Horizontal(id="session-options"):
             yield self._handshake
             yield self._helper
@@ -157,12 +142,6 @@ class SessionPanel(Vertical):
 
     def on_mount(self) -> None:
         self._ready = True
-
-    def on_resize(self) -> None:
-        columns = max(3, min(6, self.size.width // 11))
-        grid = self.query_one("#session-steps", Grid)
-        if grid.styles.grid_size_columns != columns:
-            grid.styles.grid_size_columns = columns
 
     # ------------------------------------------------------ app interface
     def show(
@@ -268,12 +247,10 @@ class SessionPanel(Vertical):
             )
             self._next.update(f"{ui_text(lang, 'next')} {self._next_words(c)}")
             self._mode = {State.DATA: "data", State.AUTH: "auth"}.get(state.state, "command")
-        connected = c is not None and c.connected
-        self._buttons["CONNECT"].display = not connected
         lines = self._current_step_lines()
-        for verb, button in self._buttons.items():
-            self._style_button(verb, button)
-            button.tooltip = self._tooltip_for(verb, lines.get(verb))
+        for verb in STEP_VERBS:
+            self._style_step(verb)
+            self.steps.set_tooltip(verb, self._tooltip_for(verb, lines.get(verb)))
         self._suggester.enabled = self._mode == "command"
         self._suggester.lines = tuple(
             lines[v] for v in ("EHLO", "MAIL", "RCPT", "VRFY") if v in lines
@@ -299,11 +276,15 @@ class SessionPanel(Vertical):
             return ui_text(self.lang, "next_data")
         return " ".join(legal) if legal else ui_text(self.lang, "next_none")
 
-    def _style_button(self, verb: str, button: Button) -> None:
-        armed = self._armed is not None and self._armed[0] == verb
-        legal = self._step_is_legal(verb)
-        button.variant = "warning" if armed else ("primary" if legal else "default")
-        button.set_class(not legal and not armed, "-dim")
+    def _style_step(self, verb: str) -> None:
+        c = self.controller
+        if verb == "CONNECT" and c is not None and c.connected:
+            kind = "hidden"
+        elif self._armed is not None and self._armed[0] == verb:
+            kind = "armed"
+        else:
+            kind = "legal" if self._step_is_legal(verb) else "dim"
+        self.steps.set_kind(verb, kind)
 
     def _step_is_legal(self, verb: str) -> bool:
         c = self.controller
@@ -379,10 +360,10 @@ class SessionPanel(Vertical):
         event.stop()
         if event.button is self._helper:
             self.post_message(AuthHelperRequested())
-            return
-        verb = (event.button.id or "").removeprefix("step-").upper()
-        if verb in STEP_VERBS:
-            self.press_step(verb)
+
+    def on_step_bar_pressed(self, event: StepBar.Pressed) -> None:
+        event.stop()
+        self.press_step(event.verb)
 
     def press_step(self, verb: str) -> None:
         """A step button: legal ones are sent at once; an out-of-sequence one
@@ -409,7 +390,7 @@ class SessionPanel(Vertical):
         x = c.expect(self.step_line(verb))
         self._armed = (verb, time.monotonic())
         self._arm_timer = self.set_timer(ARM_SECONDS, self._disarm)
-        self._style_button(verb, self._buttons[verb])
+        self._style_step(verb)
         again = ui_text(self.lang, "armed", verb=verb, s=int(ARM_SECONDS))
         self._set_hint(f"⚠ {verb}: {self._prediction(x)} — {again}", "warning")
 
@@ -443,8 +424,8 @@ class SessionPanel(Vertical):
             self._arm_timer.stop()
             self._arm_timer = None
         armed, self._armed = self._armed, None
-        if armed is not None and armed[0] in self._buttons:
-            self._style_button(armed[0], self._buttons[armed[0]])
+        if armed is not None:
+            self._style_step(armed[0])
         if update and self._ready:
             self._update_hint()
 
