@@ -270,3 +270,45 @@ async def test_unregistered_and_impossible_codes_are_explained_without_a_crash()
         await pilot.pause()
         assert pane.explanation_text.startswith("999: ")
         assert "Traceback" not in pane.explanation_text
+
+
+def _drawn(table: CodeTable, row: int) -> str:
+    """What the table draws for ``row`` (it must be on screen)."""
+    return table.render_line(row - table.scroll_offset.y).text
+
+
+async def test_the_table_answers_clicks_and_page_keys_and_cuts_titles_to_its_width() -> None:
+    async with SmtpTuiApp(lang="en").run_test(size=(120, 40)) as pilot:
+        pane = await _pane(pilot)
+        table = pane.query_one(CodeTable)
+        await pilot.click(table, offset=(3, 4))
+        await pilot.pause()
+        code, _, title = _cursor_row(pane)
+        assert table.cursor_row == table.scroll_offset.y + 4 and pilot.app.focused is table
+        assert title in pane.explanation_text, "a clicked row is explained underneath"
+
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("home", "pagedown")
+        assert table.cursor_row == table.scrollable_content_region.height - 1
+        await pilot.press("pageup")
+        assert table.cursor_row == 0
+
+        width = table.scrollable_content_region.width
+        row = next(i for i, (_, _, t) in enumerate(_rows(pane)) if len(t) > width)
+        table.move_cursor(row=row)
+        await pilot.pause()
+        drawn = _drawn(table, row)
+        assert len(drawn) == width and drawn.rstrip().endswith("…"), drawn
+
+    async with SmtpTuiApp(lang="en").run_test(size=(80, 24)) as pilot:
+        pane = await _pane(pilot)
+        pilot.app.show_pane("reference")
+        await pilot.pause()
+        await pilot.pause()
+        table = pane.query_one(CodeTable)
+        table.move_cursor(row=row)
+        await pilot.pause()
+        drawn = _drawn(table, row)
+        assert len(drawn) == table.scrollable_content_region.width > width
+        assert _rows(pane)[row][2] in drawn, "the wider pane shows more of each title"

@@ -25,11 +25,12 @@ from rich.text import Text
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from smtptui.i18n import t
 from smtptui.reference.table import TableRow, reference_table
 from smtptui.ui.keys import bindings
+from smtptui.ui.widgets.code_table import CodeTable
 from smtptui.ui.widgets.reference_render import (
     ReferenceRenderer,
     code_text,
@@ -38,8 +39,6 @@ from smtptui.ui.widgets.reference_render import (
 )
 
 if TYPE_CHECKING:
-    from textual.widgets.data_table import RowKey
-
     from smtptui.protocol.events import Received
     from smtptui.protocol.reply import Reply
     from smtptui.reference.explanation import ExplainContext, Explanation
@@ -49,49 +48,6 @@ HOLD_SECONDS = 8.0
 
 CODE_WIDTH = 11
 """Widest code column (``535 5.7.139``); longer vendor labels end in an ellipsis."""
-
-
-class CodeTable(DataTable):
-    """The code table; remembers when the *user* last moved its cursor, so the
-    pane can tell a reader's move from its own following."""
-
-    touched_at = 0.0
-
-    def touch(self) -> None:
-        self.touched_at = monotonic()
-
-    def on_click(self) -> None:
-        self.touch()
-
-    def on_mouse_scroll_down(self) -> None:
-        self.touch()
-
-    def on_mouse_scroll_up(self) -> None:
-        self.touch()
-
-    def action_cursor_up(self) -> None:
-        self.touch()
-        super().action_cursor_up()
-
-    def action_cursor_down(self) -> None:
-        self.touch()
-        super().action_cursor_down()
-
-    def action_page_up(self) -> None:
-        self.touch()
-        super().action_page_up()
-
-    def action_page_down(self) -> None:
-        self.touch()
-        super().action_page_down()
-
-    def action_scroll_top(self) -> None:
-        self.touch()
-        super().action_scroll_top()
-
-    def action_scroll_bottom(self) -> None:
-        self.touch()
-        super().action_scroll_bottom()
 
 
 class ReferencePane(Vertical):
@@ -147,9 +103,6 @@ class ReferencePane(Vertical):
         self.lang = lang
         self._rows: tuple[TableRow, ...] = ()
         self._code_width = 0
-        self._title_width = 0
-        self._row_keys: dict[str, RowKey] = {}
-        self._keys: dict[RowKey, str] = {}
         self._selected: str | None = None
         self._shown: tuple = ("idle",)
         self._controller = None
@@ -162,7 +115,7 @@ class ReferencePane(Vertical):
 
     def compose(self):
         yield Input(placeholder=t("pane.reference.filter", self.lang), id="reference-filter")
-        yield CodeTable(id="reference-table", cursor_type="row", show_header=False, cell_padding=0)
+        yield CodeTable(id="reference-table")
         with VerticalScroll(id="reference-explanation-scroll"):
             yield Static(id="reference-explanation")
 
@@ -266,13 +219,10 @@ class ReferencePane(Vertical):
         self._code_width = min(CODE_WIDTH, max(cell_len(code_text(r)) for r in self._rows))
 
     def _build_table(self) -> None:
-        """All rows in one ``add_rows``; the cursor returns to the selected row."""
+        """All rows in one ``set_rows``; the cursor returns to the selected row."""
         table = self.query_one(CodeTable)
         query = self.query_one("#reference-filter", Input).value.strip().lower()
         terms = query.split()
-        self._title_width = self._title_width_for(
-            table.scrollable_content_region.width or self._expected_table_width(table)
-        )
         keys: list[str] = []
         cells: list[tuple[Text, Text, Text]] = []
         render = self._renderer
@@ -286,12 +236,6 @@ class ReferencePane(Vertical):
                 cells.append(render.heading_cells(section))
             keys.append(str(i))
             cells.append(render.row_cells(row))
-        table.clear(columns=True)
-        # labels as Text: a str would be parsed as markup (and load rich's
-        # emoji table) for a header that is never shown
-        table.add_column(Text("code"), width=self._code_width + 1, key="code")
-        table.add_column(Text("kind"), width=2, key="kind")
-        table.add_column(Text("title"), width=self._title_width, key="title")
         if not cells:
             keys.append("h:none")
             cells.append(
@@ -301,37 +245,12 @@ class ReferencePane(Vertical):
                     render.cell(t("pane.reference.empty", self.lang, query=query), "muted"),
                 )
             )
-        row_keys = table.add_rows(cells)
-        self._row_keys = dict(zip(keys, row_keys, strict=True))
-        self._keys = {v: k for k, v in self._row_keys.items()}
-        if self._selected in self._row_keys:
-            row = table.get_row_index(self._row_keys[self._selected])
+        table.set_rows(keys, cells, (self._code_width + 1, 2))
+        row = table.get_row_index_or_none(self._selected) if self._selected else None
+        if row is not None:
             table.move_cursor(row=row, scroll=False)
             # the rows just replaced have no layout yet: scroll once they have
             self.call_after_refresh(self._cursor_to, row)
-
-    def _expected_table_width(self, table: CodeTable) -> int:
-        """The table's width before it is laid out (the pane is built): the
-        pane's fixed width less its border and the table's scrollbar, so the
-        table is drawn right the first time instead of being rebuilt (and the
-        whole screen laid out again) once its size is known."""
-        width = self.styles.width
-        if width is not None and width.is_cells:
-            gutter = self.styles.gutter.width + table.styles.gutter.width
-            return max(8, int(width.value) - gutter - table.styles.scrollbar_size_vertical)
-        return 35
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._fit_columns)
-
-    def _title_width_for(self, table_width: int) -> int:
-        """What the code column, the kind glyph and the scrollbar leave for titles."""
-        return max(8, table_width - (self._code_width + 1) - 2 - 1)
-
-    def _fit_columns(self) -> None:
-        width = self.query_one(CodeTable).scrollable_content_region.width
-        if width and self._title_width_for(width) != self._title_width:
-            self._build_table()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "reference-filter":
@@ -344,12 +263,11 @@ class ReferencePane(Vertical):
             event.stop()
             self.query_one(CodeTable).focus()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_code_table_row_highlighted(self, event: CodeTable.RowHighlighted) -> None:
         """A row the *user* moved to gets its generic explanation."""
         event.stop()
-        key = self._keys.get(event.row_key)
-        table = self.query_one(CodeTable)
-        if key is None or key == self._selected or monotonic() - table.touched_at > 1.0:
+        key = event.key
+        if key == self._selected or monotonic() - event.table.touched_at > 1.0:
             return
         self._selected = key
         self._show(("row", key), move=False)
@@ -358,9 +276,9 @@ class ReferencePane(Vertical):
         if key is None:
             return
         self._selected = key
-        row_key = self._row_keys.get(key)
-        if row_key is not None:
-            self._cursor_to(self.query_one(CodeTable).get_row_index(row_key))
+        row = self.query_one(CodeTable).get_row_index_or_none(key)
+        if row is not None:
+            self._cursor_to(row)
 
     def _cursor_to(self, row: int) -> None:
         """The cursor on ``row``, shown two rows below the top of the table:
