@@ -40,6 +40,14 @@ def _save_profile(name: str, **message: str) -> None:
     ProfileStore().save(Profile(name=name, host="127.0.0.1", port=2525, message=defaults))
 
 
+def _label_drawn(composer: ComposerPane, key: str):
+    """The style ``key``'s label is drawn in (its row draws it)."""
+    row = composer.query_one(f"#composer-{composer._ROW_OF[key][0]}-row")
+    line = row.render()
+    start = line.plain.index(row.label(key))
+    return line.get_style_at_offset(composer.app.console, start)
+
+
 def _send_button(composer: ComposerPane) -> Button:
     return composer.query_one("#composer-send", Button)
 
@@ -83,11 +91,13 @@ async def test_typing_a_bad_recipient_shows_the_error_under_to_and_disables_send
         await pilot.press(*"friend-at-demo")
         await until(pilot, lambda: "has no @" in _hint(composer, "to"), "the To: hint")
         assert to.value == "friend-at-demo"
-        assert composer.query_one("#composer-to-label", Label).has_class("-bad")
+        assert composer.label_is_bad("to")
+        assert _label_drawn(composer, "to").bold and not _label_drawn(composer, "from").bold
         assert _send_button(composer).disabled
         await pilot.press("end", *"@demo.local")
         await until(pilot, lambda: not _send_button(composer).disabled, "Send enabled again")
         assert _hint(composer, "to") == ""
+        assert not _label_drawn(composer, "to").bold
 
 
 async def test_no_recipient_at_all_is_an_error_but_an_empty_subject_is_only_a_note() -> None:
@@ -197,7 +207,7 @@ async def test_a_saved_body_only_the_builder_refuses_is_flagged_soon_after_start
         assert composer.profile_name == "aaa-bell"
         await until(pilot, lambda: _hint(composer, "body") != "", "the Body hint")
         assert _send_button(composer).disabled
-        assert composer.query_one("#composer-body-label").has_class("-bad")
+        assert composer.label_is_bad("body")
         # the short status line beside the buttons says it, whole when hovered
         status = composer.query_one("#composer-status", Static)
         assert str(status.render()) == status.tooltip == "1 problem to fix"

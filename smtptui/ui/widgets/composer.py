@@ -26,6 +26,7 @@ from smtptui.i18n import t, tn
 from smtptui.message.addresses import MessageError, parse_address_list
 from smtptui.ui.keys import bindings
 from smtptui.ui.messages import DraftChanged, PreviewRequested
+from smtptui.ui.widgets.field_row import FieldRow
 from smtptui.units import format_bytes
 from smtptui.workspace.draft import (
     ComposerFields,
@@ -50,10 +51,6 @@ class ComposerPane(Vertical):
     DEFAULT_CSS = """
     ComposerPane {
         padding: 0 1 0 0;
-        & .composer-row { height: 1; }
-        & .composer-label { width: 9; color: $text-muted; padding-left: 1; }
-        & .composer-label.-right { width: auto; min-width: 5; padding: 0 1; }
-        & .composer-label.-bad { color: $text-error; text-style: bold; }
         & Input { border: none; height: 1; padding: 0; width: 1fr; background: $boost; }
         & Input:focus { background: $accent 20%; }
         & #composer-headers { height: auto; max-height: 3; min-height: 1; padding: 0; background: $boost; }
@@ -80,12 +77,8 @@ class ComposerPane(Vertical):
     class SendRequested(Message):
         """The Send button was pressed (the app runs the same as F5)."""
 
-    #: (field key, in the right-hand column) of the one-line inputs, row by row.
-    _ROWS = (
-        (("from", False), ("to", True)),
-        (("cc", False), ("bcc", True)),
-        (("subject", False),),
-    )
+    #: The one-line inputs of the first rows, row by row.
+    _ROWS = (("from", "to"), ("cc", "bcc"), ("subject",))
     #: Every field that may show a hint, row by row (a row is
     #: ``#composer-<its first field>-row``; its hints go under it, in this order).
     _HINT_ROWS = (
@@ -131,54 +124,50 @@ class ComposerPane(Vertical):
         return t(f"pane.composer.{key}", self.lang, **values)
 
     def compose(self) -> ComposeResult:
-        def field(key: str, *, right: bool = False) -> ComposeResult:
-            yield Label(
-                self._text(f"label.{key}"),
-                classes="composer-label -right" if right else "composer-label",
-                id=f"composer-{key}-label",
-            )
-            yield Input(
+        def field(key: str) -> tuple[str, str, Input]:
+            widget = Input(
                 placeholder=self._text(f"placeholder.{key}"),
                 id=f"composer-{key}",
                 compact=True,
                 select_on_focus=False,
             )
+            return key, self._text(f"label.{key}"), widget
 
-        # Hints and the progress bar are made when first needed: a pane that
-        # has nothing to say is a dozen widgets cheaper to build and draw.
+        # Each row draws its fields' labels itself (FieldRow); hints and the
+        # progress bar are made when first needed: a pane that has nothing to
+        # say is a couple of dozen widgets cheaper to build and draw.
         for row in self._ROWS:
-            with Horizontal(classes="composer-row", id=f"composer-{row[0][0]}-row"):
-                for key, right in row:
-                    yield from field(key, right=right)
-        with Horizontal(classes="composer-row", id="composer-headers-row"):
-            yield Label(
-                self._text("label.headers"), classes="composer-label", id="composer-headers-label"
-            )
-            yield TextArea(
-                id="composer-headers",
-                compact=True,
-                soft_wrap=False,
-                show_cursor=True,
-                highlight_cursor_line=False,
-                placeholder=self._text("placeholder.headers"),
-            )
-        with Horizontal(classes="composer-row", id="composer-attachments-row"):
-            yield from field("attachments")
-        with Horizontal(id="composer-body-row"):
-            yield Label(
-                self._text("label.body"), classes="composer-label", id="composer-body-label"
-            )
-            yield TextArea(
-                id="composer-body",
-                compact=True,
-                soft_wrap=True,
-                highlight_cursor_line=False,
-                placeholder=self._text("placeholder.body"),
-            )
+            yield FieldRow(*(field(key) for key in row), id=f"composer-{row[0]}-row")
+        headers = TextArea(
+            id="composer-headers",
+            compact=True,
+            soft_wrap=False,
+            show_cursor=True,
+            highlight_cursor_line=False,
+            placeholder=self._text("placeholder.headers"),
+        )
+        yield FieldRow(("headers", self._text("label.headers"), headers), id="composer-headers-row")
+        yield FieldRow(field("attachments"), id="composer-attachments-row")
+        body = TextArea(
+            id="composer-body",
+            compact=True,
+            soft_wrap=True,
+            highlight_cursor_line=False,
+            placeholder=self._text("placeholder.body"),
+        )
+        yield FieldRow(("body", self._text("label.body"), body), id="composer-body-row")
         with Horizontal(id="composer-actions"):
             yield Button(self._text("preview"), id="composer-preview", compact=True)
             yield Button(self._text("send"), id="composer-send", compact=True, variant="primary")
             yield Static("", id="composer-status")
+
+    def _row(self, key: str) -> FieldRow:
+        """The row that holds ``key``'s field (and draws its label)."""
+        return self.query_one(f"#composer-{self._ROW_OF[key][0]}-row", FieldRow)
+
+    def label_is_bad(self, key: str) -> bool:
+        """Is ``key``'s label drawn in the error colour (the field has an error)?"""
+        return self._row(key).is_bad(key)
 
     def _show_hint(self, key: str, text: str, *, shown: bool, note: bool) -> None:
         """Show (or hide) the sentence under ``key``'s row, making it the first time."""
@@ -213,7 +202,7 @@ class ComposerPane(Vertical):
             return
         self.border_title = self._text("title")
         for key in (*self._FIELDS, "headers", "body"):
-            self.query_one(f"#composer-{key}-label", Label).update(self._text(f"label.{key}"))
+            self._row(key).set_label(key, self._text(f"label.{key}"))
         for key in self._FIELDS:
             self.query_one(f"#composer-{key}", Input).placeholder = self._text(f"placeholder.{key}")
         for key in ("headers", "body"):
@@ -321,7 +310,7 @@ class ComposerPane(Vertical):
             else:
                 text = "\n".join(p.text(self.lang) for p in shown[:2])
             self._show_hint(key, text, shown=bool(shown), note=not errors)
-            self.query_one(f"#composer-{key}-label", Label).set_class(bool(errors), "-bad")
+            self._row(key).set_bad(key, bool(errors))
         bad = blocking(self.problems)
         general = self.problems.get("message", [])
         if general:
@@ -344,7 +333,7 @@ class ComposerPane(Vertical):
 
     def _status(self, text: str, *, bad: bool = False) -> None:
         status = self.query_one("#composer-status", Static)
-        status.update(text)
+        status.update(text, layout=False)  # one line beside the buttons, cut to fit
         status.set_class(bad, "-bad")
         # the line beside the buttons is short: hovering it shows the whole sentence
         status.tooltip = text or None

@@ -226,8 +226,12 @@ class SessionPanel(Vertical):
         c = self.controller
         lang = self.lang
         if c is None and not self.selected:
-            self._state.update(ui_text(lang, "no_session"))
-            self._next.update(f"{ui_text(lang, 'next')} {ui_text(lang, 'next_connect')}")
+            # fixed heights (the CSS above): new words never move anything, so
+            # no layout of the whole screen (a profile switch stays a repaint)
+            self._state.update(ui_text(lang, "no_session"), layout=False)
+            self._next.update(
+                f"{ui_text(lang, 'next')} {ui_text(lang, 'next_connect')}", layout=False
+            )
             self._mode = "command"
         else:
             # no controller: a profile never connected yet, its session starts on CONNECT
@@ -243,9 +247,10 @@ class SessionPanel(Vertical):
                     1,
                 )
             self._state.update(
-                Content.from_markup("[b $accent]$label[/]$rest", label=label, rest=rest)
+                Content.from_markup("[b $accent]$label[/]$rest", label=label, rest=rest),
+                layout=False,
             )
-            self._next.update(f"{ui_text(lang, 'next')} {self._next_words(c)}")
+            self._next.update(f"{ui_text(lang, 'next')} {self._next_words(c)}", layout=False)
             self._mode = {State.DATA: "data", State.AUTH: "auth"}.get(state.state, "command")
         lines = self._current_step_lines()
         for verb in STEP_VERBS:
@@ -325,7 +330,8 @@ class SessionPanel(Vertical):
         return f"{x.label(self.lang)}{sep}{x.message(self.lang)}"
 
     def _set_hint(self, text: str, kind: str) -> None:
-        self._hint.update(text)
+        if text != self.hint:  # its height follows its words: a layout, so only on change
+            self._hint.update(text)
         self._hint.set_class(kind == "warning", "-warning")
         self._hint.set_class(kind == "info", "-info")
 

@@ -34,9 +34,10 @@ class TranscriptPane(Vertical):
         return self.query_one(TranscriptView)
 
     def set_title(self, title: str) -> None:
-        if title != self._title:  # an update lays the screen out again: only on change
+        if title != self._title:
             self._title = title
-            self.query_one("#transcript-title", Label).update(title)
+            # one line, cut to the pane (app.tcss): no layout of the screen
+            self.query_one("#transcript-title", Label).update(title, layout=False)
 
     def open_search(self) -> None:
         search = self.query_one("#transcript-search", Input)
