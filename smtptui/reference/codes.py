@@ -14,10 +14,10 @@ Texts live in the catalogue under ``basic.<key>.*`` and ``digit.*``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from smtptui.i18n import t, tl
+from smtptui.reference.patterns import LazyPattern, lazy_re
 
 KINDS: dict[int, str] = {
     1: "preliminary",
@@ -57,8 +57,8 @@ class BasicCode:
     rfc: tuple[str, ...]
     enhanced: str | None = None
     commands: tuple[str, ...] = ()
-    text: re.Pattern[str] | None = None
-    unless: re.Pattern[str] | None = None
+    text: LazyPattern | None = None
+    unless: LazyPattern | None = None
 
     @property
     def kind(self) -> str:
@@ -88,8 +88,7 @@ class BasicCode:
         return " ".join(parts)
 
 
-def _re(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+_re = lazy_re  # compiled when first used (the dashboard's table uses none)
 
 
 _ANY = ("any",)

@@ -16,10 +16,9 @@ import re
 from dataclasses import dataclass
 
 from smtptui.i18n import t, tl
+from smtptui.reference.patterns import LazyPattern, lazy_re
 
-
-def _re(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+_re = lazy_re  # compiled when first used (the dashboard's table uses none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +27,7 @@ class Vendor:
 
     id: str
     hosts: tuple[str, ...]
-    signature: re.Pattern[str]
+    signature: LazyPattern
 
     def name(self, lang: str | None = None) -> str:
         return t(f"vendor.name.{self.id}", lang)
@@ -78,8 +77,8 @@ class VendorCode:
     id: str
     vendor: str
     code: int | None
-    enhanced: re.Pattern[str] | None
-    text: re.Pattern[str] | None
+    enhanced: LazyPattern | None
+    text: LazyPattern | None
     sample: str | None
     identifies: bool = False
     shown: str | None = None
@@ -119,7 +118,7 @@ def _v(
     identifies: bool = False,
     shown: str | None = None,
 ) -> VendorCode:
-    enh = re.compile(enhanced) if enhanced else None
+    enh = LazyPattern(enhanced) if enhanced else None
     return VendorCode(id, vendor, code, enh, _re(text) if text else None, sample, identifies, shown)
 
 

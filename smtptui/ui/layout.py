@@ -5,11 +5,15 @@ also move the focus between panes at any size."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widget import Widget
-from textual.widgets import Tab, Tabs
 
 from smtptui.i18n import t
 from smtptui.ui.panes import PANES
+
+if TYPE_CHECKING:
+    from textual.widgets import Tabs
 
 NARROW_WIDTH = 110
 NARROW_HEIGHT = 30
@@ -44,6 +48,8 @@ class ResponsiveLayout:
     async def _mount_tabs(self, pane: str) -> None:
         if self.query("#pane-tabs"):
             return
+        from textual.widgets import Tab, Tabs  # only a small terminal needs them
+
         lang = self.workspace.settings.lang
         tabs = Tabs(*(Tab(_tab_label(p, lang), id=f"tab-{p}") for p in PANES), id="pane-tabs")
         main = self.query("#main")
@@ -55,7 +61,7 @@ class ResponsiveLayout:
         """At 80×24 only one pane shows at a time; the tabs choose it.  The
         choice is a class on the screen, so lazily mounted panes follow it too."""
         self._set_pane_classes(pane)
-        for tabs in self.query("#pane-tabs").results(Tabs):
+        for tabs in self.query("#pane-tabs"):
             if tabs.active != f"tab-{pane}" and tabs.query(f"#tab-{pane}"):  # not while it mounts
                 tabs.active = f"tab-{pane}"
 
@@ -83,9 +89,9 @@ class ResponsiveLayout:
             self._set_pane_classes(event.tabs.active.removeprefix("tab-"))
 
     def set_tab_labels(self, lang: str) -> None:
-        for tabs in self.query("#pane-tabs").results(Tabs):
+        for tabs in self.query("#pane-tabs"):
             for pane in PANES:
-                for tab in tabs.query(f"#tab-{pane}").results(Tab):
+                for tab in tabs.query(f"#tab-{pane}"):
                     tab.label = _tab_label(pane, lang)
 
     def action_show_pane(self, pane: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button, Input, Label, ProgressBar, Static, TextArea
+from textual.widgets import Input, Label, ProgressBar, Static, TextArea
 
 from smtptui.i18n import t
 from smtptui.profiles import MessageDefaults, Profile, ProfileStore
@@ -48,14 +48,37 @@ def _label_drawn(composer: ComposerPane, key: str):
     return line.get_style_at_offset(composer.app.console, start)
 
 
-def _send_button(composer: ComposerPane) -> Button:
-    return composer.query_one("#composer-send", Button)
+class _SendButton:
+    """Send as a person sees it: enabled or not, and where it is drawn."""
+
+    def __init__(self, composer: ComposerPane) -> None:
+        self.composer = composer
+
+    @property
+    def disabled(self) -> bool:
+        return not self.composer.send_enabled
+
+    @property
+    def region(self):
+        bar = self.composer.buttons
+        return bar.region_of("send").translate(bar.content_region.offset)
+
+
+def _send_button(composer: ComposerPane) -> _SendButton:
+    return _SendButton(composer)
+
+
+async def click_button(pilot, composer: ComposerPane, key: str) -> None:
+    """A mouse click in the middle of the composer's ``key`` button."""
+    bar = composer.buttons
+    cell = bar.region_of(key)
+    await pilot.click(bar, offset=(cell.x + cell.width // 2, cell.y))
 
 
 async def _send_and_wait(pilot, composer: ComposerPane):
     app = pilot.app
     before = len(app.workspace.builtin.server.messages) if app.workspace.builtin.server else 0
-    await pilot.click("#composer-send")
+    await click_button(pilot, composer, "send")
     for _ in range(100):
         await pilot.pause(0.05)
         await app.workers.wait_for_complete()
@@ -329,7 +352,7 @@ async def test_what_was_previewed_is_exactly_what_is_sent() -> None:
     app = SmtpTuiApp()
     async with app.run_test(size=(120, 40)) as pilot:
         composer = await _composer(pilot)
-        await pilot.click("#composer-preview")
+        await click_button(pilot, composer, "preview")
         await until(pilot, lambda: isinstance(app.screen, PreviewScreen), "the preview")
         shown = app.screen
         await pilot.press("escape")
@@ -385,7 +408,7 @@ async def test_preview_says_an_internationalised_address_needs_smtputf8_and_the_
         )
         composer.query_one("#composer-to", Input).value = "用户@demo.local"
         await until(pilot, lambda: not _send_button(composer).disabled, "Send enabled")
-        await pilot.click("#composer-preview")
+        await click_button(pilot, composer, "preview")
         await until(pilot, lambda: isinstance(app.screen, PreviewScreen), "the preview")
         notes = str(app.screen.query_one("#preview-notes", Static).render())
         assert "SMTPUTF8: an address is not ASCII" in notes

@@ -9,8 +9,8 @@ from textual.widgets import Checkbox, Input, OptionList, Static
 from smtptui.reference.states import State
 from smtptui.ui.app import SmtpTuiApp
 from smtptui.ui.screens.auth_helper import AuthHelperScreen
+from smtptui.ui.widgets.button_bar import ButtonBar
 from smtptui.ui.widgets.session_panel import SessionPanel
-from smtptui.ui.widgets.step_bar import StepBar
 
 
 async def _panel(pilot) -> SessionPanel:
@@ -43,7 +43,7 @@ def _wire(app: SmtpTuiApp) -> list[str]:
 
 async def click_step(pilot, verb: str) -> None:
     """A mouse click in the middle of ``verb``'s cell of the step bar."""
-    bar = pilot.app.query_one(StepBar)
+    bar = pilot.app.query_one("#session-steps", ButtonBar)
     cell = bar.region_of(verb)
     assert cell is not None, f"{verb} is not shown"
     await pilot.click(bar, offset=(cell.x + cell.width // 2, cell.y))
@@ -80,7 +80,7 @@ async def test_step_mode_from_greeting_to_quit_delivers_the_message() -> None:
         panel = await _connect_step_mode(pilot)
         assert not panel.query_one("#session-handshake", Checkbox).value
         assert "EHLO" in _text(panel, "#session-next")
-        assert panel.steps.kind("EHLO") == "legal"
+        assert panel.steps.kind("EHLO") == "primary"
 
         await _step(pilot, "EHLO")
         assert _state(panel).startswith("GREETED · unencrypted")
@@ -104,7 +104,7 @@ async def test_step_mode_from_greeting_to_quit_delivers_the_message() -> None:
 
         await _step(pilot, "RCPT")
         assert _state(panel).startswith("RCPT")
-        assert panel.steps.kind("DATA") == "legal"
+        assert panel.steps.kind("DATA") == "primary"
 
         await _step(pilot, "DATA")
         assert _state(panel).startswith("DATA")
@@ -117,7 +117,7 @@ async def test_step_mode_from_greeting_to_quit_delivers_the_message() -> None:
 
         await _step(pilot, "QUIT")
         assert _state(panel).startswith("CLOSED")
-        assert panel.steps.kind("CONNECT") == "legal"
+        assert panel.steps.kind("CONNECT") == "primary"
 
         received = app.workspace.builtin.server.messages
         assert [m.subject for m in received] == ["Hello from smtptui"]
@@ -145,7 +145,7 @@ async def test_out_of_sequence_raw_rcpt_warns_before_sending_and_gets_503() -> N
         assert _state(panel).startswith("GREETED"), "a 503 leaves the state where it was"
 
 
-def _cell_style(bar: StepBar, verb: str):
+def _cell_style(bar: ButtonBar, verb: str):
     """The style the middle of ``verb``'s cell is drawn in."""
     cell = bar.region_of(verb)
     x = 0
@@ -183,13 +183,13 @@ async def test_step_buttons_are_one_tab_stop_moved_with_arrows_and_pressed_with_
         await pilot.press("colon", "escape", "tab")
         await pilot.pause()
         bar = panel.steps
-        assert app.focused is bar and bar.cursor_verb == "EHLO"
+        assert app.focused is bar and bar.cursor_key == "EHLO"
         await pilot.press("right", "left", "left")
-        assert bar.cursor_verb == "QUIT", "the arrows wrap around"
+        assert bar.cursor_key == "QUIT", "the arrows wrap around"
         await pilot.press("up")
-        assert bar.cursor_verb == "RCPT", "up: the same column of the row above"
+        assert bar.cursor_key == "RCPT", "up: the same column of the row above"
         await pilot.press("down", "left", "left", "left")
-        assert bar.cursor_verb == "NOOP"
+        assert bar.cursor_key == "NOOP"
         await pilot.press("enter")
         await _settle(pilot)
         assert _wire(app)[-2].endswith("NOOP") and "250" in _wire(app)[-1]
@@ -208,7 +208,7 @@ async def test_out_of_sequence_step_button_explains_first_and_sends_on_second_pr
         await _step(pilot, "DATA")
         assert len(_wire(app)) == sent_before, "the first press only explains"
         assert "503" in panel.hint and "again" in panel.hint, panel.hint
-        assert panel.steps.kind("DATA") == "armed"
+        assert panel.steps.kind("DATA") == "warning"
 
         await _step(pilot, "DATA")
         assert _wire(app)[-2].endswith("DATA"), (_wire(app)[-3:], panel.hint)

@@ -20,12 +20,13 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from smtptui.i18n import t, tn
 from smtptui.message.addresses import MessageError, parse_address_list
 from smtptui.ui.keys import bindings
 from smtptui.ui.messages import DraftChanged, PreviewRequested
+from smtptui.ui.widgets.button_bar import ButtonBar
 from smtptui.ui.widgets.field_row import FieldRow
 from smtptui.units import format_bytes
 from smtptui.workspace.draft import (
@@ -61,7 +62,7 @@ class ComposerPane(Vertical):
         & .composer-hint.-shown { display: block; }
         & .composer-hint.-note { color: $text-muted; text-style: italic; }
         & #composer-actions { height: 1; margin-top: 0; }
-        & #composer-actions Button { margin-right: 1; min-width: 0; }
+        & #composer-buttons { margin-right: 1; }
         & #composer-status { width: 1fr; height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
         & #composer-status.-bad { color: $text-error; }
         & #composer-progress { display: none; width: 1fr; }
@@ -157,8 +158,13 @@ class ComposerPane(Vertical):
         )
         yield FieldRow(("body", self._text("label.body"), body), id="composer-body-row")
         with Horizontal(id="composer-actions"):
-            yield Button(self._text("preview"), id="composer-preview", compact=True)
-            yield Button(self._text("send"), id="composer-send", compact=True, variant="primary")
+            yield ButtonBar(
+                ("preview", "send"),
+                labels={"preview": self._text("preview"), "send": self._text("send")},
+                kinds={"send": "primary"},
+                fit=True,
+                id="composer-buttons",
+            )
             yield Static("", id="composer-status")
 
     def _row(self, key: str) -> FieldRow:
@@ -209,8 +215,9 @@ class ComposerPane(Vertical):
             self.query_one(f"#composer-{key}", TextArea).placeholder = self._text(
                 f"placeholder.{key}"
             )
-        self.query_one("#composer-preview", Button).label = self._text("preview")
-        self.query_one("#composer-send", Button).label = self._text("send")
+        buttons = self.buttons
+        buttons.set_label("preview", self._text("preview"))
+        buttons.set_label("send", self._text("send"))
         self.validate_now()
 
     # ----------------------------------------------------------- the fields
@@ -319,7 +326,7 @@ class ComposerPane(Vertical):
             self._status(tn("pane.composer.fix", len(bad), self.lang), bad=True)
         else:
             self._status(self._summary())
-        self.query_one("#composer-send", Button).disabled = bool(bad) or self._sending
+        self._enable_send(not bad and not self._sending)
         return self.problems
 
     def _summary(self) -> str:
@@ -387,16 +394,24 @@ class ComposerPane(Vertical):
         )
 
     # --------------------------------------------------------------- actions
-    @on(Button.Pressed, "#composer-send")
-    def _send_pressed(self, event: Button.Pressed) -> None:
+    def on_button_bar_pressed(self, event: ButtonBar.Pressed) -> None:
         event.stop()
-        if not blocking(self.validate_now()):
+        if event.key == "preview":
+            self.action_preview()
+        elif not blocking(self.validate_now()):
             self.post_message(self.SendRequested())
 
-    @on(Button.Pressed, "#composer-preview")
-    def _preview_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_preview()
+    @property
+    def buttons(self) -> ButtonBar:
+        """Preview DATA and Send."""
+        return self.query_one("#composer-buttons", ButtonBar)
+
+    @property
+    def send_enabled(self) -> bool:
+        return self.buttons.kind("send") != "disabled"
+
+    def _enable_send(self, enabled: bool) -> None:
+        self.buttons.set_kind("send", "primary" if enabled else "disabled")
 
     def action_preview(self) -> None:
         values = self.values
@@ -427,7 +442,7 @@ class ComposerPane(Vertical):
             )
             self.query_one("#composer-actions").mount_all(self._progress)
         self.add_class("-sending")
-        self.query_one("#composer-send", Button).disabled = True
+        self._enable_send(False)
         self.set_progress(0, total_bytes)
 
     def set_progress(self, sent: int, total: int) -> None:

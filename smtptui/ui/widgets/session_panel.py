@@ -2,7 +2,7 @@
 
 It shows where the session is (the reference state machine's state, TLS and
 AUTH facts, the commands that make sense next), a step button per command (one
-:class:`~smtptui.ui.widgets.step_bar.StepBar` draws them all) and a raw
+a :class:`~smtptui.ui.widgets.button_bar.ButtonBar` draws them all) and a raw
 command line (telnet mode) with history and completion.  Nothing here
 decides SMTP: the controller's state machine says what is legal and predicts
 what a line will get; the panel shows that prediction *before* anything is
@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from smtptui.i18n import t
 from smtptui.reference.states import SessionState, State
 from smtptui.ui.messages import AuthHelperRequested
+from smtptui.ui.widgets.button_bar import ButtonBar
 from smtptui.ui.widgets.raw_command import CommandSuggester, RawCommandInput, carries_secret
-from smtptui.ui.widgets.step_bar import StepBar
 from smtptui.workspace.steps import STEP_VERBS
 
 if TYPE_CHECKING:
@@ -58,7 +58,6 @@ class SessionPanel(Vertical):
         #session-steps { margin: 1 0 0 0; }
         #session-options { height: 1; margin: 1 0 0 0; }
         #session-handshake { width: 1fr; height: 1; }
-        #session-helper { min-width: 13; width: auto; height: 1; }
         #raw-command { background: $boost; }
         #session-hint { height: auto; color: $text-muted; }
         #session-hint.-warning { color: $text-warning; }
@@ -114,11 +113,13 @@ class SessionPanel(Vertical):
         self._suggester = CommandSuggester()
         self._state = Static(id="session-state")
         self._next = Static(id="session-next")
-        self.steps = StepBar(STEP_VERBS, id="session-steps")
+        self.steps = ButtonBar(STEP_VERBS, id="session-steps")
         self._handshake = Checkbox(
             ui_text(lang, "handshake"), handshake, id="session-handshake", compact=True
         )
-        self._helper = Button(ui_text(lang, "helper"), id="session-helper", compact=True)
+        self._helper = ButtonBar(
+            ("helper",), labels={"helper": ui_text(lang, "helper")}, fit=True, id="session-helper"
+        )
         self._raw = RawCommandInput(
             id="raw-command",
             compact=True,
@@ -219,8 +220,8 @@ class SessionPanel(Vertical):
         self.border_title = ui_text(self.lang, "title")
         self._handshake.label = ui_text(self.lang, "handshake")
         self._handshake.tooltip = ui_text(self.lang, "handshake_tip")
-        self._helper.label = ui_text(self.lang, "helper")
-        self._helper.tooltip = ui_text(self.lang, "helper_tip")
+        self._helper.set_label("helper", ui_text(self.lang, "helper"))
+        self._helper.set_tooltip("helper", ui_text(self.lang, "helper_tip"))
 
     def _render_state(self) -> None:
         c = self.controller
@@ -286,9 +287,9 @@ class SessionPanel(Vertical):
         if verb == "CONNECT" and c is not None and c.connected:
             kind = "hidden"
         elif self._armed is not None and self._armed[0] == verb:
-            kind = "armed"
+            kind = "warning"  # armed: the next press sends it
         else:
-            kind = "legal" if self._step_is_legal(verb) else "dim"
+            kind = "primary" if self._step_is_legal(verb) else "dim"
         self.steps.set_kind(verb, kind)
 
     def _step_is_legal(self, verb: str) -> bool:
@@ -362,14 +363,12 @@ class SessionPanel(Vertical):
         self.post_message(self.RawSubmitted(line))
 
     # -------------------------------------------------------- step buttons
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    def on_button_bar_pressed(self, event: ButtonBar.Pressed) -> None:
         event.stop()
-        if event.button is self._helper:
+        if event.bar is self._helper:
             self.post_message(AuthHelperRequested())
-
-    def on_step_bar_pressed(self, event: StepBar.Pressed) -> None:
-        event.stop()
-        self.press_step(event.verb)
+        else:
+            self.press_step(event.key)
 
     def press_step(self, verb: str) -> None:
         """A step button: legal ones are sent at once; an out-of-sequence one
