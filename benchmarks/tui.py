@@ -25,10 +25,12 @@ over SSH perceives it.  Programs:
   words the dashboard's header does — launched with the same Python and
   detected the same way;
 - ``smtptui --profiles-dir DIR``, the venv's console script;
-- for information, stock Textual drawing the dashboard's widgets: the same
-  panes and widget kinds (a 50-row option list, a 180-row table, the
-  composer's inputs and text areas, twelve step buttons, …) in one compose,
-  with no smtptui code — what Textual alone needs for this screen.
+- for information, the same panes built from stock Textual widgets (a
+  50-row option list, a 180-row ``DataTable``, the composer's inputs, labels
+  and text areas, a ``Button`` per step, …) in one compose, with no smtptui
+  code — what Textual alone needs for this screen drawn the stock way.
+  smtptui draws some of it with fewer widgets of its own (one ``ButtonBar``
+  per row of buttons, a ``CodeTable``, rows that draw their labels).
 
 They take turns (each goes first in turn) after one untimed launch each
 (disk cache, bytecode); medians of ``--repeat`` launches.  Target: smtptui ≤
@@ -140,8 +142,8 @@ Minimal().run()
 '''
 
 
-#: For information: what Textual alone needs to draw the dashboard's widgets.
-#: The same panes, borders and widget kinds as smtptui's first full screen
+#: For information: what Textual alone needs to draw the dashboard the stock way.
+#: The same panes and borders as smtptui's first full screen, from stock widgets
 #: (header, 50-row option list, transcript, a 180-row table, the composer's
 #: inputs and text areas, twelve step buttons, the raw line, a footer line),
 #: built from stock Textual widgets in one compose: no smtptui code at all.
@@ -804,7 +806,7 @@ def report(paint: PaintRuns | None, runs: list[TranscriptRun]) -> tuple[list[str
                 f"{first / base:.2f}×",
             ],
             [
-                "stock Textual, the dashboard's widgets, no smtptui code (info)",
+                "stock Textual, the same panes from stock widgets, no smtptui code (info)",
                 f"{tree * 1000:.0f}",
                 f"{min(paint.tree) * 1000:.0f}–{max(paint.tree) * 1000:.0f}",
                 f"{tree / base:.2f}×",

@@ -18,4 +18,3 @@ def test_a_lazy_pattern_matches_like_the_compiled_one_and_compiles_once() -> Non
     assert pattern._compiled is compiled, "compiled once"
     assert pattern.pattern == "authorization code|授权码"
     assert pattern == LazyPattern("authorization code|授权码", re.IGNORECASE)
-
