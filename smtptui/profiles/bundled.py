@@ -41,15 +41,29 @@ def example_files() -> list[tuple[str, str]]:
     return [(e.name, e.read_text(encoding="utf-8")) for e in sorted(entries, key=lambda e: e.name)]
 
 
+def _read(root: Traversable | None, name: str, text: str) -> Profile:
+    path = Path(str(root / name)) if root is not None else Path(name)
+    profile = Profile.from_toml(text, path)
+    return dataclasses.replace(profile, source_path=path, bundled=True)
+
+
 @functools.lru_cache(maxsize=1)
 def _bundled() -> tuple[Profile, ...]:
     root = examples_root()
-    out = []
-    for name, text in example_files():
-        path = Path(str(root / name)) if root is not None else Path(name)
-        profile = Profile.from_toml(text, path)
-        out.append(dataclasses.replace(profile, source_path=path, bundled=True))
-    return tuple(out)
+    return tuple(_read(root, name, text) for name, text in example_files())
+
+
+@functools.lru_cache(maxsize=8)
+def _bundled_file(stem: str) -> Profile | None:
+    """The example in ``<stem>.toml`` alone (every start reads ``demo``; the
+    other examples need not be parsed for it)."""
+    root = examples_root()
+    if root is None:
+        return None
+    entry = root / f"{stem}.toml"
+    if not entry.is_file():
+        return None
+    return _read(root, entry.name, entry.read_text(encoding="utf-8"))
 
 
 def bundled_profiles() -> list[Profile]:
@@ -60,6 +74,10 @@ def bundled_profiles() -> list[Profile]:
 def bundled_profile(name: str) -> Profile | None:
     """The bundled example called *name* (case-insensitive), if any."""
     key = name.casefold()
+    safe = key and all(c.isalnum() or c in "-_" for c in key)  # a file name, not a path
+    profile = _bundled_file(key) if safe else None
+    if profile is not None and (profile.name.casefold() == key or profile.slug == key):
+        return profile
     return next((p for p in _bundled() if p.name.casefold() == key or p.slug == key), None)
 
 
