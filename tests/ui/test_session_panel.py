@@ -66,7 +66,9 @@ async def _type(pilot, text: str, *, enter: bool = True) -> None:
 async def _connect_step_mode(pilot) -> SessionPanel:
     """Handshake switch off, CONNECT: the session stops after the greeting."""
     panel = await _panel(pilot)
+    assert "STARTTLS and AUTH" in panel.steps.tooltip_of("CONNECT")
     await pilot.click("#session-handshake")
+    assert "stop after the server's greeting" in panel.steps.tooltip_of("CONNECT")
     await pilot.pause()
     assert pilot.app.workspace.settings.auto_handshake is False
     await _step(pilot, "CONNECT")

@@ -417,7 +417,10 @@ class SessionPanel(Vertical):
     def _tooltip_for(self, verb: str, line: str | None) -> str:
         c = self.controller
         if verb == "CONNECT":
-            return ui_text(self.lang, "connect_tip")
+            # what CONNECT does depends on the box under the buttons
+            return ui_text(
+                self.lang, "connect_tip_handshake" if self._handshake.value else "connect_tip"
+            )
         if c is None or not c.connected or line is None:
             return ui_text(self.lang, "not_connected")
         if verb == "DATA" and c.state.state is State.DATA:
@@ -438,4 +441,5 @@ class SessionPanel(Vertical):
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         if event.checkbox is self._handshake:
             event.stop()
+            self.steps.set_tooltip("CONNECT", self._tooltip_for("CONNECT", None))
             self.post_message(self.HandshakeToggled(event.value))

@@ -66,6 +66,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "pane.session.armed": "press {verb} again within {s} s to send it anyway",
     "pane.session.no_credentials": "this profile has no user name: the AUTH helper computes the lines to type",
     "pane.session.connect_tip": "Connect and stop after the server's greeting (220)",
+    "pane.session.connect_tip_handshake": "Connect, then EHLO, STARTTLS and AUTH as the profile asks (untick the box below to stop after the greeting)",
     "pane.session.data_body": "Send the composer's message (dot-stuffed) and the final '.'",
     "pane.session.plaintext_risk": "this goes out in plain text although the profile requires {security}: anyone on the path can read it (STARTTLS first, or press enter to send it anyway)",
     "pane.session.dot_line": "a line starting with '.' loses that dot on the server (the end-of-data marker is a lone '.'): type '..' to keep one, or use the composer, which dot-stuffs for you",

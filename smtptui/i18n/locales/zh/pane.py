@@ -66,6 +66,7 @@ MESSAGES: dict[str, str | tuple[str, ...]] = {
     "pane.session.armed": "{s} 秒内再按一次 {verb} 仍然发送",
     "pane.session.no_credentials": "此配置没有用户名：AUTH 助手会计算要输入的行",
     "pane.session.connect_tip": "连接，收到服务器问候（220）后停下",
+    "pane.session.connect_tip_handshake": "连接，然后按配置执行 EHLO、STARTTLS 和 AUTH（取消勾选下方选项则在问候后停下）",
     "pane.session.data_body": "发送撰写区的邮件（已做点填充）和结尾的 '.'",
     "pane.session.plaintext_risk": "此配置要求 {security}，但这一行会以明文发出，路径上的任何人都能看到（请先 STARTTLS，或再按回车仍然发送）",
     "pane.session.dot_line": "以“.”开头的行在服务器端会丢掉这个点（结束标记是单独一行“.”）：输入“..”才能保留一个点，或者使用会自动做点填充的撰写区",
