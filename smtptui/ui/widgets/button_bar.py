@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -249,8 +249,8 @@ class ButtonBar(Widget, can_focus=True):
                 segments.append(Segment(" " * (x - at), base))
             style = self._cell_style(key, hover=key == self._hover, cursor=key == cursor)
             label = self._labels[key]
-            if cell_len(label) > cell:
-                label = label[:cell]
+            if cell_len(label) > cell:  # cut by cells: a Chinese character is two
+                label = set_cell_size(label, cell)
             left = (cell - cell_len(label)) // 2
             # the blanks are runs of their own (their style differs, invisibly):
             # an SVG screenshot places a run by its first cell, so a label that
