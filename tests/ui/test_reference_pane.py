@@ -240,6 +240,7 @@ class Clock:
 async def test_following_resumes_by_itself_after_the_reader_pauses(monkeypatch) -> None:
     clock = Clock()
     monkeypatch.setattr("smtptui.ui.widgets.reference_pane.monotonic", clock)
+    monkeypatch.setattr("smtptui.ui.widgets.code_table.monotonic", clock)  # the reader's moves
     monkeypatch.setattr("smtptui.ui.widgets.reference_pane.HOLD_SECONDS", 1.0)
     async with SmtpTuiApp(lang="en").run_test(size=(120, 40)) as pilot:
         pane = await _connect_demo(pilot)
