@@ -199,6 +199,21 @@ async def test_step_buttons_are_one_tab_stop_moved_with_arrows_and_pressed_with_
         assert app.focused is panel.query_one("#session-handshake"), "one stop for all twelve"
 
 
+async def test_the_highlighted_step_stays_on_its_button_when_connect_comes_back() -> None:
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await _connect_step_mode(pilot)
+        bar = panel.steps
+        bar.focus()
+        await pilot.pause()
+        await pilot.press("left")
+        assert bar.cursor_key == "QUIT", "left from the first button wraps to the last"
+        await pilot.press("enter")  # QUIT: the session closes and CONNECT comes back
+        await _settle(pilot)
+        assert _state(panel).startswith("CLOSED") and bar.shown[0] == "CONNECT"
+        assert bar.cursor_key == "QUIT", "the buttons moved along; the highlight stayed on QUIT"
+
+
 async def test_out_of_sequence_step_button_explains_first_and_sends_on_second_press() -> None:
     app = SmtpTuiApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -210,6 +225,7 @@ async def test_out_of_sequence_step_button_explains_first_and_sends_on_second_pr
         await _step(pilot, "DATA")
         assert len(_wire(app)) == sent_before, "the first press only explains"
         assert "503" in panel.hint and "again" in panel.hint, panel.hint
+        assert panel.hint.startswith("⚠ press DATA again"), "what to do first, then why"
         assert panel.steps.kind("DATA") == "warning"
 
         await _step(pilot, "DATA")

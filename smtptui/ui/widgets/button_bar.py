@@ -116,7 +116,7 @@ class ButtonBar(Widget, can_focus=True):
         self._labels = {key: (labels or {}).get(key, key) for key in buttons}
         self._kinds: dict[str, str] = {key: (kinds or {}).get(key, "default") for key in buttons}
         self._tooltips: dict[str, str] = {}
-        self._cursor = 0  # index into the shown buttons (while focused)
+        self._cursor_at: str | None = None  # the highlighted button (while focused)
         self._hover: str | None = None
         self._grid: tuple[int, tuple[tuple[Cell, ...], ...]] | None = None
 
@@ -166,7 +166,10 @@ class ButtonBar(Widget, can_focus=True):
     @property
     def cursor_key(self) -> str | None:
         shown = self.shown
-        return shown[min(self._cursor, len(shown) - 1)] if shown else None
+        if not shown:
+            return None
+        # the same button when others appear or leave (CONNECT), else the first
+        return self._cursor_at if self._cursor_at in shown else shown[0]
 
     def region_of(self, key: str) -> Region | None:
         """Where ``key``'s button is, relative to the bar (``None``: hidden)."""
@@ -297,7 +300,7 @@ class ButtonBar(Widget, can_focus=True):
         key = self._key_at(event.x, event.y)
         if key is not None:
             event.stop()
-            self._cursor = self.shown.index(key)
+            self._cursor_at = key
             self._press(key)
             self.refresh()
 
@@ -315,16 +318,19 @@ class ButtonBar(Widget, can_focus=True):
     def action_move(self, step: int) -> None:
         shown = self.shown
         if shown:
-            self._cursor = (min(self._cursor, len(shown) - 1) + step) % len(shown)
+            self._cursor_at = shown[(shown.index(self.cursor_key) + step) % len(shown)]
             self.refresh()
 
     def action_move_row(self, step: int) -> None:
         """Up or down a row, staying in the same column where there is one."""
         rows = self._rows()
         columns = len(rows[0]) if rows else 1
-        target = min(self._cursor, len(self.shown) - 1) + step * columns
-        if 0 <= target < len(self.shown):
-            self._cursor = target
+        shown = self.shown
+        if not shown:
+            return
+        target = shown.index(self.cursor_key) + step * columns
+        if 0 <= target < len(shown):
+            self._cursor_at = shown[target]
             self.refresh()
 
     def action_press(self) -> None:

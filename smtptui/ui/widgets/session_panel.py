@@ -397,7 +397,8 @@ class SessionPanel(Vertical):
         self._arm_timer = self.set_timer(ARM_SECONDS, self._disarm)
         self._style_step(verb)
         again = ui_text(self.lang, "armed", verb=verb, s=int(ARM_SECONDS))
-        self._set_hint(f"⚠ {verb}: {self._prediction(x)} — {again}", "warning")
+        # what to do first: a long prediction can outgrow the hint's lines
+        self._set_hint(f"⚠ {again} — {verb}: {self._prediction(x)}", "warning")
 
     def step_line(self, verb: str) -> str:
         """The (first) line a step button sends, as the session builds it."""
