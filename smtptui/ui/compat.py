@@ -84,8 +84,7 @@ class TextualAppHooks:
     def update_styles(self: Any, node: DOMNode, animate: bool = True) -> None:
         """Textual's, except for a node not yet in the DOM.  Textual restyles a
         widget on every class change, even while it is still being built (a
-        Button does so twice in its constructor, the session panel once more
-        per step button): wasted work, since mounting computes the styles
+        Button does so twice in its constructor): wasted work, since mounting computes the styles
         again from the classes the widget then has.  Building the dashboard
         restyled about 75 such widgets (15-20 ms of the time to a full
         dashboard, benchmarks/tui.py)."""

@@ -231,7 +231,8 @@ class ButtonBar(Widget, can_focus=True):
     def get_content_width(self, container: Size, viewport: Size) -> int:
         if not self.fit:
             return container.width
-        return max(0, sum(cell_len(self._labels[k]) + 3 for k in self.shown) - 1)
+        rows = self._layout(container.width)  # a fit row does not depend on the width
+        return rows[0][-1][1] + rows[0][-1][2] if rows else 0
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         rows = len(self._layout(width))

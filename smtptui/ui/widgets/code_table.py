@@ -28,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from smtptui.ui.keys import bindings
+from smtptui.ui.widgets.scrolling import scroll_line_into_view
 
 Cells = tuple[Text, Text, Text]
 
@@ -107,10 +108,8 @@ class CodeTable(ScrollView, can_focus=True):
     def get_row_at(self, row: int) -> Cells:
         return self._cells[row]
 
-    def get_row_index(self, key: str) -> int:
-        return self._index[key]
-
-    def get_row_index_or_none(self, key: str) -> int | None:
+    def row_of(self, key: str) -> int | None:
+        """The row number of ``key`` (``None``: not in the table, e.g. filtered out)."""
         return self._index.get(key)
 
     def key_at(self, row: int) -> str | None:
@@ -130,21 +129,13 @@ class CodeTable(ScrollView, can_focus=True):
         if self._keys:
             self.cursor_row = max(0, min(row, len(self._keys) - 1))
             if scroll:
-                self._scroll_to_cursor()
+                scroll_line_into_view(self, self.cursor_row)
 
     def watch_cursor_row(self, old: int, new: int) -> None:
         self.refresh()
         key = self.key_at(new)
         if key is not None and old != new:
             self.post_message(self.RowHighlighted(self, new, key))
-
-    def _scroll_to_cursor(self) -> None:
-        row, top = self.cursor_row, self.scroll_y
-        height = self.scrollable_content_region.height
-        if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif height and row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
 
     def touch(self) -> None:
         self.touched_at = monotonic()
@@ -231,7 +222,8 @@ class CodeTable(ScrollView, can_focus=True):
             over = self.get_component_rich_style(f"code-table--{state}")
         console = self.app.console
         segments: list[Segment] = []
-        for text, width in zip(self._cells[row], self.column_widths, strict=True):
+        widths = self.column_widths
+        for text, width in zip(self._cells[row], widths, strict=True):
             cell = text.copy()
             cell.end = ""
             cell.truncate(width, overflow="ellipsis", pad=True)
@@ -244,7 +236,7 @@ class CodeTable(ScrollView, can_focus=True):
                 if over is not None:
                     style += over
                 segments.append(Segment(text_part, style))
-        rest = self.scrollable_content_region.width - sum(self.column_widths)
+        rest = self.scrollable_content_region.width - sum(widths)
         if rest > 0:  # a highlighted row reaches the scrollbar
             segments.append(Segment(" " * rest, base + over if over is not None else base))
         return Strip(segments)

@@ -82,12 +82,10 @@ class FieldRow(Horizontal):
         """The labels, each in the room before its field (the fields cover the rest)."""
         line = Text(no_wrap=True, overflow="crop", end="")
         for index, key in enumerate(self._keys):
-            widget = self._widgets[key]
-            start = widget.region.x - self.content_region.x - self._room(index)
-            if index == 0:
-                start = max(start, 0) + 1
-            else:
-                start += 1
+            # one column into the room before the field (before the first
+            # layout the fields have no place yet: then at the row's start)
+            field_x = self._widgets[key].region.x - self.content_region.x
+            start = max(1, field_x - self._room(index) + 1)
             if start > line.cell_len:
                 line.append(" " * (start - line.cell_len))
             style = self._style("bad" if key in self._bad else "label")

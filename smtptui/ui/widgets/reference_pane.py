@@ -246,7 +246,7 @@ class ReferencePane(Vertical):
                 )
             )
         table.set_rows(keys, cells, (self._code_width + 1, 2))
-        row = table.get_row_index_or_none(self._selected) if self._selected else None
+        row = table.row_of(self._selected) if self._selected else None
         if row is not None:
             table.move_cursor(row=row, scroll=False)
             # the rows just replaced have no layout yet: scroll once they have
@@ -276,7 +276,7 @@ class ReferencePane(Vertical):
         if key is None:
             return
         self._selected = key
-        row = self.query_one(CodeTable).get_row_index_or_none(key)
+        row = self.query_one(CodeTable).row_of(key)
         if row is not None:
             self._cursor_to(row)
 

@@ -1,9 +1,9 @@
 """The session panel: step through SMTP one command at a time, or type it raw.
 
 It shows where the session is (the reference state machine's state, TLS and
-AUTH facts, the commands that make sense next), a step button per command (one
-a :class:`~smtptui.ui.widgets.button_bar.ButtonBar` draws them all) and a raw
-command line (telnet mode) with history and completion.  Nothing here
+AUTH facts, the commands that make sense next), a step button per command
+(one :class:`~smtptui.ui.widgets.button_bar.ButtonBar` draws them all) and a
+raw command line (telnet mode) with history and completion.  Nothing here
 decides SMTP: the controller's state machine says what is legal and predicts
 what a line will get; the panel shows that prediction *before* anything is
 sent — and still sends an out-of-sequence command on a second press, because

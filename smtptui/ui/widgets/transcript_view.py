@@ -27,6 +27,7 @@ from smtptui.protocol.lazy import lazy_module
 from smtptui.transcript import Line, format_ms
 from smtptui.ui.compat import grow_virtual_height
 from smtptui.ui.keys import bindings
+from smtptui.ui.widgets.scrolling import scroll_line_into_view
 
 if TYPE_CHECKING:
     from smtptui.protocol import events as ev
@@ -282,12 +283,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.refresh()
 
     def scroll_to_region_line(self, index: int) -> None:
-        top = self.scroll_y
-        height = self.scrollable_content_region.height
-        if index < top:
-            self.scroll_to(y=index, animate=False, immediate=True)
-        elif index >= top + height:
-            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+        scroll_line_into_view(self, index)
 
     def action_cursor(self, delta: int) -> None:
         if not self._lines:
