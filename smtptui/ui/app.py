@@ -23,6 +23,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -79,6 +80,11 @@ class SmtpTuiApp(TextualAppHooks, ResponsiveLayout, App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses find it too
     TITLE = "smtptui"
+    # Textual repaints the whole screen when a title changes; only the header
+    # shows them, and it repaints itself (it watches both).  A profile switch
+    # changes the sub-title: it stays a repaint of what changed.
+    title: Reactive[str] = Reactive("", compute=False, repaint=False)
+    sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
     COMMANDS: ClassVar = {lambda: _palette_providers()[0], lambda: _palette_providers()[1]}
     BINDINGS: ClassVar[list[BindingType]] = [
         *bindings("app"),

@@ -13,6 +13,8 @@ page up/down in an empty OptionList (both patched when this module is
 imported).  And one for a drawing defect, patched the same way:
 ``Compositor._render_chops`` turned a wide (Chinese) character under an
 overlay into two spaces where a pane's edge fell beneath it (textual#6357).
+And one for speed: ``Widget._size_updated`` no longer asks for a second
+layout of the whole screen after every full layout (``_lay_out_once``).
 
 The uses:
 
@@ -206,6 +208,52 @@ def _keep_wide_characters_whole() -> None:
 
 
 _keep_wide_characters_whole()
+
+
+def _lay_out_once() -> None:
+    """After a full layout Textual stores each widget's new virtual size
+    through the ``virtual_size`` reactive, and that reactive asks for another
+    layout: every widget sized for the first time (all of them, the first time
+    the dashboard is drawn) lays the whole screen out a second time, one frame
+    later, finding the same geometry.  Its own partial layouts store the size
+    without asking (``layout=False``); here full layouts do the same.
+
+    What that second layout did besides: a new virtual size can change whether
+    a scrollbar shows, and that still asks for a layout itself
+    (``show_vertical_scrollbar`` and ``show_horizontal_scrollbar`` are layout
+    reactives, set by ``_scroll_update``); and an anchored widget (a
+    transcript following its last line) was scrolled to its end with the size
+    it had *before* the layout, and set right by the second one.  Here it is
+    scrolled to its end as soon as its new size is known, before anything is
+    drawn.  ``ScrollView`` has its own ``_size_updated`` (it never asked for a
+    layout); it is anchored the same way."""
+    from textual.scroll_view import ScrollView
+    from textual.widget import Widget
+
+    for cls in (Widget, ScrollView):
+        original = cls.__dict__["_size_updated"]
+        if getattr(original, "smtptui_guarded", False):
+            continue
+
+        def _size_updated(
+            self: Widget,
+            size: Size,
+            virtual_size: Size,
+            container_size: Size,
+            layout: bool = True,
+            *,
+            _original: Any = original,
+        ) -> bool:
+            changed = _original(self, size, virtual_size, container_size, False)
+            if changed and self._anchored and not self._anchor_released:
+                self.scroll_end(animate=False, immediate=True, x_axis=False)
+            return changed
+
+        _size_updated.smtptui_guarded = True  # type: ignore[attr-defined]
+        cls._size_updated = _size_updated  # type: ignore[method-assign]
+
+
+_lay_out_once()
 
 
 def _clicks_a_removed_widget(app: Any, event: Any) -> bool:

@@ -13,8 +13,14 @@ import threading
 
 import pytest
 from textual import events
+from rich.segment import Segment
 from textual.app import App
-from textual.widgets import Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Label, Static
 
 from smtptui.ui import compat
 
@@ -309,3 +315,93 @@ async def test_an_overlay_across_a_pane_edge_keeps_its_wide_characters():
         await pilot.pause()
         lines = [strip.text for strip in app.screen._compositor.render_strips()]
         assert lines[1].startswith("│z对每个会话发送QUIT后退出"), lines[1]
+
+
+class Counted(Screen):
+    """A screen that notes which widgets ask for another layout of the whole
+    screen while it is being laid out (Textual's ``_layout_required``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layouts = 0
+        self.asked_again: set[str] = set()
+
+    def _refresh_layout(self, size=None, scroll: bool = False) -> None:
+        super()._refresh_layout(size, scroll)
+        if not scroll:
+            self.layouts += 1
+            self.asked_again |= {
+                f"{type(w).__name__}#{w.id}" for w in self.walk_children() if w._layout_required
+            }
+
+    def compose(self):
+        with Horizontal():
+            with Vertical():
+                yield Static("profiles")
+                yield Label("a label")
+            with VerticalScroll(id="tall"):  # longer than the screen: a scrollbar
+                for n in range(40):
+                    yield Static(f"row {n}")
+            with Vertical(id="right"):
+                yield Followed(id="followed")
+
+
+class Followed(ScrollView):
+    """A line-drawn view anchored to its last line, as the transcript is
+    (its scrollbar always shown, as the reference table's)."""
+
+    DEFAULT_CSS = "Followed { overflow-y: scroll; }"
+
+    def on_mount(self) -> None:
+        self.virtual_size = Size(10, 100)
+        self.anchor()
+
+    def render_line(self, y: int) -> Strip:
+        return Strip([Segment(f"line {int(self.scroll_y) + y}")])
+
+
+class Layouts(App):
+    def on_mount(self) -> None:
+        self.push_screen(Counted())
+
+
+async def test_a_screen_drawn_once_is_not_laid_out_again_for_nothing():
+    from textual.scroll_view import ScrollView as TextualScrollView
+    from textual.widget import Widget
+
+    for cls in (Widget, TextualScrollView):
+        assert getattr(cls.__dict__["_size_updated"], "smtptui_guarded", False), (
+            f"smtptui.ui.compat no longer replaces Textual's {cls.__name__}._size_updated: "
+            "every first drawing of the dashboard is laid out twice again"
+        )
+    app = Layouts()
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, Counted)
+        await pilot.pause()
+        for _ in range(4):  # a few frames of doing nothing
+            await pilot.pause(0.05)
+        # (the first layouts showed the scrollbars: those ask for one more)
+        screen.asked_again.clear()
+        before = screen.layouts
+        await pilot.resize_terminal(70, 20)  # every widget gets a new width
+        for _ in range(4):
+            await pilot.pause(0.05)
+        assert screen.layouts > before
+        # and none asked for another layout because that one sized it anew
+        # (Textual's own: every one did, laying the screen out again a frame later)
+        assert not screen.asked_again, sorted(screen.asked_again)
+        # what the second layout used to settle is settled by the first:
+        tall = screen.query_one("#tall", VerticalScroll)
+        assert tall.show_vertical_scrollbar and tall.max_scroll_y > 0  # its scrollbar shows
+        # a box appears under the followed view (as the lesson's inbox does):
+        # it is shorter now, and still shows its last line
+        await screen.query_one("#right").mount(Static("box\n" * 5))
+        for _ in range(4):
+            await pilot.pause(0.05)
+        followed = screen.query_one(Followed)
+        assert followed.size.height < 20
+        assert followed.max_scroll_y > 0
+        assert followed.scroll_y == followed.max_scroll_y  # the last line is on screen
+        lines = [strip.text for strip in screen._compositor.render_strips()]
+        assert any("line 99" in line for line in lines), lines

@@ -157,6 +157,12 @@ async def test_hints_appear_under_their_own_row_in_field_order() -> None:
             lambda: _hint(composer, "from") != "" and _hint(composer, "bcc") != "",
             "the From: and Bcc: hints",
         )
+        # ... and drawn (a new hint has its place after the next layout)
+        await until(
+            pilot,
+            lambda: composer.query_one("#composer-from-hint").region.height > 0,
+            "the From: hint drawn",
+        )
         order = [w.id for w in composer.children]
         assert order[:5] == [
             "composer-from-row",

@@ -13,7 +13,9 @@ from tests.ui.waiting import until
 
 
 def _line(app: SmtpTuiApp) -> str:
-    return app.screen_stack[0].query_one(DashboardHeader).render().plain
+    """The header as drawn: the screen's first line (the app's titles do not
+    repaint the screen; the header repaints itself when they change)."""
+    return app.screen_stack[0]._compositor.render_strips()[0].text
 
 
 async def test_the_header_names_the_profile_shown_and_follows_a_switch() -> None:

@@ -117,6 +117,7 @@ class ComposerPane(Vertical):
         self._timer: Timer | None = None
         #: the hints made so far (a field gets one the first time it has something to say)
         self._hints: dict[str, Static] = {}
+        self._hint_texts: dict[str, str] = {}  # the words each hint shows
         self._progress: tuple[ProgressBar, Label] | None = None  # made on the first send
         self._previewed: tuple[tuple, BuiltMessage] | None = None
 
@@ -190,8 +191,9 @@ class ComposerPane(Vertical):
                 self.query_one(f"#composer-{row[0]}-row"),
             )
             self.mount(hint, after=anchor)
-        else:
-            hint.update(text)
+        elif text != self._hint_texts.get(key):
+            hint.update(text)  # a layout of the screen: only for new words
+        self._hint_texts[key] = text
         hint.set_class(shown, "-shown")
         hint.set_class(note, "-note")
 

@@ -218,7 +218,12 @@ class SessionPanel(Vertical):
     # ----------------------------------------------------------- rendering
     def _apply_language(self) -> None:
         self.border_title = ui_text(self.lang, "title")
-        self._handshake.label = ui_text(self.lang, "handshake")
+        label = ui_text(self.lang, "handshake")
+        if str(self._handshake.label) != label:
+            # a new label asks for a layout of the whole screen: only when it
+            # changes (at start it is already right, and a second layout of
+            # the dashboard just after its first drawing delays the first key)
+            self._handshake.label = label
         self._handshake.tooltip = ui_text(self.lang, "handshake_tip")
         self._helper.set_label("helper", ui_text(self.lang, "helper"))
         self._helper.set_tooltip("helper", ui_text(self.lang, "helper_tip"))
