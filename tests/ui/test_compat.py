@@ -12,8 +12,8 @@ import signal
 import threading
 
 import pytest
-from textual import events
 from rich.segment import Segment
+from textual import events
 from textual.app import App
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
