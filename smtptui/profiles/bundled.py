@@ -15,16 +15,23 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass, field
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smtptui.profiles.errors import ProfileError
 from smtptui.profiles.model import Profile
 
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
 
 def examples_root() -> Traversable | None:
     """Where the bundled ``*.toml`` examples are, or ``None`` if missing."""
+    beside = Path(__file__).with_name("examples")
+    if beside.is_dir():  # installed as files: no need for importlib.resources (~2 ms at start)
+        return beside
+    from importlib.resources import files
+
     root = files("smtptui.profiles") / "examples"
     if root.is_dir():
         return root

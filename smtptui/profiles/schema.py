@@ -62,6 +62,8 @@ _LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ADDRESS = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: a bare address, dot-atom@domain (no display name, comment, quotes or brackets)
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
 
 
 def _fail(key: str, problem: str, **values: object) -> ProfileError:
@@ -202,9 +204,12 @@ def is_ip_address(text: str) -> bool:
 def _address(value: object, key: str) -> str:
     if not isinstance(value, str):
         raise _fail(key, "address_type", kind=_kind(value))
-    import email.utils  # only when an address is checked (keeps start-up light)
+    if _PLAIN_ADDRESS.fullmatch(value.strip()):
+        addr = value.strip()  # what parseaddr finds in a bare address (most profiles')
+    else:
+        import email.utils  # a display name, comment or quotes (keeps start-up light)
 
-    _, addr = email.utils.parseaddr(value)
+        _, addr = email.utils.parseaddr(value)
     if _CONTROL.search(value) or not _ADDRESS.fullmatch(addr):
         raise _fail(key, "address", value=repr(value))
     return value.strip()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from smtptui.profiles import Profile, ProfileError
 
@@ -147,3 +149,30 @@ def test_a_profile_error_says_itself_in_chinese_and_keeps_its_english():
         Profile.from_toml('name = "x"\nhots = "smtp.example.com"\n')
     assert str(info.value) == "unknown key 'hots' (did you mean 'host'?)"
     assert info.value.text("zh") == "未知的键 `hots`（是不是想写 `host`？）"
+
+
+_ATOM = "abcXYZ019.!#$%&'*+/=?^_`{|}~-"
+_DOMAIN = "abcXYZ019.-"
+
+
+@given(
+    st.text(alphabet=_ATOM, min_size=1, max_size=12),
+    st.text(alphabet=_DOMAIN, min_size=1, max_size=12),
+    st.sampled_from(["", " ", "  "]),
+    st.sampled_from(["", " ", "  "]),
+)
+def test_a_bare_address_is_read_as_the_email_parser_reads_it(local, domain, before, after):
+    """Bare addresses skip ``email.utils`` (start-up): they must come out as
+    ``parseaddr`` would have found them, or be refused the same way."""
+    import email.utils
+
+    value = f"{before}{local}@{domain}{after}"
+    expected = email.utils.parseaddr(value)[1]
+    try:
+        got = load(f'host = "h.example"\n[message]\nto = "{value}"\n').message.to
+    except ProfileError:
+        got = None
+    if expected == value.strip():
+        assert got == (value.strip(),)
+    else:  # parseaddr would have changed it: the profile says what it would have
+        assert got in (None, (value.strip(),))
