@@ -313,3 +313,20 @@ async def test_the_table_answers_clicks_and_page_keys_and_cuts_titles_to_its_wid
         drawn = _drawn(table, row)
         assert len(drawn) == table.scrollable_content_region.width > width
         assert _rows(pane)[row][2] in drawn, "the wider pane shows more of each title"
+
+
+async def test_a_table_from_a_function_makes_only_the_rows_it_draws() -> None:
+    """The reference's ~180 rows are set at start-up; only the rows the pane
+    shows have their cells made (the rest when scrolled to)."""
+    async with SmtpTuiApp(lang="en").run_test(size=(120, 40)) as pilot:
+        pane = await _pane(pilot)
+        table = pane.query_one(CodeTable)
+        made = [n for n in range(table.row_count) if table._cells[n] is not None]
+        shown = table.scrollable_content_region.height
+        assert table.row_count > 3 * shown
+        assert 0 < len(made) <= shown + 2, f"{len(made)} rows made for {shown} shown"
+        # what is made on demand is the row's own: the last row, drawn at the end
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.pause()
+        last = table.row_count - 1
+        assert _drawn(table, last).startswith(table.get_row_at(last)[0].plain.strip()[:3])

@@ -2,8 +2,9 @@
 
 Three columns of Rich ``Text`` cells (code and kind glyph of fixed widths, the
 title in the rest of the width, cut with an ellipsis), one line per row, a
-cursor row and a hover row.  Only the rows on screen are ever rendered: the
-~180 rows of the reference are set in one call that measures nothing, where a
+cursor row and a hover row.  Only the rows on screen are ever rendered — and,
+when the cells come from a function, only their cells are made: the ~180 rows
+of the reference are set in one call that measures nothing, where a
 ``DataTable`` measured every cell of every row once it was idle and then laid
 the screen out again (and was rebuilt when the pane's width changed).
 
@@ -13,6 +14,7 @@ the pane can tell a reader's move from its own following.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from time import monotonic
 from typing import ClassVar
 
@@ -80,7 +82,8 @@ class CodeTable(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._keys: list[str] = []
-        self._cells: list[Cells] = []
+        self._cells: list[Cells | None] = []
+        self._make: Callable[[int], Cells] | None = None
         self._index: dict[str, int] = {}
         self._widths: tuple[int, int] = (0, 0)
         self._hover = -1
@@ -88,11 +91,24 @@ class CodeTable(ScrollView, can_focus=True):
         self.touched_at = 0.0
 
     # --------------------------------------------------------------- rows
-    def set_rows(self, keys: list[str], cells: list[Cells], widths: tuple[int, int]) -> None:
+    def set_rows(
+        self,
+        keys: list[str],
+        cells: Sequence[Cells] | Callable[[int], Cells],
+        widths: tuple[int, int],
+    ) -> None:
         """Replace every row; ``widths`` are the code's and the kind's columns
-        (the title has the rest).  The cursor stays on its row number (clamped)."""
+        (the title has the rest).  ``cells`` are the rows' cells, or a function
+        making row ``n``'s when it is first shown (a long table is set without
+        making the cells of rows nobody scrolls to).  The cursor stays on its
+        row number (clamped)."""
         self._keys = list(keys)
-        self._cells = list(cells)
+        if callable(cells):
+            self._cells = [None] * len(self._keys)
+            self._make = cells
+        else:
+            self._cells = list(cells)
+            self._make = None
         self._index = {key: i for i, key in enumerate(self._keys)}
         self._widths = widths
         self._cache.clear()
@@ -106,7 +122,11 @@ class CodeTable(ScrollView, can_focus=True):
         return len(self._keys)
 
     def get_row_at(self, row: int) -> Cells:
-        return self._cells[row]
+        cells = self._cells[row]
+        if cells is None:
+            assert self._make is not None
+            cells = self._cells[row] = self._make(row)
+        return cells
 
     def row_of(self, key: str) -> int | None:
         """The row number of ``key`` (``None``: not in the table, e.g. filtered out)."""
@@ -223,7 +243,7 @@ class CodeTable(ScrollView, can_focus=True):
         console = self.app.console
         segments: list[Segment] = []
         widths = self.column_widths
-        for text, width in zip(self._cells[row], widths, strict=True):
+        for text, width in zip(self.get_row_at(row), widths, strict=True):
             cell = text.copy()
             cell.end = ""
             cell.truncate(width, overflow="ellipsis", pad=True)

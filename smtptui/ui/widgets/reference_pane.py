@@ -224,8 +224,7 @@ class ReferencePane(Vertical):
         query = self.query_one("#reference-filter", Input).value.strip().lower()
         terms = query.split()
         keys: list[str] = []
-        cells: list[tuple[Text, Text, Text]] = []
-        render = self._renderer
+        shown: list[TableRow | str] = []  # a row, or a section's heading
         section = None
         for i, row in enumerate(self._rows):
             if terms and not row_matches(row, terms):
@@ -233,18 +232,20 @@ class ReferencePane(Vertical):
             if row.table != section:
                 section = row.table
                 keys.append(f"h:{section}")
-                cells.append(render.heading_cells(section))
+                shown.append(section)
             keys.append(str(i))
-            cells.append(render.row_cells(row))
-        if not cells:
+            shown.append(row)
+        if not shown:  # nothing matches: one line says so
             keys.append("h:none")
-            cells.append(
-                (
-                    Text(""),
-                    Text(""),
-                    render.cell(t("pane.reference.empty", self.lang, query=query), "muted"),
-                )
-            )
+        render = self._renderer
+
+        def cells(n: int) -> tuple[Text, Text, Text]:  # row n's, made when it is first drawn
+            if not shown:
+                empty = t("pane.reference.empty", self.lang, query=query)
+                return Text(""), Text(""), render.cell(empty, "muted")
+            item = shown[n]
+            return render.heading_cells(item) if isinstance(item, str) else render.row_cells(item)
+
         table.set_rows(keys, cells, (self._code_width + 1, 2))
         row = table.row_of(self._selected) if self._selected else None
         if row is not None:
