@@ -110,6 +110,12 @@ KEYS: tuple[KeyAction, ...] = (
     _k("input.leave", "escape", "leave_input", "panes", show=False),
     # -- panes (their own keys while focused)
     _k("profiles.choose", "enter", "select", "profiles", show=False),
+    _k("profiles.up", "up", "cursor(-1)", "profiles", show=False),
+    _k("profiles.down", "down", "cursor(1)", "profiles", show=False),
+    _k("profiles.pageup", "pageup", "cursor_page(-1)", "profiles", show=False),
+    _k("profiles.pagedown", "pagedown", "cursor_page(1)", "profiles", show=False),
+    _k("profiles.home", "home", "cursor_home", "profiles", show=False),
+    _k("profiles.end", "end", "cursor_end", "profiles", show=False),
     _k("transcript.up", "up", "cursor(-1)", "transcript", show=False),
     _k("transcript.down", "down", "cursor(1)", "transcript", show=False),
     _k("transcript.pageup", "pageup", "cursor_page(-1)", "transcript", show=False),
