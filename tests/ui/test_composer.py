@@ -422,3 +422,30 @@ async def test_preview_says_an_internationalised_address_needs_smtputf8_and_the_
         assert "RCPT TO:<用户@demo.local>" in str(
             app.screen.query_one("#preview-envelope", Static).render()
         )
+
+
+async def test_a_profile_without_addresses_says_what_to_fill_in_before_scolding() -> None:
+    """Shown a profile with no From and no recipient, the composer says in its
+    status line what to fill in — no red sentences under fields nobody has
+    typed in yet.  Typing in one, or asking for the message (f4), says what
+    is wrong where it is wrong."""
+    ProfileStore().save(Profile(name="bare", host="127.0.0.1", port=2525))
+    app = SmtpTuiApp(profile_name="bare")
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await _composer(pilot)
+        await until(pilot, lambda: composer.profile.name == "bare", "the bare profile's draft")
+        status = composer.query_one("#composer-status", Static)
+        await until(pilot, lambda: str(status.render()) == "needs From and To", "the status line")
+        assert _hint(composer, "from") == "" and _hint(composer, "to") == ""
+        assert not composer.label_is_bad("from") and not composer.label_is_bad("to")
+        assert _send_button(composer).disabled
+        assert not status.has_class("-bad")
+        # typing a recipient: From is still only said in the status line
+        composer.query_one("#composer-to", Input).value = "you@demo.local"
+        await until(pilot, lambda: str(status.render()) == "needs a From", "From in the status")
+        assert _hint(composer, "from") == ""
+        # asking for the message: every missing piece is said under its field
+        composer.query_one("#composer-subject", Input).focus()
+        await pilot.press("f4")
+        await until(pilot, lambda: "sender" in _hint(composer, "from"), "the From: hint")
+        assert composer.label_is_bad("from")

@@ -118,6 +118,10 @@ class ComposerPane(Vertical):
         #: the hints made so far (a field gets one the first time it has something to say)
         self._hints: dict[str, Static] = {}
         self._hint_texts: dict[str, str] = {}  # the words each hint shows
+        #: address fields typed in since the draft was loaded: an empty From or
+        #: no recipient is said under the field only then (or on Preview/Send),
+        #: not in red the moment a profile without them is shown
+        self._touched: set[str] = set()
         self._progress: tuple[ProgressBar, Label] | None = None  # made on the first send
         self._previewed: tuple[tuple, BuiltMessage] | None = None
 
@@ -246,6 +250,7 @@ class ComposerPane(Vertical):
             self.query_one("#composer-body", TextArea).text = values.body
             self.query_one("#composer-headers", TextArea).text = values.headers
         self._previewed = None
+        self._touched.clear()
         if check_now:
             # the fields' own rules before the pane is drawn; the trial build
             # (it loads the email package) follows the drawing, as after typing
@@ -278,7 +283,10 @@ class ComposerPane(Vertical):
     # ------------------------------------------------------------ validation
     @on(Input.Changed)
     @on(TextArea.Changed)
-    def _field_changed(self) -> None:
+    def _field_changed(self, event: Input.Changed | TextArea.Changed) -> None:
+        key = (event.control.id or "").removeprefix("composer-")
+        if key in ("from", "to", "cc", "bcc"):
+            self._touched.add("from" if key == "from" else "to")  # Cc/Bcc count as To
         self._previewed = None
         if self._timer is not None:
             self._timer.stop()
@@ -308,8 +316,9 @@ class ComposerPane(Vertical):
             return {}
         values = self.values
         self.problems = find_problems(values, build=build)
+        untouched = self._untouched_empty(values)
         for key in self._HINTED:
-            found = self.problems.get(key, [])
+            found = [] if key in untouched else self.problems.get(key, [])
             errors = [p for p in found if p.level == "error"]
             shown = errors or found
             if not errors and key in ("subject", "body") and not getattr(values, key):
@@ -321,15 +330,29 @@ class ComposerPane(Vertical):
             self._show_hint(key, text, shown=bool(shown), note=not errors)
             self._row(key).set_bad(key, bool(errors))
         bad = blocking(self.problems)
+        said = blocking({k: v for k, v in self.problems.items() if k not in untouched})
         general = self.problems.get("message", [])
         if general:
             self._status(general[0].text(self.lang), bad=True)
-        elif bad:
-            self._status(tn("pane.composer.fix", len(bad), self.lang), bad=True)
+        elif said:
+            self._status(tn("pane.composer.fix", len(said), self.lang), bad=True)
+        elif bad:  # only what is still empty: said plainly, not as errors
+            self._status(self._text("empty_" + "_".join(sorted(untouched, reverse=True))))
         else:
             self._status(self._summary())
         self._enable_send(not bad and not self._sending)
         return self.problems
+
+    def _untouched_empty(self, values: ComposerFields) -> set[str]:
+        """``from`` and ``to`` when still empty and not typed in since the
+        draft was loaded (a recipient in Cc or Bcc fills ``to``)."""
+        empty = set()
+        if "from" not in self._touched and not values.sender.strip():
+            empty.add("from")
+        recipients = (values.to, values.cc, values.bcc)
+        if "to" not in self._touched and not any(r.strip() for r in recipients):
+            empty.add("to")
+        return empty
 
     def _summary(self) -> str:
         values = self.values
@@ -385,6 +408,7 @@ class ComposerPane(Vertical):
             self._previewed = None
             if key == self._key(values):
                 return built
+        self._touched.update(("from", "to"))  # asked for the message: say what is missing
         problems = blocking(self.validate_now())
         if problems:
             first = problems[0]
@@ -400,8 +424,10 @@ class ComposerPane(Vertical):
         event.stop()
         if event.key == "preview":
             self.action_preview()
-        elif not blocking(self.validate_now()):
-            self.post_message(self.SendRequested())
+        else:
+            self._touched.update(("from", "to"))
+            if not blocking(self.validate_now()):
+                self.post_message(self.SendRequested())
 
     @property
     def buttons(self) -> ButtonBar:
