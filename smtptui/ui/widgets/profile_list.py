@@ -383,7 +383,11 @@ class ProfileList(ScrollView, can_focus=True):
         segments = []
         used = 0
         for text, style_name in words:
-            segments.append(Segment(text, under + Style.parse(style_name) if style_name else under))
+            style = under + Style.parse(style_name) if style_name else under
+            word = text.lstrip(" ")
+            if len(word) < len(text):  # the gap its own run: an SVG export keeps it
+                segments.append(Segment(text[: len(text) - len(word)], style))
+            segments.append(Segment(word, style))
             used += cell_len(text)
         if used < width:  # the row's colour reaches the pane's edge
             segments.append(Segment(" " * (width - used), under))
