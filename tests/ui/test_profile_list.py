@@ -102,3 +102,22 @@ async def test_moving_the_cursor_redraws_the_two_rows_it_leaves_and_reaches() ->
             for n in (1, 2)
             for i in range(4)
         ), drawn
+
+
+async def test_a_profile_row_shows_its_session_badge_once_connected() -> None:
+    from tests.ui.test_app import connect_demo
+
+    app = SmtpTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        view = app.query_one(ProfileList)
+        assert _drawn(view)[0].startswith("○ demo   —")
+        await connect_demo(pilot)
+        code = app.workspace.sessions["demo"].badge.code
+
+        def badge_drawn() -> bool:
+            head = _drawn(view)[0]
+            return head.startswith(("🔒 demo", "● demo")) and f" {code} " in head
+
+        await wait_until(pilot, badge_drawn)
+        assert _drawn(view)[1].startswith("  built-in")  # the rows below did not move

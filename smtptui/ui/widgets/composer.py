@@ -408,7 +408,7 @@ class ComposerPane(Vertical):
             self._previewed = None
             if key == self._key(values):
                 return built
-        self._touched.update(("from", "to"))  # asked for the message: say what is missing
+        self._touched.update(("from", "to"))  # asked for the message: say all that is missing
         problems = blocking(self.validate_now())
         if problems:
             first = problems[0]
@@ -425,7 +425,7 @@ class ComposerPane(Vertical):
         if event.key == "preview":
             self.action_preview()
         else:
-            self._touched.update(("from", "to"))
+            self._touched.update(("from", "to"))  # as in build(): say all that is missing
             if not blocking(self.validate_now()):
                 self.post_message(self.SendRequested())
 

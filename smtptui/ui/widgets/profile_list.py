@@ -216,12 +216,11 @@ class ProfileList(ScrollView, can_focus=True):
         with contextlib.suppress(ValueError):
             row = self._names.index(name)
             self._lines[row] = lines
-            if self._width:
-                wrapped = wrap_words(lines, self._width)
-                if len(wrapped) != len(self._wrapped[row]):
-                    self._reflow()
-                    return
-                self._wrapped[row] = wrapped
+            wrapped = wrap_words(lines, self._width) if self._width else lines
+            if len(wrapped) != len(self._wrapped[row]):  # the rows below move
+                self._reflow()
+                return
+            self._wrapped[row] = wrapped
             self._forget(row)
             self.refresh()
 
