@@ -444,6 +444,12 @@ async def test_a_profile_without_addresses_says_what_to_fill_in_before_scolding(
         composer.query_one("#composer-to", Input).value = "you@demo.local"
         await until(pilot, lambda: str(status.render()) == "needs a From", "From in the status")
         assert _hint(composer, "from") == ""
+        # a mistake elsewhere is counted, and the empty From still said
+        composer.query_one("#composer-bcc", Input).value = "not-an-address"
+        await until(
+            pilot, lambda: str(status.render()) == "1 problem to fix · needs a From", "both"
+        )
+        composer.query_one("#composer-bcc", Input).value = ""
         # asking for the message: every missing piece is said under its field
         composer.query_one("#composer-subject", Input).focus()
         await pilot.press("f4")

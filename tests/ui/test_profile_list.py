@@ -121,3 +121,29 @@ async def test_a_profile_row_shows_its_session_badge_once_connected() -> None:
 
         await wait_until(pilot, badge_drawn)
         assert _drawn(view)[1].startswith("  built-in")  # the rows below did not move
+
+
+def test_a_long_name_goes_on_after_its_status_symbol_and_no_line_is_wider_than_the_pane() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from rich.cells import cell_len
+
+    from smtptui.ui.widgets.profile_list import wrap_words
+
+    name = " an-exceptionally-long-profile-name-for-wrapping-tests"
+    lines = wrap_words([[("○", "dim"), (name, "bold"), ("   —", "dim")]], 26)
+    drawn = ["".join(text for text, _ in line) for line in lines]
+    assert drawn == ["○ an-exceptionally-long-pr", "  ofile-name-for-wrapping-", "  tests   —"]
+
+    words = st.text(alphabet="ab 邮件-", min_size=1, max_size=30)
+
+    @given(st.lists(words, min_size=1, max_size=5), st.integers(min_value=1, max_value=40))
+    def fits(texts: list[str], width: int) -> None:
+        out = wrap_words([[(text, "") for text in texts]], width)
+        for line in out:
+            assert cell_len("".join(text for text, _ in line)) <= max(width, 4)
+        # nothing lost: the words' characters, in order (gaps and indents aside)
+        kept = "".join(text for line in out for text, _ in line).replace(" ", "")
+        assert kept == "".join(texts).replace(" ", "")
+
+    fits()

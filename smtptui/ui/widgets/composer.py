@@ -335,7 +335,10 @@ class ComposerPane(Vertical):
         if general:
             self._status(general[0].text(self.lang), bad=True)
         elif said:
-            self._status(tn("pane.composer.fix", len(said), self.lang), bad=True)
+            text = tn("pane.composer.fix", len(said), self.lang)
+            if untouched:  # and what is still empty, so it is not forgotten
+                text += " · " + self._text("empty_" + "_".join(sorted(untouched, reverse=True)))
+            self._status(text, bad=True)
         elif bad:  # only what is still empty: said plainly, not as errors
             self._status(self._text("empty_" + "_".join(sorted(untouched, reverse=True))))
         else:

@@ -93,25 +93,29 @@ def profile_lines(profile: Profile, badge: Badge | None, lang: str = "en") -> Li
 
 def wrap_words(lines: Lines, width: int) -> Lines:
     """``lines`` cut to ``width`` cells at the gaps between words, each
-    continuation indented; a word wider than a line is cut by cells."""
+    continuation indented; a word too wide for a line of its own is cut by
+    cells where it stands (a long name goes on after its status symbol)."""
     out: Lines = []
-    width = max(width, len(_INDENT) + 1)
+    width = max(width, len(_INDENT) + 2)  # an indent and one wide character
     for words in lines:
         line: list[Word] = []
         used = 0
         for text, style in words:
             size = cell_len(text)
-            if line and used + size > width:  # the next line starts with this word
+            if line and used + size > width:
+                fresh = _INDENT + text.lstrip(" ")
+                if cell_len(fresh) <= width:  # the next line takes it whole
+                    out.append(line)
+                    line, used = [], 0
+                    text, size = fresh, cell_len(fresh)
+            while used + size > width:  # too wide for any line: cut it
+                head, text = _cut(text, width - used)
+                if head:
+                    line.append((head, style))
                 out.append(line)
-                text = _INDENT + text.lstrip(" ")
-                line, used, size = [], 0, cell_len(text)
-            while used + size > width:  # too wide on its own: cut it
-                room = width - used
-                head, text = _cut(text, room)
-                line.append((head, style))
-                out.append(line)
+                line, used = [], 0
                 text = _INDENT + text
-                line, used, size = [], 0, cell_len(text)
+                size = cell_len(text)
             line.append((text, style))
             used += size
         out.append(line)
@@ -119,12 +123,13 @@ def wrap_words(lines: Lines, width: int) -> Lines:
 
 
 def _cut(text: str, cells: int) -> tuple[str, str]:
-    """``text`` split after at most ``cells`` cells (at least one character)."""
+    """``text`` split after at most ``cells`` cells ("" when not even its
+    first character fits)."""
     used = 0
     for i, char in enumerate(text):
         used += cell_len(char)
         if used > cells:
-            return (text[:i], text[i:]) if i else (text[:1], text[1:])
+            return text[:i], text[i:]
     return text, ""
 
 
