@@ -30,6 +30,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from smtptui.ui.keys import bindings
+from smtptui.ui.widgets.rows import row_cursor_css, row_state, row_style
 from smtptui.ui.widgets.scrolling import scroll_line_into_view
 
 Cells = tuple[Text, Text, Text]
@@ -44,22 +45,7 @@ class CodeTable(ScrollView, can_focus=True):
         "code-table--hover",
     }
 
-    DEFAULT_CSS = """
-    CodeTable {
-        background: $surface;
-        & > .code-table--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
-        & > .code-table--cursor-blurred {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-            text-style: $block-cursor-blurred-text-style;
-        }
-        & > .code-table--hover { background: $block-hover-background; }
-    }
-    """
+    DEFAULT_CSS = row_cursor_css("CodeTable", "code-table")
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("code_table")
 
@@ -224,10 +210,7 @@ class CodeTable(ScrollView, can_focus=True):
         base = self.rich_style
         if not 0 <= row < len(self._keys):
             return Strip.blank(width, base)
-        if row == self.cursor_row:
-            state = "cursor" if self.has_focus else "cursor-blurred"
-        else:
-            state = "hover" if row == self._hover else ""
+        state = row_state(row, self.cursor_row, self._hover, self.has_focus)
         strip = self._cache.get((row, state))
         if strip is None:
             strip = self._render_row(row, base, state)
@@ -235,11 +218,7 @@ class CodeTable(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _render_row(self, row: int, base: Style, state: str) -> Strip:
-        over = None
-        if state == "hover":  # a background under the cells' own colours
-            over = Style(bgcolor=self.get_component_rich_style("code-table--hover").bgcolor)
-        elif state:  # the cursor's colours replace the cells' (alpha blended)
-            over = self.get_component_rich_style(f"code-table--{state}")
+        over = row_style(self, "code-table", state)  # over the cells' own colours
         console = self.app.console
         segments: list[Segment] = []
         widths = self.column_widths

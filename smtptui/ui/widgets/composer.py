@@ -337,14 +337,23 @@ class ComposerPane(Vertical):
         elif said:
             text = tn("pane.composer.fix", len(said), self.lang)
             if untouched:  # and what is still empty, so it is not forgotten
-                text += " · " + self._text("empty_" + "_".join(sorted(untouched, reverse=True)))
+                text += " · " + self._still_empty(untouched)
             self._status(text, bad=True)
         elif bad:  # only what is still empty: said plainly, not as errors
-            self._status(self._text("empty_" + "_".join(sorted(untouched, reverse=True))))
+            self._status(self._still_empty(untouched))
         else:
             self._status(self._summary())
         self._enable_send(not bad and not self._sending)
         return self.problems
+
+    def _still_empty(self, untouched: set[str]) -> str:
+        """ "needs From and To", "needs a From" or "needs a recipient"."""
+        return self._text("empty_" + "_".join(sorted(untouched, reverse=True)))
+
+    def _say_all_missing(self) -> None:
+        """The message was asked for (Preview, Send): what is still empty is
+        said under its field too."""
+        self._touched.update(("from", "to"))
 
     def _untouched_empty(self, values: ComposerFields) -> set[str]:
         """``from`` and ``to`` when still empty and not typed in since the
@@ -411,7 +420,7 @@ class ComposerPane(Vertical):
             self._previewed = None
             if key == self._key(values):
                 return built
-        self._touched.update(("from", "to"))  # asked for the message: say all that is missing
+        self._say_all_missing()
         problems = blocking(self.validate_now())
         if problems:
             first = problems[0]
@@ -428,7 +437,7 @@ class ComposerPane(Vertical):
         if event.key == "preview":
             self.action_preview()
         else:
-            self._touched.update(("from", "to"))  # as in build(): say all that is missing
+            self._say_all_missing()
             if not blocking(self.validate_now()):
                 self.post_message(self.SendRequested())
 

@@ -31,6 +31,7 @@ from textual.widgets import Input
 from smtptui.i18n import t
 from smtptui.ui.deferred import Deferred
 from smtptui.ui.keys import bindings
+from smtptui.ui.widgets.rows import row_cursor_css, row_state, row_style
 from smtptui.ui.widgets.scrolling import scroll_line_into_view
 from smtptui.units import format_ms
 
@@ -155,22 +156,7 @@ class ProfileList(ScrollView, can_focus=True):
         "profile-list--hover",
     }
 
-    DEFAULT_CSS = """
-    ProfileList {
-        background: $surface;
-        & > .profile-list--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
-        & > .profile-list--cursor-blurred {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-            text-style: $block-cursor-blurred-text-style;
-        }
-        & > .profile-list--hover { background: $block-hover-background; }
-    }
-    """
+    DEFAULT_CSS = row_cursor_css("ProfileList", "profile-list")
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("profiles")
 
@@ -228,10 +214,6 @@ class ProfileList(ScrollView, can_focus=True):
             self._wrapped[row] = wrapped
             self._forget(row)
             self.refresh()
-
-    @property
-    def row_count(self) -> int:
-        return len(self._names)
 
     @property
     def highlighted_name(self) -> str | None:
@@ -367,10 +349,7 @@ class ProfileList(ScrollView, can_focus=True):
         row = self.row_at_line(line)
         if row is None:
             return Strip.blank(width, base)
-        if row == self.cursor:
-            state = "cursor" if self.has_focus else "cursor-blurred"
-        else:
-            state = "hover" if row == self._hover else ""
+        state = row_state(row, self.cursor, self._hover, self.has_focus)
         sub = line - self._starts[row]
         strip = self._cache.get((row, sub, state))
         if strip is None:
@@ -379,11 +358,9 @@ class ProfileList(ScrollView, can_focus=True):
         return strip
 
     def _render(self, words: list[Word], base: Style, state: str, width: int) -> Strip:
-        under = base  # the row's colours; a badge's own (a green 250, a red !) stay on top
-        if state == "hover":
-            under += Style(bgcolor=self.get_component_rich_style("profile-list--hover").bgcolor)
-        elif state:
-            under += self.get_component_rich_style(f"profile-list--{state}")
+        # the row's colours under the words: a badge's own (a green 250, a red !) stay on top
+        over = row_style(self, "profile-list", state)
+        under = base + over if over is not None else base
         segments = []
         used = 0
         for text, style_name in words:
